@@ -1,0 +1,135 @@
+"""The newsflow pipeline: raw text in, validated Parquet out.
+
+Read top to bottom, it is the pipeline: find the raw files, then for each
+batch read and decode them, clean, parse and extract records, validate them
+and write them; at the end publish every table with the quarantine and the
+run manifest.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from itertools import islice
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+
+from newsflow.config import Settings
+from newsflow.ingest import RawArticle, Rejection
+from newsflow.manifest import run_record
+from newsflow.nlp import load_model, model_version
+from newsflow.progress import progress
+from newsflow.schemas import DATA_TABLES
+from newsflow.store import OutputStore
+from newsflow.validate import quarantine_record
+from tasks.extract import extract_records
+from tasks.ingest import discover_inputs, read_articles
+from tasks.store import publish, write_batch
+from tasks.validate import validate_records
+
+
+@flow(name="newsflow", log_prints=False)
+def newsflow_pipeline(
+    raw_dir: str = "data/raw",
+    out_dir: str = "data/processed",
+    model: str | None = None,
+    batch_size: int | None = None,
+) -> dict:
+    """Turn every raw article under ``raw_dir`` into Parquet tables under ``out_dir``."""
+    logger = get_run_logger()
+    settings = Settings().with_overrides(model=model, batch_size=batch_size)
+    started_at = datetime.now(timezone.utc)
+    timings: Counter = Counter()
+
+    with _timed(timings, "discover"):
+        files = discover_inputs(raw_dir)
+    logger.info("Found %d files under %s", len(files), raw_dir)
+    store = OutputStore(Path(out_dir))
+    store.begin()
+
+    inputs: list[dict] = []
+    quarantine: list[dict] = []
+    row_counts: Counter = Counter()
+    seen: dict[str, str] = {}
+    validation_success = True
+    with progress(len(files), "Articles", logger.info) as advance:
+        for number, paths in enumerate(_batches(files, settings.batch_size)):
+            with _timed(timings, "read"):
+                articles, rejections = read_articles(paths, raw_dir, settings)
+            articles, duplicates = _first_copies(articles, seen)
+            rejections += duplicates
+            inputs += [_input(a) for a in articles] + [_input(r) for r in rejections]
+            quarantine += [_rejection_row(r) for r in rejections]
+            with _timed(timings, "extract"):
+                records = extract_records(articles, settings)
+            with _timed(timings, "validate"):
+                checked = validate_records(records, articles)
+            with _timed(timings, "write"):
+                write_batch(store, checked.valid, checked.results, number)
+            quarantine += checked.quarantined
+            validation_success &= not checked.quarantined
+            row_counts.update({name: len(rows) for name, rows in checked.valid.items()})
+            advance(len(paths))
+            for rejection in rejections:
+                logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
+
+    run = run_record(
+        started_at=started_at,
+        finished_at=datetime.now(timezone.utc),
+        raw_dir=raw_dir,
+        inputs=inputs,
+        settings=settings,
+        model_version=model_version(load_model(settings.model)),
+        row_counts={name: row_counts.get(name, 0) for name in DATA_TABLES},
+        timings=dict(timings),
+        n_articles=row_counts.get("articles", 0),
+        n_quarantined=len(quarantine),
+        validation_success=validation_success,
+    )
+    with _timed(timings, "publish"):
+        publish(store, quarantine, run, list(DATA_TABLES))
+    return {**run, "out_dir": out_dir, "quarantine": quarantine}
+
+
+@contextmanager
+def _timed(timings: Counter, stage: str):
+    """Add the seconds spent in the block to ``timings[stage]``."""
+    began = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] += time.perf_counter() - began
+
+
+def _batches(items: list, size: int):
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _first_copies(articles: list[RawArticle], seen: dict[str, str]) -> tuple[list[RawArticle], list[Rejection]]:
+    """Keep the first file of each content; a byte-identical copy is quarantined."""
+    kept, duplicates = [], []
+    for article in articles:
+        first = seen.setdefault(article.article_id, article.source_file)
+        if first == article.source_file:
+            kept.append(article)
+        else:
+            duplicates.append(
+                Rejection(article.source_file, "duplicate", f"same bytes as {first}", article.article_id)
+            )
+    return kept, duplicates
+
+
+def _input(item: RawArticle | Rejection) -> dict:
+    if isinstance(item, RawArticle):
+        return {"source_file": item.source_file, "sha256": item.sha256, "n_bytes": item.n_bytes}
+    return {"source_file": item.source_file, "sha256": None, "n_bytes": None}
+
+
+def _rejection_row(rejection: Rejection) -> dict:
+    located = {"source_file": rejection.source_file, "article_id": rejection.article_id}
+    return quarantine_record(None, located, "ingest", rejection.reason, rejection.detail)

@@ -1,0 +1,189 @@
+"""From decoded articles to table rows: clean, parse, segment, extract.
+
+Extractors work in clean-text coordinates; this module is the one place
+where their spans are turned into raw offsets (``CleanText.to_raw``), so every
+row's ``start``/``end`` points at its evidence in the raw decoded text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsflow.clean import CleanText, clean
+from newsflow.dates import extract_dates, find_anchor
+from newsflow.ids import record_id
+from newsflow.ingest import RawArticle
+from newsflow.mentions import Entity, EntityIndex
+from newsflow.numbers import extract_numbers
+from newsflow.quotes import QuoteExtractor
+from newsflow.segment import paragraph_spans, sentence_spans
+
+Rows = dict[str, list[dict]]
+
+
+def process_articles(articles: Iterable[RawArticle], nlp: Language, batch_size: int = 16) -> Iterator[Rows]:
+    """Rows of every table for each article, streamed through ``nlp.pipe``."""
+    cleaned = ((article, clean(article.text)) for article in articles)
+    pairs = ((c.text, (a, c)) for a, c in cleaned)
+    for doc, (article, clean_text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield article_rows(article, clean_text, doc)
+
+
+def article_rows(article: RawArticle, cleaned: CleanText, doc: Doc) -> Rows:
+    text = cleaned.text
+    base = {"article_id": article.article_id, "source_file": article.source_file}
+
+    def raw(start: int, end: int) -> tuple[int, int]:
+        return cleaned.to_raw(start, end)
+
+    paragraphs = paragraph_spans(text)
+    paragraph_starts = [p.start for p in paragraphs]
+    sentences = sentence_spans(doc)
+    sentence_starts = [s.start for s in sentences]
+
+    def paragraph_of(char: int) -> int:
+        return max(bisect.bisect_right(paragraph_starts, char) - 1, 0)
+
+    def sentence_of(char: int) -> int:
+        return max(bisect.bisect_right(sentence_starts, char) - 1, 0)
+
+    entities = EntityIndex(doc, sentence_of)
+    quotes = QuoteExtractor(doc, paragraphs, entities, paragraph_of, sentence_of).extract()
+    numbers = extract_numbers(doc, sentence_of)
+    anchor = find_anchor(text, paragraph_starts)
+    dates = extract_dates(doc, anchor, sentence_of)
+
+    tables: Rows = {}
+    tables["paragraphs"] = [
+        {**base, "paragraph": i, **_span(raw, p.start, p.end), "text": text[p.start : p.end], "is_headline": i == 0}
+        for i, p in enumerate(paragraphs)
+    ]
+    tables["sentences"] = [
+        {
+            **base,
+            "sentence": i,
+            "paragraph": paragraph_of(s.start),
+            **_span(raw, s.start, s.end),
+            "text": text[s.start : s.end],
+            "n_tokens": sum(1 for t in doc.char_span(s.start, s.end, alignment_mode="expand") if not t.is_space),
+        }
+        for i, s in enumerate(sentences)
+    ]
+    quote_counts: Counter = Counter(q.speaker for q in quotes if q.speaker)
+    tables["quotes"] = [
+        {
+            "quote_id": record_id(article.article_id, q.kind, q.start, q.end),
+            **base,
+            "kind": q.kind,
+            "text": text[q.start : q.end],
+            **_span(raw, q.start, q.end),
+            "cue": q.cue,
+            **_span(raw, q.cue_start, q.cue_end, "cue_"),
+            "speaker": q.speaker,
+            "speaker_mention": q.speaker_mention,
+            **_span(raw, q.speaker_start, q.speaker_end, "speaker_"),
+            "paragraph": q.paragraph,
+            "sentence": q.sentence,
+        }
+        for q in quotes
+    ]
+    tables["people"] = [
+        {
+            **_entity_row(base, "person_id", person, raw),
+            "titles": person.titles,
+            "roles": person.roles,
+            "affiliations": person.affiliations,
+            "n_quotes": quote_counts.get(person.name, 0),
+        }
+        for person in entities.people
+    ]
+    tables["organizations"] = [
+        {**_entity_row(base, "organization_id", org, raw), "acronym": org.acronym} for org in entities.organizations
+    ]
+    tables["places"] = [
+        {**_entity_row(base, "place_id", place, raw), "acronym": place.acronym} for place in entities.places
+    ]
+    tables["numbers"] = [
+        {
+            "number_id": record_id(article.article_id, "number", n.start, n.end),
+            **base,
+            "text": n.text,
+            **_span(raw, n.start, n.end),
+            "kind": n.kind,
+            "value": n.value,
+            "unit": n.unit,
+            "approximator": n.approximator,
+            "counts": n.counts,
+            "sentence": n.sentence,
+        }
+        for n in numbers
+    ]
+    tables["dates"] = [
+        {
+            "date_id": record_id(article.article_id, "date", d.start, d.end),
+            **base,
+            "text": d.text,
+            **_span(raw, d.start, d.end),
+            "kind": d.kind,
+            "value": d.value,
+            "granularity": d.granularity,
+            "qualifier": d.qualifier,
+            "sentence": d.sentence,
+        }
+        for d in dates
+    ]
+    headline = paragraphs[0] if paragraphs else None
+    removed = [e for e in cleaned.edits if e.kind not in ("nbsp", "apostrophe", "unicode_repair", "zero_width")]
+    tables["articles"] = [
+        {
+            **base,
+            "sha256": article.sha256,
+            "n_bytes": article.n_bytes,
+            "encoding": article.encoding,
+            "headline": text[headline.start : headline.end] if headline else None,
+            **(_span(raw, headline.start, headline.end, "headline_") if headline else {"headline_start": None, "headline_end": None}),
+            "anchor_date": anchor,
+            "n_chars_raw": len(article.text),
+            "n_chars_clean": len(text),
+            "n_paragraphs": len(paragraphs),
+            "n_sentences": len(sentences),
+            "n_tokens": sum(1 for t in doc if not t.is_space),
+            "n_quotes": len(tables["quotes"]),
+            "n_people": len(tables["people"]),
+            "n_organizations": len(tables["organizations"]),
+            "n_places": len(tables["places"]),
+            "n_numbers": len(tables["numbers"]),
+            "n_dates": len(tables["dates"]),
+            "n_chars_removed": sum(e.end - e.start for e in removed),
+            "cleaning": [{"kind": e.kind, "text": e.text, "start": e.start, "end": e.end} for e in cleaned.edits],
+        }
+    ]
+    return tables
+
+
+def _span(raw, start: int | None, end: int | None, prefix: str = "") -> dict:
+    if start is None or end is None or end <= start:
+        return {f"{prefix}start": None, f"{prefix}end": None}
+    raw_start, raw_end = raw(start, end)
+    return {f"{prefix}start": raw_start, f"{prefix}end": raw_end}
+
+
+def _entity_row(base: dict, id_name: str, entity: Entity, raw) -> dict:
+    mentions = []
+    for m in entity.mentions:
+        start, end = raw(m.start, m.end)
+        mentions.append({"text": m.text, "start": start, "end": end})
+    return {
+        id_name: record_id(base["article_id"], entity.kind, entity.name),
+        **base,
+        "name": entity.name,
+        "n_mentions": len(mentions),
+        "mentions": mentions,
+        "start": mentions[0]["start"],
+        "end": mentions[0]["end"],
+    }

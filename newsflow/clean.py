@@ -1,0 +1,204 @@
+"""Clean scraped article text while keeping a map back to the raw text.
+
+Every cleaning step rewrites the text through :class:`MappedText`, which keeps,
+for each character of the clean text, the span of raw characters it came from.
+Extractors work on clean text; :meth:`CleanText.to_raw` turns their spans into
+offsets into the raw decoded text, so ``raw[start:end]`` is always the evidence.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import ftfy
+
+# Mojibake repair and NFC only: curly quotes carry meaning for quote extraction,
+# and HTML entities are handled (and recorded) by their own step.
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_character_width=False,
+    normalization="NFC",
+    explain=False,
+)
+
+# HTML comments, including the typographic variants a CMS makes of "--"
+# ("<!– … –>" in the sample article).
+_HTML_COMMENT = re.compile(r"<!(?:--|[–—-]).*?(?:--|[–—-])>", re.DOTALL)
+_SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# A left single quote inside a word is a mistyped apostrophe ("Afghanistan‘s").
+_LEFT_QUOTE_APOSTROPHE = re.compile(r"(?<=\w)\u2018(?=\w)")
+# Whole lines that scraping leaves behind: navigation, sharing, subscription
+# and cookie prompts. Anchored to the full line so prose is never touched.
+_BOILERPLATE_LINE = re.compile(
+    r"^[ \t]*(?:"
+    r"view (?:the )?original (?:article|story|post)"
+    r"|scroll to top|back to top"
+    r"|(?:click|tap) here to (?:read|subscribe|sign up|share)[^\n]{0,80}"
+    r"|share (?:this|on) [^\n]{0,60}|share|tweet|email|print|advertisement"
+    r"|(?:subscribe|sign up)(?: now| today)?(?: to| for)? [^\n]{0,80}"
+    r"|(?:we|this (?:web)?site) uses? cookies[^\n]{0,200}|accept (?:all )?cookies"
+    r"|follow us on [^\n]{0,60}|read more(?::| here)?[^\n]{0,0}|continue reading|related(?: articles| stories)?:?"
+    r")[ \t.!:]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SPACE_RUN = re.compile(r" {2,}")
+_SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One thing cleaning changed, located in the raw text."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+class MappedText:
+    """Text plus, per character, the ``[start, end)`` raw span it stands for."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.text = raw
+        self.starts = list(range(len(raw)))
+        self.ends = list(range(1, len(raw) + 1))
+        self.edits: list[Edit] = []
+
+    def _splice(self, pieces: list[tuple[int, int, str]], kind: str | None) -> None:
+        """Replace non-overlapping ``(start, end, new)`` pieces of the current text."""
+        text, starts, ends = [], [], []
+        cursor = 0
+        for start, end, new in pieces:
+            text.append(self.text[cursor:start])
+            starts.extend(self.starts[cursor:start])
+            ends.extend(self.ends[cursor:start])
+            raw_start, raw_end = self.starts[start], self.ends[end - 1]
+            if kind is not None:
+                self.edits.append(Edit(kind, self.raw[raw_start:raw_end], raw_start, raw_end))
+            old_len, new_len = end - start, len(new)
+            if new_len == old_len:
+                starts.extend(self.starts[start:end])
+                ends.extend(self.ends[start:end])
+            elif new_len:
+                # A rewritten run spans the whole old run; inner characters
+                # map proportionally so that sub-spans stay inside it.
+                for k in range(new_len):
+                    lo = start + (k * old_len) // new_len
+                    hi = start + ((k + 1) * old_len + new_len - 1) // new_len - 1
+                    starts.append(raw_start if k == 0 else self.starts[lo])
+                    ends.append(raw_end if k == new_len - 1 else self.ends[hi])
+            text.append(new)
+            cursor = end
+        text.append(self.text[cursor:])
+        starts.extend(self.starts[cursor:])
+        ends.extend(self.ends[cursor:])
+        self.text = "".join(text)
+        self.starts, self.ends = starts, ends
+
+    def sub(self, pattern: re.Pattern, repl: str | Callable[[re.Match], str], kind: str | None) -> None:
+        pieces = []
+        for m in pattern.finditer(self.text):
+            if m.end() == m.start():
+                continue
+            new = repl(m) if callable(repl) else repl
+            if new != m.group(0):
+                pieces.append((m.start(), m.end(), new))
+        if pieces:
+            self._splice(pieces, kind)
+
+    def transform_lines(self, fix: Callable[[str], str], kind: str) -> None:
+        """Apply a length-changing fix line by line, re-aligned with difflib."""
+        pieces = []
+        offset = 0
+        for line in self.text.split("\n"):
+            fixed = fix(line)
+            if fixed != line:
+                for i1, i2, j1, j2 in _changed_runs(line, fixed):
+                    if i1 == i2:
+                        # A pure insertion has no raw span of its own: it joins
+                        # a neighbouring character, which is never part of
+                        # another run.
+                        if i2 < len(line):
+                            i2, new = i2 + 1, fixed[j1:j2] + line[i2]
+                        elif i1 > 0:
+                            i1, new = i1 - 1, line[i1 - 1] + fixed[j1:j2]
+                        else:
+                            continue
+                    else:
+                        new = fixed[j1:j2]
+                    pieces.append((offset + i1, offset + i2, new))
+            offset += len(line) + 1
+        if pieces:
+            self._splice(pieces, kind)
+
+
+def _changed_runs(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """Maximal runs where ``old`` and ``new`` differ, as ``(i1, i2, j1, j2)``."""
+    runs: list[list[int]] = []
+    previous_equal = True
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            previous_equal = True
+            continue
+        if previous_equal:
+            runs.append([i1, i2, j1, j2])
+        else:
+            runs[-1][1], runs[-1][3] = i2, j2
+        previous_equal = False
+    return [tuple(run) for run in runs]
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str
+    starts: list[int]
+    ends: list[int]
+    edits: list[Edit]
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``[start, end)`` for the clean span ``[start, end)`` (non-empty)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+def _fix_unicode(line: str) -> str:
+    return ftfy.fix_text(line, config=_FTFY_CONFIG)
+
+
+def clean(raw: str) -> CleanText:
+    """Clean one article's decoded text; see the module docstring."""
+    mapped = MappedText(raw)
+    mapped.sub(_CARRIAGE_RETURN, "\n", None)
+    mapped.sub(_HTML_COMMENT, "", "html_comment")
+    mapped.sub(_SCRIPT_STYLE, "", "html_markup")
+    mapped.sub(_HTML_TAG, "", "html_tag")
+    mapped.sub(_HTML_ENTITY, lambda m: html.unescape(m.group(0)), "html_entity")
+    mapped.transform_lines(_fix_unicode, "unicode_repair")
+    mapped.sub(_ZERO_WIDTH, "", "zero_width")
+    mapped.sub(_ODD_SPACE, " ", "nbsp")
+    mapped.sub(_LEFT_QUOTE_APOSTROPHE, "\u2019", "apostrophe")
+    mapped.sub(_BOILERPLATE_LINE, "", "boilerplate")
+    mapped.sub(_SPACE_RUN, " ", None)
+    mapped.sub(_SPACE_AROUND_NEWLINE, "\n", None)
+    mapped.sub(_BLANK_LINES, "\n\n", None)
+    text = mapped.text
+    lead = len(text) - len(text.lstrip())
+    trail = len(text.rstrip())
+    return CleanText(
+        text=text[lead:trail],
+        starts=mapped.starts[lead:trail],
+        ends=mapped.ends[lead:trail],
+        edits=sorted(mapped.edits, key=lambda e: (e.start, e.end, e.kind)),
+    )

@@ -1,0 +1,68 @@
+"""The run manifest: what went in, with which code and settings, what came out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+
+from newsflow import PIPELINE_VERSION, __version__
+from newsflow.config import Settings
+
+PACKAGES = ("prefect", "pandas", "pyarrow", "great-expectations", "spacy", "ftfy", "charset-normalizer",
+            "dateparser", "quantulum3")
+
+
+def package_versions(model: str) -> dict[str, str]:
+    found = {}
+    for name in (*PACKAGES, model.replace("_", "-")):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def inputs_digest(inputs: list[dict]) -> str:
+    digest = hashlib.sha256()
+    for item in sorted(inputs, key=lambda i: i["source_file"]):
+        digest.update(f"{item['source_file']}\0{item['sha256']}\n".encode())
+    return digest.hexdigest()
+
+
+def run_record(
+    *,
+    started_at: datetime,
+    finished_at: datetime,
+    raw_dir: str,
+    inputs: list[dict],
+    settings: Settings,
+    model_version: str,
+    row_counts: dict[str, int],
+    timings: dict[str, float],
+    n_articles: int,
+    n_quarantined: int,
+    validation_success: bool,
+) -> dict:
+    digest = inputs_digest(inputs)
+    return {
+        "run_id": f"{started_at:%Y%m%dT%H%M%S}-{digest[:8]}",
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "duration_s": round((finished_at - started_at).total_seconds(), 3),
+        "raw_dir": raw_dir,
+        "inputs_digest": digest,
+        "inputs": sorted(inputs, key=lambda i: i["source_file"]),
+        "pipeline_version": PIPELINE_VERSION,
+        "newsflow_version": __version__,
+        "model": model_version,
+        "config": json.dumps(settings.as_dict(), sort_keys=True),
+        "packages": json.dumps(package_versions(settings.model), sort_keys=True),
+        "row_counts": json.dumps(row_counts, sort_keys=True),
+        "timings": json.dumps({k: round(v, 3) for k, v in timings.items()}, sort_keys=True),
+        "n_inputs": len(inputs),
+        "n_articles": n_articles,
+        "n_quarantined": n_quarantined,
+        "validation_success": validation_success,
+    }

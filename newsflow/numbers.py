@@ -1,0 +1,122 @@
+"""Numbers an article asserts: value, unit, what they count, and how hedged.
+
+spaCy finds the numeric expressions (CARDINAL, PERCENT, MONEY, QUANTITY);
+quantulum3 reads their value and unit ("$5.2 billion" is 5.2e9 dollar);
+the dependency parse tells what is counted ("10,000 former Afghan soldiers",
+"60% of Panjshir").
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+with warnings.catch_warnings():
+    # quantulum3 warns that its optional classifier is missing; the
+    # classifier only disambiguates rare units and needs scikit-learn.
+    warnings.simplefilter("ignore")
+    from quantulum3 import parser as quantity_parser
+
+NUMBER_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
+_APPROXIMATOR = re.compile(
+    r"^(?:an?\s+|the\s+)?(?P<approx>estimated|approximately|about|around|roughly|nearly|almost|"
+    r"more than|over|less than|fewer than|under|at least|at most|up to|some|as many as|as much as|"
+    r"as few as|close to|just over|just under|well over|upwards of)\s+",
+    re.IGNORECASE,
+)
+_UNIT_BY_LABEL = {"PERCENT": "percentage", "MONEY": "currency"}
+_COUNTED_LEFT_DEPS = {"amod", "compound", "nmod"}
+
+
+@dataclass
+class NumberMention:
+    start: int
+    end: int
+    text: str
+    kind: str
+    value: float | None
+    unit: str | None
+    approximator: str | None
+    counts: str | None
+    sentence: int
+
+
+def _approximator(ent: Span) -> tuple[str | None, str]:
+    """The hedge ("an estimated", "more than") and the numeric core of the text.
+
+    The hedge is looked for in the entity and in the two words before it,
+    which the model often leaves out of the entity.
+    """
+    doc = ent.doc
+    lead_start = max(ent.sent.start, ent.start - 2)
+    for begin in range(lead_start, ent.start + 1):
+        candidate = doc[begin : ent.end].text
+        match = _APPROXIMATOR.match(candidate)
+        if match and match.end() >= ent.start_char - doc[begin].idx:
+            return match.group("approx").lower(), candidate[match.end():]
+    return None, ent.text
+
+
+def _value_and_unit(label: str, core: str) -> tuple[float | None, str | None]:
+    quantities = quantity_parser.parse(core)
+    if quantities:
+        quantity = quantities[0]
+        unit = quantity.unit.name
+        return float(quantity.value), (None if unit == "dimensionless" else unit) or _UNIT_BY_LABEL.get(label)
+    return None, _UNIT_BY_LABEL.get(label)
+
+
+def _counted(ent: Span) -> str | None:
+    """The noun phrase the number quantifies, if the parse says so."""
+    doc = ent.doc
+    for token in ent:
+        head = token.head
+        if head.i < ent.start or head.i >= ent.end:
+            if head.pos_ in ("NOUN", "PROPN") and token.dep_ in ("nummod", "det", "quantmod", "amod", "compound"):
+                return _noun_phrase(head, after=ent.end)
+            break
+    root = ent.root
+    of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None:
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None)
+        if obj is not None:
+            return _noun_phrase(obj, after=of.i + 1)
+    return None
+
+
+def _noun_phrase(head: Token, after: int) -> str:
+    start = head.i
+    for child in head.lefts:
+        if child.i >= after and child.dep_ in _COUNTED_LEFT_DEPS:
+            start = min(start, child.left_edge.i)
+    start = max(start, after)
+    return head.doc[start : head.i + 1].text
+
+
+def extract_numbers(doc: Doc, sentence_of_char) -> list[NumberMention]:
+    found = []
+    for ent in doc.ents:
+        if ent.label_ not in NUMBER_LABELS:
+            continue
+        text = ent.text.strip()
+        if not text:
+            continue
+        approximator, core = _approximator(ent)
+        value, unit = _value_and_unit(ent.label_, core)
+        found.append(
+            NumberMention(
+                start=ent.start_char,
+                end=ent.start_char + len(text),
+                text=text,
+                kind=ent.label_.lower(),
+                value=value,
+                unit=unit,
+                approximator=approximator,
+                counts=_counted(ent),
+                sentence=sentence_of_char(ent.start_char),
+            )
+        )
+    return found

@@ -1,0 +1,314 @@
+"""The output contract: one explicit pyarrow schema per table.
+
+Written once and used by the writer (types), the validator (keys, enums,
+offsets) and the documentation (``newsflow schema`` prints the README's
+table reference). Changing a name or a meaning here is a breaking change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+OFFSET = pa.int64()
+INDEX = pa.int32()
+COUNT = pa.int32()
+MENTION = pa.struct([("text", pa.string()), ("start", OFFSET), ("end", OFFSET)])
+EDIT = pa.struct([("kind", pa.string()), ("text", pa.string()), ("start", OFFSET), ("end", OFFSET)])
+INPUT = pa.struct([("source_file", pa.string()), ("sha256", pa.string()), ("n_bytes", pa.int64())])
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+    nullable: bool = False
+    allowed: tuple[str, ...] | None = None  # closed set of values (an enum)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # unique per row
+    text_column: str | None = None  # holds the cleaned form of raw[start:end]
+    sort_by: tuple[str, ...] = field(default=())
+
+    @property
+    def schema(self) -> pa.Schema:
+        return pa.schema(
+            [pa.field(c.name, c.type, nullable=c.nullable, metadata={"doc": c.doc}) for c in self.columns],
+            metadata={"table": self.name, "doc": self.doc},
+        )
+
+    @property
+    def has_offsets(self) -> bool:
+        names = {c.name for c in self.columns}
+        return {"article_id", "start", "end"} <= names
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+ARTICLE_ID = Column("article_id", pa.string(), "First 16 hex digits of the SHA-256 of the raw file's bytes.")
+SOURCE_FILE = Column("source_file", pa.string(), "Path of the raw file, relative to the raw folder, with / separators.")
+START = Column("start", OFFSET, "Start of the evidence: a character offset into the raw file's decoded text.")
+END = Column("end", OFFSET, "End (exclusive) of the evidence in the raw file's decoded text.")
+SENTENCE = Column("sentence", INDEX, "Index of the sentence (within the article, from 0) where the record starts.")
+PARAGRAPH = Column("paragraph", INDEX, "Index of the paragraph (within the article, from 0; the headline is 0).")
+
+
+def _entity_table(name: str, id_name: str, doc: str, extra: tuple[Column, ...]) -> Table:
+    return Table(
+        name,
+        doc,
+        (
+            Column(id_name, pa.string(), "Stable id from the article id and the canonical name."),
+            ARTICLE_ID,
+            SOURCE_FILE,
+            Column("name", pa.string(), "Canonical name: the fullest form the article gives."),
+            *extra,
+            Column("n_mentions", COUNT, "Number of mentions in the article."),
+            Column("mentions", pa.list_(MENTION), "Every mention as written, with raw offsets."),
+            Column("start", OFFSET, "Start of the first mention in the raw decoded text."),
+            Column("end", OFFSET, "End of the first mention in the raw decoded text."),
+        ),
+        key=(id_name,),
+        sort_by=("source_file", "start", "name"),
+    )
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "articles",
+            "One row per article that was processed.",
+            (
+                ARTICLE_ID,
+                SOURCE_FILE,
+                Column("sha256", pa.string(), "SHA-256 of the raw bytes."),
+                Column("n_bytes", pa.int64(), "Size of the raw file in bytes."),
+                Column("encoding", pa.string(), "Encoding the raw bytes were decoded with."),
+                Column("headline", pa.string(), "First non-empty line, cleaned.", nullable=True),
+                Column("headline_start", OFFSET, "Start of the headline in the raw decoded text.", nullable=True),
+                Column("headline_end", OFFSET, "End of the headline in the raw decoded text.", nullable=True),
+                Column("anchor_date", pa.date32(), "The article's own date (dateline), when it carries one.", nullable=True),
+                Column("n_chars_raw", pa.int64(), "Characters in the raw decoded text."),
+                Column("n_chars_clean", pa.int64(), "Characters after cleaning."),
+                Column("n_paragraphs", COUNT, "Paragraphs, headline included."),
+                Column("n_sentences", COUNT, "Sentences."),
+                Column("n_tokens", COUNT, "spaCy tokens, whitespace excluded."),
+                Column("n_quotes", COUNT, "Rows in quotes."),
+                Column("n_people", COUNT, "Rows in people."),
+                Column("n_organizations", COUNT, "Rows in organizations."),
+                Column("n_places", COUNT, "Rows in places."),
+                Column("n_numbers", COUNT, "Rows in numbers."),
+                Column("n_dates", COUNT, "Rows in dates."),
+                Column("n_chars_removed", pa.int64(), "Raw characters removed by cleaning (markup and scraping debris)."),
+                Column(
+                    "cleaning",
+                    pa.list_(EDIT),
+                    "What cleaning changed: kind (html_comment, html_tag, html_markup, html_entity, boilerplate, "
+                    "unicode_repair, nbsp, zero_width, apostrophe), the raw text and its raw offsets.",
+                ),
+            ),
+            key=("article_id",),
+            sort_by=("source_file",),
+        ),
+        Table(
+            "paragraphs",
+            "Paragraphs of each article; paragraph 0 is the headline.",
+            (
+                ARTICLE_ID,
+                SOURCE_FILE,
+                PARAGRAPH,
+                START,
+                END,
+                Column("text", pa.string(), "The paragraph, cleaned."),
+                Column("is_headline", pa.bool_(), "True for the headline."),
+            ),
+            key=("article_id", "paragraph"),
+            text_column="text",
+            sort_by=("source_file", "paragraph"),
+        ),
+        Table(
+            "sentences",
+            "Sentences of each article (a sentence never spans paragraphs).",
+            (
+                ARTICLE_ID,
+                SOURCE_FILE,
+                SENTENCE,
+                PARAGRAPH,
+                START,
+                END,
+                Column("text", pa.string(), "The sentence, cleaned."),
+                Column("n_tokens", COUNT, "spaCy tokens, whitespace excluded."),
+            ),
+            key=("article_id", "sentence"),
+            text_column="text",
+            sort_by=("source_file", "sentence"),
+        ),
+        Table(
+            "quotes",
+            "Who said what: direct and partial quotations and indirect speech, with cue and speaker.",
+            (
+                Column("quote_id", pa.string(), "Stable id from the article id, kind and offsets."),
+                ARTICLE_ID,
+                SOURCE_FILE,
+                Column("kind", pa.string(), "direct (a quoted sentence), partial (quoted words inside the "
+                       "reporter's clause) or indirect (reported speech without quotation marks).",
+                       allowed=("direct", "partial", "indirect")),
+                Column("text", pa.string(), "The quote, cleaned; quotation marks included for direct and partial."),
+                START,
+                END,
+                Column("cue", pa.string(), "The speech cue as written (said, told, according to).", nullable=True),
+                Column("cue_start", OFFSET, "Start of the cue in the raw decoded text.", nullable=True),
+                Column("cue_end", OFFSET, "End of the cue in the raw decoded text.", nullable=True),
+                Column("speaker", pa.string(), "The speaker resolved to the fullest name in the article, or the "
+                       "description of an unnamed speaker (a senior administration official).", nullable=True),
+                Column("speaker_mention", pa.string(), "The speaker as written where attributed (he, the official, "
+                       "Mr. Nazary).", nullable=True),
+                Column("speaker_start", OFFSET, "Start of the speaker mention in the raw decoded text.", nullable=True),
+                Column("speaker_end", OFFSET, "End of the speaker mention in the raw decoded text.", nullable=True),
+                PARAGRAPH,
+                SENTENCE,
+            ),
+            key=("quote_id",),
+            text_column="text",
+            sort_by=("source_file", "start", "end", "kind"),
+        ),
+        _entity_table(
+            "people",
+            "person_id",
+            "People mentioned in each article, one row per person per article.",
+            (
+                Column("titles", pa.list_(pa.string()), "Titles used before the name (Mr., Rep., Sen., Gen.)."),
+                Column("roles", pa.list_(pa.string()), "Roles from appositions (head of foreign relations for ...)."),
+                Column("affiliations", pa.list_(pa.string()), "Organizations and places the roles tie the person to."),
+                Column("n_quotes", COUNT, "Quotes attributed to this person."),
+            ),
+        ),
+        _entity_table(
+            "organizations",
+            "organization_id",
+            "Organizations mentioned in each article; an acronym and its long form are one row.",
+            (Column("acronym", pa.string(), "Acronym (NRF) when the article uses one.", nullable=True),),
+        ),
+        _entity_table(
+            "places",
+            "place_id",
+            "Places (countries, cities, regions, facilities) mentioned in each article.",
+            (Column("acronym", pa.string(), "Abbreviation (U.S.) when the article uses one.", nullable=True),),
+        ),
+        Table(
+            "numbers",
+            "Numbers the article asserts, with value, unit, what they count and any hedge.",
+            (
+                Column("number_id", pa.string(), "Stable id from the article id and offsets."),
+                ARTICLE_ID,
+                SOURCE_FILE,
+                Column("text", pa.string(), "The numeric expression as written, cleaned."),
+                START,
+                END,
+                Column("kind", pa.string(), "cardinal, percent, money or quantity.",
+                       allowed=("cardinal", "percent", "money", "quantity")),
+                Column("value", pa.float64(), "Numeric value (60 for 60%, 5.2e9 for $5.2 billion).", nullable=True),
+                Column("unit", pa.string(), "Unit (percentage, dollar, mile); empty for plain counts.", nullable=True),
+                Column("approximator", pa.string(), "Hedge: estimated, more than, about, nearly...", nullable=True),
+                Column("counts", pa.string(), "What is counted (former Afghan soldiers; Panjshir).", nullable=True),
+                SENTENCE,
+            ),
+            key=("number_id",),
+            text_column="text",
+            sort_by=("source_file", "start"),
+        ),
+        Table(
+            "dates",
+            "Temporal expressions, normalised when the article carries a date to anchor them to.",
+            (
+                Column("date_id", pa.string(), "Stable id from the article id and offsets."),
+                ARTICLE_ID,
+                SOURCE_FILE,
+                Column("text", pa.string(), "The expression as written, cleaned."),
+                START,
+                END,
+                Column("kind", pa.string(), "date or time.", allowed=("date", "time")),
+                Column("value", pa.string(), "ISO-style value (2021-08, 2021-W43, 2016-09-12, 198X), empty when "
+                       "it cannot be anchored.", nullable=True),
+                Column("granularity", pa.string(), "day, week, month, year, decade, time or duration.", nullable=True,
+                       allowed=("day", "week", "month", "year", "decade", "time", "duration")),
+                Column("qualifier", pa.string(), "early, mid or late.", nullable=True, allowed=("early", "mid", "late")),
+                SENTENCE,
+            ),
+            key=("date_id",),
+            text_column="text",
+            sort_by=("source_file", "start"),
+        ),
+        Table(
+            "quarantine",
+            "Everything that was set aside, with the reason: files that could not be read and records that "
+            "failed validation. Nothing is dropped silently.",
+            (
+                Column("source_file", pa.string(), "Raw file the problem comes from."),
+                Column("article_id", pa.string(), "Article id, when the bytes could be read.", nullable=True),
+                Column("stage", pa.string(), "ingest (the file) or validate (a record).", allowed=("ingest", "validate")),
+                Column("table_name", pa.string(), "Table the failed record belongs to.", nullable=True),
+                Column("record_id", pa.string(), "Key of the failed record.", nullable=True),
+                Column("reason", pa.string(), "Short reason: empty, binary, undecodable, too_large, line_too_long, "
+                       "vanished, unreadable, duplicate, or the failed expectation."),
+                Column("detail", pa.string(), "Human-readable detail."),
+                Column("start", OFFSET, "Start of the failed record in the raw decoded text.", nullable=True),
+                Column("end", OFFSET, "End of the failed record in the raw decoded text.", nullable=True),
+                Column("record", pa.string(), "The failed record as JSON.", nullable=True),
+            ),
+            key=("source_file", "stage", "table_name", "record_id", "reason"),
+            sort_by=("source_file", "stage", "table_name", "record_id", "reason"),
+        ),
+        Table(
+            "runs",
+            "One row per run: the manifest (inputs, versions, configuration, counts, timings, validation).",
+            (
+                Column("run_id", pa.string(), "Id of the run (start time and inputs digest)."),
+                Column("started_at", pa.timestamp("us", tz="UTC"), "When the run started."),
+                Column("finished_at", pa.timestamp("us", tz="UTC"), "When the run finished."),
+                Column("duration_s", pa.float64(), "Wall-clock seconds."),
+                Column("raw_dir", pa.string(), "Raw folder as given."),
+                Column("inputs_digest", pa.string(), "SHA-256 over every input's path and hash."),
+                Column("inputs", pa.list_(INPUT), "Every input file with its hash and size."),
+                Column("pipeline_version", pa.string(), "newsflow's pipeline version."),
+                Column("newsflow_version", pa.string(), "newsflow package version."),
+                Column("model", pa.string(), "spaCy model package and version."),
+                Column("config", pa.string(), "Settings as JSON."),
+                Column("packages", pa.string(), "Versions of the main packages as JSON."),
+                Column("row_counts", pa.string(), "Rows written per table as JSON."),
+                Column("timings", pa.string(), "Seconds per stage as JSON."),
+                Column("n_inputs", COUNT, "Files found."),
+                Column("n_articles", COUNT, "Articles processed."),
+                Column("n_quarantined", COUNT, "Quarantine rows written."),
+                Column("validation_success", pa.bool_(), "True when no record failed validation."),
+            ),
+            key=("run_id",),
+            sort_by=("started_at",),
+        ),
+    )
+}
+
+DATA_TABLES = tuple(n for n in TABLES if n not in ("quarantine", "runs"))
+EXTRACTED_TABLES = ("paragraphs", "sentences", "quotes", "people", "organizations", "places", "numbers", "dates")
+
+
+def markdown_reference() -> str:
+    """The README's table reference, generated from the schemas."""
+    lines = []
+    for table in TABLES.values():
+        lines.append(f"### `{table.name}`\n\n{table.doc} Key: `{', '.join(table.key)}`.\n")
+        lines.append("| column | type | null | meaning |\n| --- | --- | --- | --- |")
+        for c in table.columns:
+            doc = c.doc + (f" One of: {', '.join(c.allowed)}." if c.allowed and c.allowed[0] not in c.doc else "")
+            lines.append(f"| `{c.name}` | `{c.type}` | {'yes' if c.nullable else 'no'} | {doc} |")
+        lines.append("")
+    return "\n".join(lines)

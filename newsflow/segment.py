@@ -1,0 +1,47 @@
+"""Paragraphs, headline and sentences of a clean article, as clean-text spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+_NON_EMPTY_LINE = re.compile(r"[^\n]+")
+_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs are blocks separated by blank lines when the article uses them,
+    and single lines otherwise (one paragraph per line is common in scraped text).
+
+    The headline, the first non-empty line, is always a paragraph of its own.
+    """
+    pattern = _BLOCK if "\n\n" in text else _NON_EMPTY_LINE
+    spans = [Span(m.start(), m.end()) for m in pattern.finditer(text)]
+    if spans:
+        first = spans[0]
+        newline = text.find("\n", first.start, first.end)
+        if newline != -1:
+            spans[0:1] = [Span(first.start, newline)] + [
+                Span(m.start() + newline + 1, m.end() + newline + 1)
+                for m in _BLOCK.finditer(text[newline + 1 : first.end])
+            ]
+    return spans
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    spans = []
+    for sent in doc.sents:
+        text = sent.text
+        stripped_start = len(text) - len(text.lstrip())
+        stripped_end = len(text.rstrip())
+        if stripped_end > stripped_start:
+            spans.append(Span(sent.start_char + stripped_start, sent.start_char + stripped_end))
+    return spans

@@ -1,0 +1,195 @@
+"""Great Expectations checks for every table, derived from the schemas.
+
+Each table gets a suite: non-null required columns, unique keys, closed value
+sets, and offsets that lie inside the raw text and lead back to the stored
+text. Rows that fail are split off with the expectation they failed, for the
+quarantine; nothing is dropped silently.
+
+Types are enforced by the pyarrow schemas when writing, not here: GX type
+expectations are unreliable on pandas 3's string dtype.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from newsflow.clean import clean
+from newsflow.schemas import TABLES, Table
+
+RAW_LENGTH = "_raw_length"
+EVIDENCE_MATCHES = "_evidence_matches"
+
+
+@dataclass
+class TableValidation:
+    valid: list[dict]
+    quarantined: list[dict]
+    result: dict = field(default_factory=dict)  # GX result as JSON
+
+
+def offset_pairs(table: Table) -> list[tuple[str, str]]:
+    """Every ``(x_start, x_end)`` pair of offset columns of a table."""
+    names = [c.name for c in table.columns]
+    return [(n, n[: -len("start")] + "end") for n in names if n.endswith("start") and n[: -len("start")] + "end" in names]
+
+
+def evidence_matches(raw_text: str, start: int, end: int, text: str) -> bool:
+    """Cleaning the raw evidence ``raw_text[start:end]`` gives back the stored text."""
+    return clean(raw_text[start:end]).text == text
+
+
+class Validator:
+    """One ephemeral GX context per process, with one suite per table."""
+
+    def __init__(self) -> None:
+        import great_expectations as gx  # costs ~3 s: only when validating
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
+
+        self.gx = gx
+        # In memory, and without the throwaway Data Docs folder the default
+        # ephemeral context makes: docs go next to the output (build_docs).
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False), data_docs_sites={}
+        )
+        self.context = gx.get_context(mode="ephemeral", project_config=config)
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = self.context.data_sources.add_pandas("newsflow")
+        self.batch_definitions = {}
+        self.suites = {}
+        for table in TABLES.values():
+            if table.name in ("quarantine", "runs"):
+                continue
+            asset = source.add_dataframe_asset(table.name)
+            self.batch_definitions[table.name] = asset.add_batch_definition_whole_dataframe(table.name)
+            self.suites[table.name] = self.context.suites.add(self._suite(table))
+
+    def _suite(self, table: Table):
+        E = self.gx.expectations
+        suite = self.gx.ExpectationSuite(name=table.name)
+        for column in table.columns:
+            if not column.nullable:
+                suite.add_expectation(E.ExpectColumnValuesToNotBeNull(column=column.name))
+            if column.allowed:
+                suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=column.name, value_set=list(column.allowed)))
+        if len(table.key) == 1:
+            suite.add_expectation(E.ExpectColumnValuesToBeUnique(column=table.key[0]))
+        else:
+            suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=list(table.key)))
+        for start, end in offset_pairs(table):
+            suite.add_expectation(E.ExpectColumnValuesToBeBetween(column=start, min_value=0))
+            # Optional spans (a quote's cue) are either both set or both empty;
+            # not-null expectations cover the required ones.
+            suite.add_expectation(
+                E.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=end, column_B=start, ignore_row_if="either_value_is_missing"
+                )
+            )
+            suite.add_expectation(
+                E.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=RAW_LENGTH, column_B=end, or_equal=True, ignore_row_if="either_value_is_missing"
+                )
+            )
+        if table.text_column:
+            suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=EVIDENCE_MATCHES, value_set=[True]))
+        return suite
+
+    def validate(self, table_name: str, rows: list[dict], raw_texts: dict[str, str]) -> TableValidation:
+        if not rows:
+            return TableValidation([], [], {})
+        table = TABLES[table_name]
+        frame = pd.DataFrame(rows)
+        if offset_pairs(table):
+            frame[RAW_LENGTH] = [len(raw_texts[a]) for a in frame["article_id"]]
+        if table.text_column:
+            frame[EVIDENCE_MATCHES] = [
+                evidence_matches(raw_texts[a], s, e, t)
+                for a, s, e, t in zip(frame["article_id"], frame["start"], frame["end"], frame[table.text_column])
+            ]
+        batch = self.batch_definitions[table_name].get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(self.suites[table_name], result_format="COMPLETE")
+        failed: dict[int, list[str]] = {}
+        for outcome in result.results:
+            if outcome.success:
+                continue
+            config = outcome.expectation_config
+            columns = [v for k, v in config.kwargs.items() if k.startswith("column") and isinstance(v, str)]
+            columns += config.kwargs.get("column_list") or []
+            label = f"{config.type}({', '.join(columns)})"
+            for index in outcome.result.get("unexpected_index_list") or []:
+                failed.setdefault(int(index), []).append(label)
+        valid = [row for i, row in enumerate(rows) if i not in failed]
+        quarantined = [
+            quarantine_record(table, rows[i], "validate", check, f"failed {check}")
+            for i, checks in sorted(failed.items())
+            for check in checks
+        ]
+        return TableValidation(valid, quarantined, result.to_json_dict())
+
+
+    def build_docs(self, results_dir: Path) -> dict:
+        """Data Docs HTML under ``results_dir/data_docs`` from the per-batch
+        results saved as ``results_dir/<table>/<batch>.json``; returns a
+        summary per table and expectation."""
+        from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        site = {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(results_dir / "data_docs")},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+        if "newsflow" not in (self.context.get_config().data_docs_sites or {}):
+            self.context.add_data_docs_site("newsflow", site)
+        summary: dict = {}
+        for path in sorted(results_dir.glob("*/*.json")):
+            table, batch = path.parent.name, path.stem
+            saved = json.loads(path.read_text())
+            result = ExpectationSuiteValidationResult(**saved)
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=table),
+                run_id=RunIdentifier(run_name=batch),
+                batch_identifier=batch,
+            )
+            self.context.validation_results_store.set(key, result)
+            for outcome in saved["results"]:
+                config = outcome["expectation_config"]
+                kwargs = {k: v for k, v in config["kwargs"].items() if k != "batch_id"}
+                label = f"{config['type']}({json.dumps(kwargs, sort_keys=True)})"
+                entry = summary.setdefault(table, {}).setdefault(label, {"rows": 0, "unexpected": 0})
+                entry["rows"] += int(outcome["result"].get("element_count") or 0)
+                entry["unexpected"] += int(outcome["result"].get("unexpected_count") or 0)
+        self.context.build_data_docs(site_names=["newsflow"])
+        return summary
+
+
+def quarantine_record(table: Table | None, row: dict, stage: str, reason: str, detail: str) -> dict:
+    return {
+        "source_file": row.get("source_file"),
+        "article_id": row.get("article_id"),
+        "stage": stage,
+        "table_name": table.name if table else None,
+        "record_id": "/".join(str(row.get(k)) for k in table.key) if table else None,
+        "reason": reason,
+        "detail": detail,
+        "start": row.get("start") if table else None,
+        "end": row.get("end") if table else None,
+        "record": json.dumps(row, default=str, ensure_ascii=False, sort_keys=True) if table else None,
+    }
+
+
+@lru_cache(maxsize=1)
+def get_validator() -> Validator:
+    return Validator()
