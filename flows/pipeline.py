@@ -62,9 +62,10 @@ def newsflow_pipeline(
             articles, duplicates = _first_copies(articles, seen)
             rejections += duplicates
             inputs += [_input(a) for a in articles] + [_input(r) for r in rejections]
-            quarantine += [_rejection_row(r) for r in rejections]
             with _timed(timings, "extract"):
-                records = extract_records(articles, settings)
+                records, failed = extract_records(articles, settings)
+            rejections += failed
+            quarantine += [_rejection_row(r) for r in rejections]
             with _timed(timings, "validate"):
                 checked = validate_records(records, articles)
             with _timed(timings, "write"):

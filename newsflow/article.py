@@ -26,12 +26,21 @@ from newsflow.segment import paragraph_spans, sentence_spans
 Rows = dict[str, list[dict]]
 
 
-def process_articles(articles: Iterable[RawArticle], nlp: Language, batch_size: int = 16) -> Iterator[Rows]:
-    """Rows of every table for each article, streamed through ``nlp.pipe``."""
+def process_articles(
+    articles: Iterable[RawArticle], nlp: Language, batch_size: int = 16
+) -> Iterator[tuple[RawArticle, Rows | Exception]]:
+    """Rows of every table for each article, streamed through ``nlp.pipe``.
+
+    An article whose extraction fails yields its exception instead of rows,
+    so that one odd article never stops the others.
+    """
     cleaned = ((article, clean(article.text)) for article in articles)
     pairs = ((c.text, (a, c)) for a, c in cleaned)
     for doc, (article, clean_text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield article_rows(article, clean_text, doc)
+        try:
+            yield article, article_rows(article, clean_text, doc)
+        except Exception as exc:  # noqa: BLE001 - reported per article, with its type and message
+            yield article, exc
 
 
 def article_rows(article: RawArticle, cleaned: CleanText, doc: Doc) -> Rows:

@@ -213,10 +213,9 @@ class EntityIndex:
             if target is None:
                 target = singles.get(word)
             if target is None:
-                target = person
-                target.mentions = []
-                singles[word] = target
-            target.mentions.extend(person.mentions)
+                target = singles[word] = person
+            else:
+                target.mentions.extend(person.mentions)
             for title in titles:
                 target.add_unique("titles", title)
             for i in range(start, end):

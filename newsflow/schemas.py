@@ -259,7 +259,7 @@ TABLES: dict[str, Table] = {
                 Column("table_name", pa.string(), "Table the failed record belongs to.", nullable=True),
                 Column("record_id", pa.string(), "Key of the failed record.", nullable=True),
                 Column("reason", pa.string(), "Short reason: empty, binary, undecodable, too_large, line_too_long, "
-                       "vanished, unreadable, duplicate, or the failed expectation."),
+                       "vanished, unreadable, duplicate, extraction_error, or the failed expectation."),
                 Column("detail", pa.string(), "Human-readable detail."),
                 Column("start", OFFSET, "Start of the failed record in the raw decoded text.", nullable=True),
                 Column("end", OFFSET, "End of the failed record in the raw decoded text.", nullable=True),

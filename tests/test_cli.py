@@ -1,0 +1,59 @@
+"""The command line as a user runs it: a real process, a real local server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import SAMPLE
+
+NEWSFLOW = Path(sys.executable).with_name("newsflow")
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    return subprocess.run([str(NEWSFLOW), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_help_documents_every_command_and_option(tmp_path):
+    top = run_cli("--help", cwd=tmp_path)
+    assert top.returncode == 0
+    for command in ("run", "schema"):
+        assert command in top.stdout
+    run_help = run_cli("run", "--help", cwd=tmp_path)
+    for option in ("RAW_DIR", "--out", "--model", "--batch-size", "--json", "--verbose", "Exit status"):
+        assert option in run_help.stdout
+
+
+def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE, raw)
+    (raw / "empty.txt").write_bytes(b"")
+    result = run_cli("run", str(raw), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 3, output  # something was quarantined
+    assert "quotes" in result.stdout and "1 of 2 files processed" in result.stdout
+    assert "empty.txt: empty" in result.stdout
+    for noise in ("Traceback", "ERROR", "CancelledError"):
+        assert noise not in output, output
+    assert (tmp_path / ".prefect").is_dir()  # Prefect's home stays with the project
+
+    # The output is plain Parquet that DuckDB reads.
+    speakers = duckdb.sql(
+        f"select speaker, count(*) n from read_parquet('{tmp_path}/out/quotes/*.parquet') "
+        "group by speaker order by n desc limit 1"
+    ).fetchall()
+    assert speakers == [("Ali Nazary", speakers[0][1])]
+
+
+def test_missing_raw_folder_is_a_clear_usage_error(tmp_path):
+    result = run_cli("run", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,53 @@
+"""Great Expectations (for real) splits failing records off with the expectation they failed."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from newsflow.article import process_articles
+from newsflow.config import Settings
+from newsflow.ingest import read_article
+from newsflow.nlp import load_model
+from newsflow.validate import get_validator
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def article_rows():
+    article = read_article(SAMPLE, SAMPLE.parent, Settings())
+    _, rows = next(process_articles([article], load_model(Settings().model)))
+    return article, rows
+
+
+def test_clean_rows_pass_every_table(article_rows):
+    article, rows = article_rows
+    for name, table_rows in rows.items():
+        outcome = get_validator().validate(name, table_rows, {article.article_id: article.text})
+        assert outcome.quarantined == [], name
+        assert len(outcome.valid) == len(table_rows)
+        assert outcome.result["success"] is True
+
+
+def test_failing_records_are_kept_aside_with_the_failed_expectation(article_rows):
+    article, rows = article_rows
+    quotes = copy.deepcopy(rows["quotes"])
+    quotes[0]["kind"] = "rumour"  # not an allowed kind
+    quotes[1]["end"] = len(article.text) + 10  # evidence outside the raw text
+    quotes[2]["text"] = quotes[2]["text"] + " (edited)"  # no longer what the raw text says
+    quotes[3]["quote_id"] = quotes[4]["quote_id"]  # duplicate id
+    outcome = get_validator().validate("quotes", quotes, {article.article_id: article.text})
+
+    reasons = {}
+    for row in outcome.quarantined:
+        reasons.setdefault(json.loads(row["record"])["text"], set()).add(row["reason"])
+    assert "expect_column_values_to_be_in_set(kind)" in reasons[quotes[0]["text"]]
+    assert "expect_column_pair_values_a_to_be_greater_than_b(_raw_length, end)" in reasons[quotes[1]["text"]]
+    assert "expect_column_values_to_be_in_set(_evidence_matches)" in reasons[quotes[2]["text"]]
+    assert "expect_column_values_to_be_unique(quote_id)" in reasons[quotes[3]["text"]]
+    assert "expect_column_values_to_be_unique(quote_id)" in reasons[quotes[4]["text"]]
+    assert len(outcome.valid) == len(quotes) - 5
+    assert all(row["stage"] == "validate" and row["table_name"] == "quotes" for row in outcome.quarantined)
+    assert outcome.result["success"] is False
