@@ -4,6 +4,10 @@ Read top to bottom, it is the pipeline: find the raw files, then for each
 batch read and decode them, clean, parse and extract records, validate them
 and write them; at the end publish every table with the quarantine and the
 run manifest.
+
+Batches of articles and rows are passed to tasks inside ``quote()``: Prefect
+otherwise walks every element of a task's arguments looking for futures,
+which costs more than the work on large batches.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.utilities.annotations import quote
 
 from newsflow.config import Settings
 from newsflow.ingest import RawArticle, Rejection
@@ -63,13 +68,13 @@ def newsflow_pipeline(
             rejections += duplicates
             inputs += [_input(a) for a in articles] + [_input(r) for r in rejections]
             with _timed(timings, "extract"):
-                records, failed = extract_records(articles, settings)
+                records, failed = extract_records(quote(articles), settings)
             rejections += failed
             quarantine += [_rejection_row(r) for r in rejections]
             with _timed(timings, "validate"):
-                checked = validate_records(records, articles)
+                checked = validate_records(quote(records), quote(articles))
             with _timed(timings, "write"):
-                write_batch(store, checked.valid, checked.results, number)
+                write_batch(store, quote(checked.valid), quote(checked.results), number)
             quarantine += checked.quarantined
             validation_success &= not checked.quarantined
             row_counts.update({name: len(rows) for name, rows in checked.valid.items()})
@@ -91,7 +96,7 @@ def newsflow_pipeline(
         validation_success=validation_success,
     )
     with _timed(timings, "publish"):
-        publish(store, quarantine, run, list(DATA_TABLES))
+        publish(store, quote(quarantine), run, list(DATA_TABLES))
     return {**run, "out_dir": out_dir, "quarantine": quarantine}
 
 

@@ -177,8 +177,13 @@ def _fix_unicode(line: str) -> str:
     return ftfy.fix_text(line, config=_FTFY_CONFIG)
 
 
-def clean(raw: str) -> CleanText:
-    """Clean one article's decoded text; see the module docstring."""
+def clean(raw: str, *, remove_boilerplate_lines: bool = True) -> CleanText:
+    """Clean one article's decoded text; see the module docstring.
+
+    ``remove_boilerplate_lines=False`` keeps the one context-dependent step
+    out: a sentence such as "Subscribe here." is debris on a line of its own
+    and prose inside a paragraph, so a fragment cannot tell which it is.
+    """
     mapped = MappedText(raw)
     mapped.sub(_CARRIAGE_RETURN, "\n", None)
     mapped.sub(_HTML_COMMENT, "", "html_comment")
@@ -189,7 +194,8 @@ def clean(raw: str) -> CleanText:
     mapped.sub(_ZERO_WIDTH, "", "zero_width")
     mapped.sub(_ODD_SPACE, " ", "nbsp")
     mapped.sub(_LEFT_QUOTE_APOSTROPHE, "\u2019", "apostrophe")
-    mapped.sub(_BOILERPLATE_LINE, "", "boilerplate")
+    if remove_boilerplate_lines:
+        mapped.sub(_BOILERPLATE_LINE, "", "boilerplate")
     mapped.sub(_SPACE_RUN, " ", None)
     mapped.sub(_SPACE_AROUND_NEWLINE, "\n", None)
     mapped.sub(_BLANK_LINES, "\n\n", None)

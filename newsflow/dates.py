@@ -86,8 +86,9 @@ def normalise(text: str, anchor: date | None) -> tuple[str | None, str | None, s
     data = _parser(anchor).get_date_data(core)
     if data is None or data.date_obj is None:
         return None, None, qualifier
-    period = data.period or "day"
-    return data.date_obj.strftime(_FORMAT_BY_PERIOD.get(period, "%Y-%m-%d")), period, qualifier
+    # dateparser also says "part_of_day" ("Monday night"): a day for our purposes.
+    period = data.period if data.period in _FORMAT_BY_PERIOD else "day"
+    return data.date_obj.strftime(_FORMAT_BY_PERIOD[period]), period, qualifier
 
 
 def extract_dates(doc: Doc, anchor: date | None, sentence_of_char) -> list[DateMention]:

@@ -40,7 +40,7 @@ def offset_pairs(table: Table) -> list[tuple[str, str]]:
 
 def evidence_matches(raw_text: str, start: int, end: int, text: str) -> bool:
     """Cleaning the raw evidence ``raw_text[start:end]`` gives back the stored text."""
-    return clean(raw_text[start:end]).text == text
+    return clean(raw_text[start:end], remove_boilerplate_lines=False).text == text
 
 
 class Validator:

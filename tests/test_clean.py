@@ -72,3 +72,9 @@ def test_sample_article_maps_back(tmp_path):
     from tests.conftest import SAMPLE
 
     assert_maps_back(SAMPLE.read_text(encoding="utf-8"))
+
+
+def test_a_debris_phrase_inside_a_paragraph_is_prose():
+    raw = "Listen to the podcast. Subscribe here.\nSubscribe here."
+    assert clean(raw).text == "Listen to the podcast. Subscribe here."
+    assert clean("Subscribe here.", remove_boilerplate_lines=False).text == "Subscribe here."
