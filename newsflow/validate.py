@@ -148,7 +148,7 @@ class Validator:
 
         site = {
             "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(results_dir / "data_docs")},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str((results_dir / "data_docs").resolve())},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         }
         if "newsflow" not in (self.context.get_config().data_docs_sites or {}):

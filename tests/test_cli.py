@@ -35,7 +35,7 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
     raw.mkdir()
     shutil.copy(SAMPLE, raw)
     (raw / "empty.txt").write_bytes(b"")
-    result = run_cli("run", str(raw), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    result = run_cli("run", "raw", "--out", "out", cwd=tmp_path)  # relative paths, as in `make run`
     output = result.stdout + result.stderr
     assert result.returncode == 3, output  # something was quarantined
     assert "quotes" in result.stdout and "1 of 2 files processed" in result.stdout
@@ -43,6 +43,7 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
     for noise in ("Traceback", "ERROR", "CancelledError"):
         assert noise not in output, output
     assert (tmp_path / ".prefect").is_dir()  # Prefect's home stays with the project
+    assert (tmp_path / "out" / "_validation" / "data_docs" / "index.html").is_file()
 
     # The output is plain Parquet that DuckDB reads.
     speakers = duckdb.sql(
