@@ -1,0 +1,263 @@
+"""Scoring quote extraction against PolNeAR-style gold annotation.
+
+Gold: brat standoff files (``attributions/<name>_<annotator>.ann``) with
+character offsets into ``text/<name>.txt``; ``E`` lines tie an attribution's
+Source, Cue and Content (and Content2, the second part of a quote split by
+its attribution) together. Each Content part is one gold span:
+
+- **direct** when it holds a quotation mark (partial quotes count here);
+- **indirect** when it holds none and its cue is a speech cue (said, told,
+  added, wrote, according to, ...).
+
+A prediction matches a gold span of its category when they overlap by at
+least half of the shorter span, one to one (largest overlaps first). On
+matched pairs the speaker is right when the predicted mention overlaps the
+gold Source, or the resolved speaker shares a name with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QUOTE_MARKS = re.compile(r"[\"“”„«»]")
+# Speech cues for the indirect-speech category (lower-case word forms).
+SPEECH_CUE_WORDS = frozenset(
+    """say says said saying tell tells told telling add adds added adding write writes wrote written writing
+    according state states stated stating claim claims claimed claiming report reports reported reporting
+    announce announces announced explain explains explained argue argues argued note notes noted insist
+    insists insisted warn warns warned acknowledge acknowledged admit admits admitted deny denies denied
+    reply replied respond responded testify testified confirm confirms confirmed declare declared assert
+    asserted tweet tweets tweeted tweeting post posted suggest suggests suggested predict predicted
+    recall recalled concede conceded allege alleged charge charged complain complained vow vowed promise
+    promised""".split()
+)
+_NAME_WORD = re.compile(r"[A-Z][\w’'-]+")
+_NOT_NAMES = {"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "The", "President", "Secretary"}
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    start: int
+    end: int
+    category: str  # direct | indirect | other
+    cue: str
+    source: tuple[int, int] | None
+    source_text: str
+
+
+@dataclass(frozen=True)
+class Predicted:
+    start: int
+    end: int
+    category: str  # direct | indirect
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class Evaluation:
+    direct: Score = field(default_factory=Score)
+    indirect: Score = field(default_factory=Score)
+    speaker_right: int = 0
+    speaker_judged: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.speaker_right / self.speaker_judged if self.speaker_judged else 0.0
+
+
+def _span(fragments: str) -> tuple[int, int]:
+    """``"10 20;25 40"`` (brat's discontinuous span) as one ``(10, 40)``."""
+    numbers = [int(n) for piece in fragments.split(";") for n in piece.split()]
+    return min(numbers), max(numbers)
+
+
+def parse_ann(text: str, ann: str) -> list[GoldSpan]:
+    """Gold spans of one article from its brat annotation."""
+    spans: dict[str, tuple[str, int, int]] = {}
+    events = []
+    for line in ann.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label, _, fragments = parts[1].partition(" ")
+            start, end = _span(fragments)
+            spans[parts[0]] = (label, start, end)
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
+    gold = []
+    for event in events:
+        cue = spans.get(event.get("Cue", ""))
+        source = spans.get(event.get("Source", ""))
+        cue_text = text[cue[1] : cue[2]] if cue else ""
+        for role in ("Content", "Content2", "Content3"):
+            content = spans.get(event.get(role, ""))
+            if content is None:
+                continue
+            _, start, end = content
+            gold.append(
+                GoldSpan(
+                    start,
+                    end,
+                    _category(text[start:end], cue_text),
+                    cue_text,
+                    (source[1], source[2]) if source else None,
+                    text[source[1] : source[2]] if source else "",
+                )
+            )
+    return gold
+
+
+def _category(content: str, cue: str) -> str:
+    if QUOTE_MARKS.search(content):
+        return "direct"
+    words = {w.lower() for w in re.findall(r"[\w’']+", cue)}
+    return "indirect" if words & SPEECH_CUE_WORDS else "other"
+
+
+def load_gold(gold_dir: Path) -> dict[str, list[GoldSpan]]:
+    """``{text file name: gold spans}``, one annotator's file per article
+    (the first in name order)."""
+    gold_dir = Path(gold_dir)
+    chosen: dict[str, Path] = {}
+    for ann in sorted((gold_dir / "attributions").glob("*.ann")):
+        article = ann.stem.rsplit("_", 1)[0]
+        chosen.setdefault(article, ann)
+    gold = {}
+    for article, ann in chosen.items():
+        text_path = gold_dir / "text" / f"{article}.txt"
+        if text_path.exists():
+            text = text_path.read_text(encoding="utf-8")
+            gold[text_path.name] = parse_ann(text, ann.read_text(encoding="utf-8"))
+    return gold
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def match(predicted: list[tuple[int, int]], gold: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One-to-one ``(predicted index, gold index)`` pairs that overlap by at
+    least half of the shorter span, largest overlaps first."""
+    candidates = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            overlap = _overlap(p, g)
+            if overlap and 2 * overlap >= min(p[1] - p[0], g[1] - g[0]):
+                candidates.append((-overlap, i, j))
+    pairs, used_p, used_g = [], set(), set()
+    for _, i, j in sorted(candidates):
+        if i not in used_p and j not in used_g:
+            pairs.append((i, j))
+            used_p.add(i)
+            used_g.add(j)
+    return pairs
+
+
+def speaker_right(pred: Predicted, gold: GoldSpan) -> bool:
+    if gold.source is None:
+        return False
+    if pred.speaker_start is not None and _overlap((pred.speaker_start, pred.speaker_end), gold.source):
+        return True
+    gold_names = {w for w in _NAME_WORD.findall(gold.source_text) if w.rstrip(".") not in _NOT_NAMES}
+    predicted_names = set(_NAME_WORD.findall(pred.speaker or ""))
+    return bool(gold_names & predicted_names)
+
+
+def evaluate_article(name: str, text: str, predicted: list[Predicted], gold: list[GoldSpan], evaluation: Evaluation) -> None:
+    """Add one article's counts (and its errors, with context) to ``evaluation``."""
+    for category, score in (("direct", evaluation.direct), ("indirect", evaluation.indirect)):
+        preds = [p for p in predicted if p.category == category]
+        golds = [g for g in gold if g.category == category]
+        pairs = match([(p.start, p.end) for p in preds], [(g.start, g.end) for g in golds])
+        matched_p = {i for i, _ in pairs}
+        matched_g = {j for _, j in pairs}
+        score.tp += len(pairs)
+        for i, p in enumerate(preds):
+            if i in matched_p:
+                continue
+            score.fp += 1
+            evaluation.errors.append(_error(name, text, "false_positive", category, p.start, p.end, p.speaker))
+        for j, g in enumerate(golds):
+            if j not in matched_g:
+                score.fn += 1
+                evaluation.errors.append(_error(name, text, "missed", category, g.start, g.end, g.source_text, g.cue))
+        for i, j in pairs:
+            p, g = preds[i], golds[j]
+            if g.source is None:
+                continue
+            evaluation.speaker_judged += 1
+            if speaker_right(p, g):
+                evaluation.speaker_right += 1
+            else:
+                evaluation.errors.append(
+                    _error(name, text, "wrong_speaker", category, g.start, g.end, g.source_text, g.cue,
+                           predicted=f"{p.speaker!r} ({text[p.speaker_start:p.speaker_end] if p.speaker_start is not None else None!r})")
+                )
+
+
+def _error(name, text, kind, category, start, end, speaker, cue=None, predicted=None) -> dict:
+    return {
+        "file": name,
+        "error": kind,
+        "category": category,
+        "start": start,
+        "end": end,
+        "text": text[start:end][:300],
+        "speaker": speaker,
+        "cue": cue,
+        "predicted_speaker": predicted,
+    }
+
+
+def score_output(gold: dict[str, list[GoldSpan]], gold_text_dir: Path, out_dir: Path) -> tuple[Evaluation, dict]:
+    """Score the quotes table under ``out_dir`` against ``gold``; also counts
+    articles, failures and tokens."""
+    from newsflow.store import read_table
+
+    quotes = read_table(out_dir, "quotes").to_pylist()
+    articles = read_table(out_dir, "articles").to_pylist()
+    by_file: dict[str, list[Predicted]] = {}
+    for q in quotes:
+        by_file.setdefault(q["source_file"], []).append(
+            Predicted(q["start"], q["end"], "indirect" if q["kind"] == "indirect" else "direct",
+                      q["speaker"], q["speaker_start"], q["speaker_end"])
+        )
+    processed = {a["source_file"] for a in articles}
+    evaluation = Evaluation()
+    for name, spans in sorted(gold.items()):
+        text = (Path(gold_text_dir) / name).read_text(encoding="utf-8")
+        evaluate_article(name, text, by_file.get(name, []), spans, evaluation)
+    counts = {
+        "articles": len(gold),
+        "articles_failed": len([name for name in gold if name not in processed]),
+        "tokens": sum(a["n_tokens"] for a in articles),
+    }
+    return evaluation, counts
