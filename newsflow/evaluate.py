@@ -2,17 +2,22 @@
 
 Gold: brat standoff files (``attributions/<name>_<annotator>.ann``) with
 character offsets into ``text/<name>.txt``; ``E`` lines tie an attribution's
-Source, Cue and Content (and Content2, the second part of a quote split by
-its attribution) together. Each Content part is one gold span:
+Source, Cue and Content together. A gold quote is one attribution's Content,
+which may come in fragments: a quote split by its attribution ("“A,” he
+said. “B.”") is one Content with two discontinuous pieces (or a Content2).
+A gold quote is
 
-- **direct** when it holds a quotation mark (partial quotes count here);
+- **direct** when its content holds a quotation mark (partial quotes count);
 - **indirect** when it holds none and its cue is a speech cue (said, told,
   added, wrote, according to, ...).
 
-A prediction matches a gold span of its category when they overlap by at
-least half of the shorter span, one to one (largest overlaps first). On
-matched pairs the speaker is right when the predicted mention overlaps the
-gold Source, or the resolved speaker shares a name with it.
+A prediction matches a gold fragment of its category when they overlap by
+at least half of the shorter span, one to one (largest overlaps first). A
+gold quote is found (a true positive, counted once) when any of its
+fragments is matched, so the two halves of a split quote are one hit; a
+prediction that matches no fragment is a false positive. On found quotes the
+speaker is right when a matched prediction's speaker mention overlaps the
+gold Source, or its resolved speaker shares a name with it.
 """
 
 from __future__ import annotations
@@ -38,13 +43,20 @@ _NOT_NAMES = {"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "The", "Presi
 
 
 @dataclass(frozen=True)
-class GoldSpan:
-    start: int
-    end: int
+class GoldQuote:
+    fragments: tuple[tuple[int, int], ...]
     category: str  # direct | indirect | other
     cue: str
     source: tuple[int, int] | None
     source_text: str
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
 
 
 @dataclass(frozen=True)
@@ -94,44 +106,41 @@ class Evaluation:
         return self.speaker_right / self.speaker_judged if self.speaker_judged else 0.0
 
 
-def _span(fragments: str) -> tuple[int, int]:
-    """``"10 20;25 40"`` (brat's discontinuous span) as one ``(10, 40)``."""
-    numbers = [int(n) for piece in fragments.split(";") for n in piece.split()]
-    return min(numbers), max(numbers)
+def _fragments(field: str) -> list[tuple[int, int]]:
+    """``"10 20;25 40"`` (brat's discontinuous span) as ``[(10, 20), (25, 40)]``."""
+    return [(int(a), int(b)) for a, b in (piece.split() for piece in field.split(";"))]
 
 
-def parse_ann(text: str, ann: str) -> list[GoldSpan]:
-    """Gold spans of one article from its brat annotation."""
-    spans: dict[str, tuple[str, int, int]] = {}
+def parse_ann(text: str, ann: str) -> list[GoldQuote]:
+    """Gold quotes of one article from its brat annotation."""
+    spans: dict[str, list[tuple[int, int]]] = {}
     events = []
     for line in ann.splitlines():
         parts = line.split("\t")
         if line.startswith("T") and len(parts) >= 2:
-            label, _, fragments = parts[1].partition(" ")
-            start, end = _span(fragments)
-            spans[parts[0]] = (label, start, end)
+            _, _, field = parts[1].partition(" ")
+            spans[parts[0]] = _fragments(field)
         elif line.startswith("E") and len(parts) >= 2:
             events.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
     gold = []
     for event in events:
-        cue = spans.get(event.get("Cue", ""))
+        fragments = sorted(
+            f for role, ref in event.items() if role.startswith("Content") for f in spans.get(ref, [])
+        )
+        if not fragments:
+            continue
+        cue = [text[a:b] for a, b in spans.get(event.get("Cue", ""), [])]
         source = spans.get(event.get("Source", ""))
-        cue_text = text[cue[1] : cue[2]] if cue else ""
-        for role in ("Content", "Content2", "Content3"):
-            content = spans.get(event.get(role, ""))
-            if content is None:
-                continue
-            _, start, end = content
-            gold.append(
-                GoldSpan(
-                    start,
-                    end,
-                    _category(text[start:end], cue_text),
-                    cue_text,
-                    (source[1], source[2]) if source else None,
-                    text[source[1] : source[2]] if source else "",
-                )
+        content = " ".join(text[a:b] for a, b in fragments)
+        gold.append(
+            GoldQuote(
+                tuple(fragments),
+                _category(content, " ".join(cue)),
+                " ".join(cue),
+                (source[0][0], source[-1][1]) if source else None,
+                text[source[0][0] : source[-1][1]] if source else "",
             )
+        )
     return gold
 
 
@@ -142,7 +151,7 @@ def _category(content: str, cue: str) -> str:
     return "indirect" if words & SPEECH_CUE_WORDS else "other"
 
 
-def load_gold(gold_dir: Path) -> dict[str, list[GoldSpan]]:
+def load_gold(gold_dir: Path) -> dict[str, list[GoldQuote]]:
     """``{text file name: gold spans}``, one annotator's file per article
     (the first in name order)."""
     gold_dir = Path(gold_dir)
@@ -181,7 +190,7 @@ def match(predicted: list[tuple[int, int]], gold: list[tuple[int, int]]) -> list
     return pairs
 
 
-def speaker_right(pred: Predicted, gold: GoldSpan) -> bool:
+def speaker_right(pred: Predicted, gold: GoldQuote) -> bool:
     if gold.source is None:
         return False
     if pred.speaker_start is not None and _overlap((pred.speaker_start, pred.speaker_end), gold.source):
@@ -191,35 +200,38 @@ def speaker_right(pred: Predicted, gold: GoldSpan) -> bool:
     return bool(gold_names & predicted_names)
 
 
-def evaluate_article(name: str, text: str, predicted: list[Predicted], gold: list[GoldSpan], evaluation: Evaluation) -> None:
+def evaluate_article(name: str, text: str, predicted: list[Predicted], gold: list[GoldQuote], evaluation: Evaluation) -> None:
     """Add one article's counts (and its errors, with context) to ``evaluation``."""
     for category, score in (("direct", evaluation.direct), ("indirect", evaluation.indirect)):
         preds = [p for p in predicted if p.category == category]
         golds = [g for g in gold if g.category == category]
-        pairs = match([(p.start, p.end) for p in preds], [(g.start, g.end) for g in golds])
+        fragments = [(j, f) for j, g in enumerate(golds) for f in g.fragments]
+        pairs = match([(p.start, p.end) for p in preds], [f for _, f in fragments])
+        found: dict[int, list[Predicted]] = {}
+        for i, k in pairs:
+            found.setdefault(fragments[k][0], []).append(preds[i])
         matched_p = {i for i, _ in pairs}
-        matched_g = {j for _, j in pairs}
-        score.tp += len(pairs)
+        score.tp += len(found)
         for i, p in enumerate(preds):
-            if i in matched_p:
-                continue
-            score.fp += 1
-            evaluation.errors.append(_error(name, text, "false_positive", category, p.start, p.end, p.speaker))
+            if i not in matched_p:
+                score.fp += 1
+                evaluation.errors.append(_error(name, text, "false_positive", category, p.start, p.end, p.speaker))
         for j, g in enumerate(golds):
-            if j not in matched_g:
+            if j not in found:
                 score.fn += 1
                 evaluation.errors.append(_error(name, text, "missed", category, g.start, g.end, g.source_text, g.cue))
-        for i, j in pairs:
-            p, g = preds[i], golds[j]
+                continue
             if g.source is None:
                 continue
             evaluation.speaker_judged += 1
-            if speaker_right(p, g):
+            if any(speaker_right(p, g) for p in found[j]):
                 evaluation.speaker_right += 1
             else:
+                p = found[j][0]
+                mention = text[p.speaker_start : p.speaker_end] if p.speaker_start is not None else None
                 evaluation.errors.append(
                     _error(name, text, "wrong_speaker", category, g.start, g.end, g.source_text, g.cue,
-                           predicted=f"{p.speaker!r} ({text[p.speaker_start:p.speaker_end] if p.speaker_start is not None else None!r})")
+                           predicted=f"{p.speaker!r} ({mention!r})")
                 )
 
 
@@ -237,7 +249,7 @@ def _error(name, text, kind, category, start, end, speaker, cue=None, predicted=
     }
 
 
-def score_output(gold: dict[str, list[GoldSpan]], gold_text_dir: Path, out_dir: Path) -> tuple[Evaluation, dict]:
+def score_output(gold: dict[str, list[GoldQuote]], gold_text_dir: Path, out_dir: Path) -> tuple[Evaluation, dict]:
     """Score the quotes table under ``out_dir`` against ``gold``; also counts
     articles, failures and tokens."""
     from newsflow.store import read_table
