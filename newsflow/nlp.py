@@ -9,13 +9,25 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
-@Language.component("newsflow_paragraph_breaks")
-def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break: a sentence never spans paragraphs,
-    and headlines without final punctuation do not swallow the first paragraph."""
+_CLOSING_MARKS = {"”", '"', "’", "»", "'"}
+
+
+@Language.component("newsflow_sentence_hints")
+def sentence_hints(doc: Doc) -> Doc:
+    """Hints for the parser's sentence splitting.
+
+    A sentence starts after every line break: it never spans paragraphs, and
+    a headline without final punctuation does not swallow the first
+    paragraph. A closing quotation mark glued to the sentence's final
+    punctuation (``economics."``) stays in that sentence, where the parser
+    would otherwise open the next sentence with it.
+    """
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text_with_ws and not token.is_space:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text_with_ws and not token.is_space:
             token.is_sent_start = True
+        elif token.text in _CLOSING_MARKS and not previous.whitespace_ and previous.text in {".", "!", "?", ",", "…"}:
+            token.is_sent_start = False
     return doc
 
 
@@ -24,7 +36,7 @@ def load_model(name: str) -> Language:
     """The spaCy pipeline ``name`` (an installed package) with newsflow's additions."""
     nlp = spacy.load(name)
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("newsflow_paragraph_breaks", before="parser")
+        nlp.add_pipe("newsflow_sentence_hints", before="parser")
     return nlp
 
 

@@ -35,10 +35,15 @@ SPEECH_VERBS = frozenset(
 # Verbs whose clausal complement is reported speech (the verbs above that can
 # also take a direct quote only, like "ask", are left out).
 INDIRECT_VERBS = SPEECH_VERBS - {"ask", "urge", "describe", "continue", "answer", "joke", "quip"}
+# Verbs that attribute quoted words without reporting speech: ``called it
+# “grossly irresponsible”``. Cues for partial quotes only.
+NAMING_VERBS = frozenset("call dub describe label brand term refer characterize".split())
 OPENING = {"“": "”", "„": "”", "«": "»", '"': '"'}
 CLOSING = {"”", "»", '"'}
 PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": None, "i": None, "we": None}
 _MIN_QUOTE_CHARS = 3
+# An attribution sentence after a quote ("he said.") is short.
+_MAX_ATTRIBUTION_TOKENS = 15
 # A quote without a cue in its own sentence inherits the nearest preceding
 # speaker only within this many paragraphs.
 _CONTINUATION_PARAGRAPHS = 2
@@ -63,36 +68,66 @@ class Quote:
 def find_quotations(text: str, paragraphs: list[TextSpan]) -> list[tuple[int, int]]:
     """``[start, end)`` of every quotation, marks included.
 
-    A quotation still open at the end of a paragraph continues when the next
-    paragraph opens with a quote mark, and ends at the paragraph's end
-    otherwise; a closing mark with no opening one is ignored.
+    Whether a mark opens or closes is read from its neighbours (a space
+    before and a letter after opens), which pairs straight quotes correctly
+    and survives a curly mark typed the wrong way round. A quotation still
+    open at the end of a paragraph continues when the next paragraph opens
+    with a quote mark (the newspaper convention for long quotes) and ends at
+    the paragraph's end otherwise; a closing mark with no opening one is
+    ignored.
     """
     found: list[tuple[int, int]] = []
     open_at: int | None = None
-    closer = ""
     for index, para in enumerate(paragraphs):
         # A quotation carried over from the previous paragraph: skip the
         # continuation mark that opens this one.
         i = para.start + (1 if open_at is not None else 0)
         while i < para.end:
-            ch = text[i]
-            if open_at is None:
-                if ch in OPENING:
-                    open_at, closer = i, OPENING[ch]
-            elif ch == closer or (ch in CLOSING and closer != '"'):
-                found.append((open_at, i + 1))
-                open_at = None
-            elif ch in OPENING and ch != '"':
-                # A new opening mark before any closing one: the earlier
-                # quotation ended, unmarked, just before it.
-                found.append((open_at, _rstrip(text, open_at, i)))
-                open_at, closer = i, OPENING[ch]
+            if text[i] in OPENING or text[i] in CLOSING:
+                if _mark_opens(text, i, open_at is not None):
+                    if open_at is not None:
+                        # A new opening before any closing: the earlier
+                        # quotation ended, unmarked, just before it.
+                        found.append((open_at, _rstrip(text, open_at, i)))
+                    open_at = i
+                elif open_at is not None:
+                    found.append((open_at, i + 1))
+                    open_at = None
             i += 1
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-        if open_at is not None and (following is None or text[following.start] not in OPENING):
+        continues = following is not None and _mark_opens(text, following.start, False) and (
+            text[following.start] in OPENING or text[following.start] in CLOSING
+        )
+        if open_at is not None and not continues:
             found.append((open_at, _rstrip(text, open_at, para.end)))
             open_at = None
     return [(s, e) for s, e in found if e - s >= _MIN_QUOTE_CHARS + 2]
+
+
+_LEFT_BOUNDARY = set("([{—–-/") | set(OPENING)
+_RIGHT_BOUNDARY = set(".,;:!?)]}—–-…") | CLOSING
+
+
+def _mark_opens(text: str, i: int, is_open: bool) -> bool:
+    """Does the quotation mark at ``i`` open a quotation?"""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    left = before.isspace() or before in _LEFT_BOUNDARY
+    right = after.isspace() or after in _RIGHT_BOUNDARY
+    mark = text[i]
+    if mark == '"':
+        if left != right:
+            return left
+        return not is_open  # no telling from the context: alternate
+    if mark in OPENING:  # “ „ «: opens unless it plainly closes an open quote
+        return not (is_open and right and not left)
+    return not is_open and left and not right  # ” »: closes unless it plainly opens
+
+
+def _skip_spaces(text: str, i: int) -> int:
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return min(i, len(text) - 1)
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -164,7 +199,7 @@ class QuoteExtractor:
                 paragraph=self.paragraph_of_char(start),
                 sentence=self.sentence_of_char(start),
             )
-            cue = self._cue_for_quotation(start, end)
+            cue = self._cue_for_quotation(start, end, quote.kind)
             speaker = None
             if cue is not None:
                 self._set_cue(quote, cue)
@@ -189,20 +224,55 @@ class QuoteExtractor:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
 
-    def _cue_for_quotation(self, start: int, end: int) -> Token | None:
-        """The speech verb that governs the quotation in the parse, or else the
-        cue nearest to it in the sentences it touches, outside every quotation."""
+    def _cue_for_quotation(self, start: int, end: int, kind: str) -> Token | None:
+        """The cue of a quotation, outside every quotation.
+
+        First the speech verb that governs the quotation in the parse (for a
+        partial quote also a naming verb: ``called it “grossly
+        irresponsible”``); a partial quote has no other. A direct quote may
+        also take the cue nearest to it in the sentences it touches, or a
+        short attribution sentence right after it (``“…!” he said.``) or a
+        sentence ending in a colon right before it (``He wrote: “…”``).
+        """
         first = self._token_at(start)
         last = self._token_at(end - 1)
         if first is None or last is None:
             return None
-        span = self.doc[first.i : last.i + 1]
+        # The root of the quoted words, marks left out: a closing mark is
+        # often attached to the reporting verb.
+        inner = [t for t in self.doc[first.i : last.i + 1] if not t.is_punct and not t.is_space]
+        span = self.doc[inner[0].i : inner[-1].i + 1] if inner else self.doc[first.i : last.i + 1]
         for ancestor in span.root.ancestors:
-            if not self.in_quote[ancestor.i] and self._is_cue(ancestor):
+            if not self.in_quote[ancestor.i] and (
+                self._is_cue(ancestor) or (kind == "partial" and ancestor.lemma_.lower() in NAMING_VERBS)
+            ):
                 return ancestor
         lo, hi = first.sent.start, last.sent.end
+        nearest = self._nearest_cue(self.doc[lo:hi], start, end)
+        if kind == "partial":
+            # "Her countrymen, she said, should not listen to “…”": a
+            # parenthetical report governs the whole sentence.
+            if nearest is not None and (nearest.dep_ in ("parataxis", "ROOT")):
+                return nearest
+            return None
+        if nearest is not None:
+            return nearest
+        following = self._token_at(_skip_spaces(self.text, end))
+        if following is not None and following.sent.start > last.sent.start and following.idx - end <= 2:
+            sentence = following.sent
+            if len(sentence) <= _MAX_ATTRIBUTION_TOKENS and "\n" not in self.text[end : following.idx]:
+                cue = self._nearest_cue(sentence, start, end)
+                if cue is not None:
+                    return cue
+        if first.sent.start > 0:
+            before = self.doc[first.sent.start - 1].sent
+            if before.text.rstrip().endswith(":") and "\n" not in self.text[before.end_char : start]:
+                return self._nearest_cue(before, start, end)
+        return None
+
+    def _nearest_cue(self, tokens: Span, start: int, end: int) -> Token | None:
         best, best_distance = None, None
-        for token in self.doc[lo:hi]:
+        for token in tokens:
             if self.in_quote[token.i] or not self._is_cue(token):
                 continue
             distance = start - token.idx if token.idx < start else token.idx - end
