@@ -30,11 +30,20 @@ SPEECH_VERBS = frozenset(
     deny suggest predict reply respond recall testify confirm declare assert contend conclude emphasize
     stress maintain remark observe tweet post complain concede allege boast vow promise caution charge
     counter quip joke ask answer describe agree disagree comment continue mention recount reveal
-    indicate estimate acknowledge proclaim shout yell scream whisper urge""".split()
+    indicate estimate proclaim shout yell scream whisper urge assure exclaim retort snap mutter laugh
+    scoff gush marvel muse plead beg demand lament bemoan grumble interject chant cheer read quote
+    reiterate repeat underscore offer counter rebut wonder inquire pledge swear threaten posit propose
+    recommend point elaborate clarify disclose confide confess dispute affirm inform remind speak
+    testify blog text email cry sing""".split()
 )
-# Verbs whose clausal complement is reported speech (the verbs above that can
-# also take a direct quote only, like "ask", are left out).
-INDIRECT_VERBS = SPEECH_VERBS - {"ask", "urge", "describe", "continue", "answer", "joke", "quip"}
+# Verbs whose clausal complement is reported speech: a narrower list, since
+# without quotation marks the verb alone must carry the attribution.
+INDIRECT_VERBS = frozenset(
+    """say tell add write state claim report announce explain argue note insist warn acknowledge admit
+    deny suggest predict reply respond recall testify confirm declare assert contend conclude emphasize
+    stress maintain remark observe tweet post complain concede allege boast vow promise caution charge
+    counter agree disagree comment mention recount reveal indicate estimate proclaim""".split()
+)
 # Verbs that attribute quoted words without reporting speech: ``called it
 # “grossly irresponsible”``. Cues for partial quotes only.
 NAMING_VERBS = frozenset("call dub describe label brand term refer characterize".split())
@@ -139,6 +148,8 @@ def _rstrip(text: str, start: int, end: int) -> int:
 _NP_LEFT_DEPS = {"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "predet", "case", "advmod"}
 _DEFINITE = {"the", "this", "that", "these", "those"}
 _SUBJECTS = ("nsubj", "nsubjpass")
+_STATEMENT_NOUNS = {"statement", "tweet", "post", "letter", "email", "release", "message", "interview", "speech",
+                    "note", "memo", "video", "ad", "op-ed", "column", "editorial", "report"}
 
 
 @dataclass
@@ -203,7 +214,9 @@ class QuoteExtractor:
             speaker = None
             if cue is not None:
                 self._set_cue(quote, cue)
-                speaker = self._speaker_of(cue)
+                speaker = self._speaker_of(cue) or self._inverted_subject(cue)
+            elif quote.kind == "direct":
+                speaker = self._labelled_speaker(start)
             found.append(_Attribution(quote, cue, speaker))
         return found
 
@@ -257,6 +270,9 @@ class QuoteExtractor:
             return None
         if nearest is not None:
             return nearest
+        framing = self._framing_verb(last)
+        if framing is not None:
+            return framing
         following = self._token_at(_skip_spaces(self.text, end))
         if following is not None and following.sent.start > last.sent.start and following.idx - end <= 2:
             sentence = following.sent
@@ -268,6 +284,37 @@ class QuoteExtractor:
             before = self.doc[first.sent.start - 1].sent
             if before.text.rstrip().endswith(":") and "\n" not in self.text[before.end_char : start]:
                 return self._nearest_cue(before, start, end)
+        return None
+
+    def _labelled_speaker(self, start: int) -> Token | None:
+        """``Mark Blumenthal and Jon Cohen: “…”``: a name and a colon, no verb."""
+        before = self.text[:start].rstrip()
+        if not before.endswith((":", "—", "–")):
+            return None
+        label = self._token_at(len(before) - 1)
+        if label is None or label.i == 0:
+            return None
+        token = self.doc[label.i - 1]
+        person = self.entities.person_at(token)
+        return token if person is not None else None
+
+    def _framing_verb(self, last: Token) -> Token | None:
+        """``“This is fantastic!” beamed Donald Hartley``: any verb framing the
+        quote with a named or pronoun subject right after it is its cue."""
+        doc = self.doc
+        i = last.i + 1
+        while i < len(doc) and (doc[i].is_punct or doc[i].is_space):
+            if "\n" in doc[i].text_with_ws:
+                return None  # the paragraph ends with the quote
+            i += 1
+        if i >= len(doc):
+            return None
+        for token in (t for t in doc[i : i + 4] if t.sent.start == doc[i].sent.start):
+            if token.pos_ == "VERB" and not self.in_quote[token.i]:
+                subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+                if subject is not None and subject.pos_ in ("PROPN", "PRON") and subject.i >= i:
+                    return token
+                break
         return None
 
     def _nearest_cue(self, tokens: Span, start: int, end: int) -> Token | None:
@@ -342,6 +389,8 @@ class QuoteExtractor:
         verb = cue
         for _ in range(3):  # "... and added", "who said"
             subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+            if subject is not None and (subject.is_punct or subject.tag_ == "POS"):
+                subject = subject.head  # a misparsed "’s": the noun it belongs to
             if subject is not None:
                 if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head
@@ -351,8 +400,25 @@ class QuoteExtractor:
                 return next((c for c in agent.children if c.dep_ == "pobj"), None)
             if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
                 verb = verb.head
+            elif verb.dep_ == "acl" and verb.head.lemma_.lower() in _STATEMENT_NOUNS and verb.head.head is not verb.head:
+                verb = verb.head.head  # "issued a statement saying": whoever issued it
             else:
                 break
+        return None
+
+    def _inverted_subject(self, verb: Token) -> Token | None:
+        """``“The risk,” said Edward Leamer``: the parser does not always make
+        the name after the verb its subject."""
+        doc = self.doc
+        for token in doc[verb.i + 1 : verb.i + 5]:
+            if token.is_punct or token.is_space or self.in_quote[token.i]:
+                return None
+            if token.ent_type_ in ("DATE", "TIME"):
+                continue  # "said Tuesday"
+            if token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.i > verb.i + 1 and doc[verb.i + 1].pos_ == "DET"):
+                while token.dep_ in ("compound", "flat", "amod") and token.head.i > token.i:
+                    token = token.head
+                return token
         return None
 
     def mention_span(self, head: Token) -> Span:
