@@ -260,6 +260,9 @@ class QuoteExtractor:
                 self._is_cue(ancestor) or (kind == "partial" and ancestor.lemma_.lower() in NAMING_VERBS)
             ):
                 return ancestor
+        introducing = self._colon_verb(start)
+        if introducing is not None and kind == "direct":
+            return introducing
         lo, hi = first.sent.start, last.sent.end
         nearest = self._nearest_cue(self.doc[lo:hi], start, end)
         if kind == "partial":
@@ -284,6 +287,20 @@ class QuoteExtractor:
             before = self.doc[first.sent.start - 1].sent
             if before.text.rstrip().endswith(":") and "\n" not in self.text[before.end_char : start]:
                 return self._nearest_cue(before, start, end)
+        return None
+
+    def _colon_verb(self, start: int) -> Token | None:
+        """``he gave the Texan a back-handed compliment: “…”``: the verb of
+        the clause that a colon ends introduces the quote, whatever the verb."""
+        before = self.text[:start].rstrip()
+        if not before.endswith(":"):
+            return None
+        colon = self._token_at(len(before) - 1)
+        if colon is None or colon.i == 0:
+            return None
+        for token in reversed(self.doc[colon.sent.start : colon.i]):
+            if token.pos_ == "VERB" and not self.in_quote[token.i] and colon.i - 1 in {t.i for t in token.subtree}:
+                return token if self._speaker_of(token) is not None else None
         return None
 
     def _labelled_speaker(self, start: int) -> Token | None:
@@ -391,15 +408,24 @@ class QuoteExtractor:
             subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
             if subject is not None and (subject.is_punct or subject.tag_ == "POS"):
                 subject = subject.head  # a misparsed "’s": the noun it belongs to
+            if subject is not None and self.in_quote[subject.i]:
+                # "“Every single amendment,” said Cruz": the quote's own words
+                # are no speaker, the name after the verb is.
+                return self._inverted_subject(verb)
             if subject is not None:
-                if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-                    return verb.head
+                if subject.tag_ in ("WP", "WDT"):
+                    # "a Clinton endorser ... who suggested": the noun the
+                    # relative clause belongs to.
+                    clause = next((a for a in [verb, *verb.ancestors] if a.dep_ == "relcl"), None)
+                    return clause.head if clause is not None else None
                 return subject
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is not None:
                 return next((c for c in agent.children if c.dep_ == "pobj"), None)
             if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
                 verb = verb.head
+            elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
+                verb = verb.head.head  # "explained it by saying": whoever explained
             elif verb.dep_ == "acl" and verb.head.lemma_.lower() in _STATEMENT_NOUNS and verb.head.head is not verb.head:
                 verb = verb.head.head  # "issued a statement saying": whoever issued it
             else:
@@ -525,7 +551,7 @@ class QuoteExtractor:
         """A quote with no cue of its own continues the nearest preceding
         attribution within a couple of paragraphs (news convention)."""
         for previous in reversed(resolved):
-            if previous.speaker is None and previous.speaker_mention is None:
+            if previous.speaker is None:
                 continue
             if quote.paragraph - previous.paragraph > _CONTINUATION_PARAGRAPHS:
                 return
