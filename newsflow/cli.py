@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -109,6 +110,7 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
         finally:
             _drain_prefect()
         evaluation, counts = score_output(gold, gold_dir / "text", out)
+    causes = Counter(f"{e['error']} {e['category']}: {e['cause']}" for e in evaluation.errors)
     report = {
         "direct": evaluation.direct.as_dict(),
         "indirect": evaluation.indirect.as_dict(),
@@ -117,6 +119,7 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
         **counts,
         "seconds": summary["duration_s"],
         "tokens_per_second": round(counts["tokens"] / summary["duration_s"], 1) if summary["duration_s"] else None,
+        "errors_by_cause": dict(sorted(causes.items())),
     }
     if errors_path is not None:
         errors_path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in evaluation.errors))
@@ -135,6 +138,12 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
                       str(s["fp"]), str(s["fn"]))
     console = Console()
     console.print(table)
+    errors = Table(title="errors by cause")
+    errors.add_column("error")
+    errors.add_column("count", justify="right")
+    for cause, count in sorted(causes.items()):
+        errors.add_row(cause, str(count))
+    console.print(errors)
     console.print(
         f"speaker accuracy {report['speaker_accuracy']:.3f} on {report['speaker_judged']} matched quotes with a gold source\n"
         f"{report['articles']} articles, {report['articles_failed']} failed; {report['tokens']:,} tokens in "

@@ -235,11 +235,43 @@ def evaluate_article(name: str, text: str, predicted: list[Predicted], gold: lis
                 )
 
 
+_PRONOUNS = {"he", "she", "they", "i", "we", "it", "his", "her", "their", "who", "which", "that"}
+
+
+def error_cause(kind: str, text: str, start: int, end: int, source: str | None, cue: str | None,
+                predicted: str | None) -> str:
+    """A rough cause for an error, to count errors by category."""
+    quoted = text[start:end]
+    if kind == "missed":
+        if "\n" not in text[:start]:
+            return "quote in the headline"
+        if "\n\n" in quoted or "\n" in quoted:
+            return "multi-paragraph quote"
+        if cue and "according" in cue.lower():
+            return "'according to' attribution"
+        if cue and not {w.lower() for w in re.findall(r"[\w’']+", cue)} & SPEECH_CUE_WORDS:
+            return "cue is not a speech verb"
+        return "speech cue not linked to the content"
+    if kind == "false_positive":
+        if len(quoted.split()) <= 4 and QUOTE_MARKS.search(quoted):
+            return "short quoted words (scare quotes, titles)"
+        return "no gold attribution here" if predicted else "no gold attribution, no speaker"
+    # wrong speaker
+    if predicted is None or predicted.startswith("None (None)"):
+        return "no speaker found"
+    if (source or "").lower() in _PRONOUNS:
+        return "gold source is a pronoun, predicted another mention"
+    if source and source[:1].islower():
+        return "gold source is a description"
+    return "another named speaker"
+
+
 def _error(name, text, kind, category, start, end, speaker, cue=None, predicted=None) -> dict:
     return {
         "file": name,
         "error": kind,
         "category": category,
+        "cause": error_cause(kind, text, start, end, speaker, cue, predicted if kind == "wrong_speaker" else speaker),
         "start": start,
         "end": end,
         "text": text[start:end][:300],

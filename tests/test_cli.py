@@ -58,3 +58,23 @@ def test_missing_raw_folder_is_a_clear_usage_error(tmp_path):
     assert result.returncode == 2
     assert "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_eval_quotes_scores_the_real_flow_on_a_gold_folder(tmp_path):
+    import json
+
+    from tests.test_evaluate import TEXT, brat
+
+    gold = tmp_path / "gold"
+    (gold / "text").mkdir(parents=True)
+    (gold / "attributions").mkdir()
+    (gold / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
+    (gold / "attributions" / "a_ann1.ann").write_text(brat(), encoding="utf-8")
+    result = run_cli("eval", "quotes", str(gold), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    # The split quote, the indirect speech and "“Never,” she said." are found.
+    assert report["direct"]["tp"] == 2 and report["direct"]["fn"] == 0
+    assert report["indirect"]["tp"] == 1
+    assert report["speaker_accuracy"] == 1.0
+    assert report["articles"] == 1 and report["articles_failed"] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsflow.evaluate import Evaluation, Predicted, evaluate_article, load_gold, match, parse_ann
 
 TEXT = (
-    "Headline\n\n"
+    "Title\n\n"
     "“We will win,” Mr. Smith said. “Nobody doubts it.”\n\n"  # a quote split by its attribution
     "He said the vote was close.\n\n"  # indirect speech with a pronoun source
     "“Never,” she said.\n\n"  # a quote nobody predicts
@@ -59,7 +59,7 @@ def test_hit_miss_split_quote_and_pronoun_speaker():
         predicted("“We will win,”", "direct", "John Smith", "Mr. Smith"),  # first half of the split quote
         predicted("“Nobody doubts it.”", "direct", "John Smith", "Mr. Smith"),  # second half: same gold quote
         predicted("He said the vote was close", "indirect", "John Smith", "He"),  # overlaps gold by more than half
-        predicted("Headline", "direct"),  # a false positive
+        predicted("Title", "direct"),  # a false positive
     ]
     evaluate_article("a.txt", TEXT, predictions, gold, evaluation)
     assert (evaluation.direct.tp, evaluation.direct.fp, evaluation.direct.fn) == (1, 1, 1)
