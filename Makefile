@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 RAW ?= data/raw
 OUT ?= data/processed
 
-.PHONY: setup run test lock clean
+.PHONY: setup run test lock readme clean
 
 setup: $(INSTALLED)
 
@@ -24,6 +24,12 @@ run: setup
 
 test: setup
 	$(VENV)/bin/python -m pytest
+
+# Paste the table reference generated from the schemas into README.md.
+readme: setup
+	$(VENV)/bin/python -c "import pathlib, newsflow.schemas as s; \
+	p = pathlib.Path('README.md'); t = p.read_text(); a, b = '<!-- schema:start -->\n', '<!-- schema:end -->'; \
+	p.write_text(t[:t.index(a) + len(a)] + s.markdown_reference() + '\n' + t[t.index(b):])"
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml.
 lock:

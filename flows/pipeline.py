@@ -1,9 +1,10 @@
 """The newsflow pipeline: raw text in, validated Parquet out.
 
-Read top to bottom, it is the pipeline: find the raw files, then for each
-batch read and decode them, clean, parse and extract records, validate them
-and write them; at the end publish every table with the quarantine and the
-run manifest.
+Read top to bottom, it is the pipeline: find the raw files; for each batch
+read and decode them, then clean, parse, extract and validate the articles
+not already extracted by an earlier run (same bytes, same pipeline), and
+keep their results; then write every table from those results and publish
+them, with the quarantine and the run manifest, as one new version.
 
 Batches of articles and rows are passed to tasks inside ``quote()``: Prefect
 otherwise walks every element of a task's arguments looking for futures,
@@ -22,17 +23,17 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.utilities.annotations import quote
 
+from newsflow.cache import ArticleCache, pipeline_fingerprint
 from newsflow.config import Settings
 from newsflow.ingest import RawArticle, Rejection
 from newsflow.manifest import run_record
-from newsflow.nlp import load_model, model_version
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
-from newsflow.store import OutputStore
+from newsflow.store import OutputBusy, OutputLock, OutputStore
 from newsflow.validate import quarantine_record
 from tasks.extract import extract_records
 from tasks.ingest import discover_inputs, read_articles
-from tasks.store import publish, write_batch
+from tasks.store import cache_results, publish, write_tables, write_validation
 from tasks.validate import validate_records
 
 
@@ -47,57 +48,76 @@ def newsflow_pipeline(
     logger = get_run_logger()
     settings = Settings().with_overrides(model=model, batch_size=batch_size)
     started_at = datetime.now(timezone.utc)
+    run_id = started_at.strftime("%Y%m%dT%H%M%S%fZ")
     timings: Counter = Counter()
 
     with _timed(timings, "discover"):
         files = discover_inputs(raw_dir)
     logger.info("Found %d files under %s", len(files), raw_dir)
-    store = OutputStore(Path(out_dir))
-    store.begin()
+    lock = OutputLock(Path(out_dir))
+    try:
+        lock.acquire()
+    except OutputBusy as busy:
+        logger.warning("%s", busy)
+        return {"busy": str(busy), "out_dir": out_dir}
+    with lock:
+        store = OutputStore(Path(out_dir), run_id)
+        store.begin()
+        cache = ArticleCache(Path(out_dir), pipeline_fingerprint(settings))
 
-    inputs: list[dict] = []
-    quarantine: list[dict] = []
-    row_counts: Counter = Counter()
-    seen: dict[str, str] = {}
-    validation_success = True
-    with progress(len(files), "Articles", logger.info) as advance:
-        for number, paths in enumerate(_batches(files, settings.batch_size)):
-            with _timed(timings, "read"):
-                articles, rejections = read_articles(paths, raw_dir, settings)
-            articles, duplicates = _first_copies(articles, seen)
-            rejections += duplicates
-            inputs += [_input(a) for a in articles] + [_input(r) for r in rejections]
-            with _timed(timings, "extract"):
-                records, failed = extract_records(quote(articles), settings)
-            rejections += failed
-            quarantine += [_rejection_row(r) for r in rejections]
-            with _timed(timings, "validate"):
-                checked = validate_records(quote(records), quote(articles))
-            with _timed(timings, "write"):
-                write_batch(store, quote(checked.valid), quote(checked.results), number)
-            quarantine += checked.quarantined
-            validation_success &= not checked.quarantined
-            row_counts.update({name: len(rows) for name, rows in checked.valid.items()})
-            advance(len(paths))
-            for rejection in rejections:
-                logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
+        inputs: list[dict] = []
+        rejections: list[Rejection] = []
+        current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
+        seen: dict[str, str] = {}
+        n_extracted = 0
+        with progress(len(files), "Articles", logger.info) as advance:
+            for number, paths in enumerate(_batches(files, settings.batch_size)):
+                with _timed(timings, "read"):
+                    articles, unreadable = read_articles(paths, raw_dir, settings)
+                articles, duplicates = _first_copies(articles, seen)
+                inputs += [_input(a) for a in articles] + [_input(r) for r in unreadable + duplicates]
+                fresh = [a for a in articles if not cache.has(a.sha256)]
+                failed_ids: set[str] = set()
+                if fresh:
+                    with _timed(timings, "extract"):
+                        records, failed = extract_records(quote(fresh), settings)
+                    with _timed(timings, "validate"):
+                        checked = validate_records(quote(records), quote(fresh))
+                    failed_ids = {r.article_id for r in failed}
+                    extracted = [a for a in fresh if a.article_id not in failed_ids]
+                    with _timed(timings, "cache"):
+                        cache_results(cache, quote(extracted), quote(checked.valid), quote(checked.quarantined))
+                        write_validation(store, quote(checked.results), number)
+                    n_extracted += len(extracted)
+                    rejections += failed
+                current += [(a.source_file, a.sha256) for a in articles if a.article_id not in failed_ids]
+                rejections += unreadable + duplicates
+                advance(len(paths))
+        for rejection in rejections:
+            logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
 
-    run = run_record(
-        started_at=started_at,
-        finished_at=datetime.now(timezone.utc),
-        raw_dir=raw_dir,
-        inputs=inputs,
-        settings=settings,
-        model_version=model_version(load_model(settings.model)),
-        row_counts={name: row_counts.get(name, 0) for name in DATA_TABLES},
-        timings=dict(timings),
-        n_articles=row_counts.get("articles", 0),
-        n_quarantined=len(quarantine),
-        validation_success=validation_success,
-    )
-    with _timed(timings, "publish"):
-        publish(store, quote(quarantine), run, list(DATA_TABLES))
-    return {**run, "out_dir": out_dir, "quarantine": quarantine}
+        with _timed(timings, "write"):
+            row_counts, invalid = write_tables(store, quote(current), cache, settings.batch_size)
+        quarantine = [_rejection_row(r) for r in rejections] + invalid
+        run = run_record(
+            run_id=run_id,
+            started_at=started_at,
+            finished_at=datetime.now(timezone.utc),
+            raw_dir=raw_dir,
+            inputs=inputs,
+            settings=settings,
+            row_counts=row_counts,
+            timings=dict(timings),
+            n_articles=row_counts.get("articles", 0),
+            n_extracted=n_extracted,
+            n_reused=len(current) - n_extracted,
+            n_quarantined=len(quarantine),
+            validation_success=not invalid,
+        )
+        with _timed(timings, "publish"):
+            publish(store, quote(quarantine), run, list(DATA_TABLES))
+        cache.prune({sha for _, sha in current})
+        return {**run, "out_dir": out_dir, "quarantine": quarantine}
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 EXIT_QUARANTINED = 3
+EXIT_BUSY = 4
 
 
 def _prefect_environment(verbose: bool) -> None:
@@ -48,8 +49,13 @@ def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None,
     organizations, places, numbers, dates, quarantine and runs under --out.
     Prefect runs on its embedded local server: nothing to start by hand.
 
+    A rerun extracts only the articles whose bytes, or the pipeline version,
+    settings or model, changed; the tables always reflect exactly the files
+    now under RAW_DIR. Tables are replaced atomically.
+
     Exit status: 0 when every file and record passed, 3 when something was
-    quarantined (see the quarantine table), 1 on error.
+    quarantined (see the quarantine table), 4 when another run is writing to
+    the same --out, 1 on error.
     """
     if not raw_dir.is_dir():
         raise click.UsageError(f"raw folder {str(raw_dir)!r} does not exist")
@@ -62,6 +68,9 @@ def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None,
         raise click.ClickException(f"the run failed: {type(exc).__name__}: {exc}") from exc
     finally:
         _drain_prefect()
+    if "busy" in summary:
+        click.echo(f"Error: {summary['busy']}", err=True)
+        sys.exit(EXIT_BUSY)
     if as_json:
         click.echo(json.dumps(_jsonable(summary), indent=2, sort_keys=True))
     else:
@@ -126,7 +135,6 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"quotes vs {gold_dir}")
@@ -136,7 +144,7 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
         s = report[name]
         table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]),
                       str(s["fp"]), str(s["fn"]))
-    console = Console()
+    console = _console()
     console.print(table)
     errors = Table(title="errors by cause")
     errors.add_column("error")
@@ -149,6 +157,36 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
         f"{report['articles']} articles, {report['articles_failed']} failed; {report['tokens']:,} tokens in "
         f"{report['seconds']:.1f} s = {report['tokens_per_second']:,.0f} tokens/s end to end"
     )
+
+
+@main.command()
+@click.option("--out", "out_dir", default="data/processed", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Output folder of the runs to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON lines.")
+def runs(out_dir: Path, as_json: bool) -> None:
+    """List past runs of the output folder, newest last, with counts and outcome."""
+    from newsflow.store import read_table
+
+    rows = read_table(out_dir, "runs").to_pylist()
+    if not rows:
+        raise click.ClickException(f"no runs recorded under {out_dir}")
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(_jsonable(row), sort_keys=True, default=str))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"runs of {out_dir}")
+    table.add_column("started (UTC)", no_wrap=True)
+    for column in ("seconds", "files", "articles", "extracted", "reused", "quarantined", "valid"):
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(
+            f"{row['started_at']:%Y-%m-%d %H:%M:%S}", f"{row['duration_s']:.1f}", str(row["n_inputs"]),
+            str(row["n_articles"]), str(row["n_extracted"]), str(row["n_reused"]), str(row["n_quarantined"]),
+            "yes" if row["validation_success"] else "no",
+        )
+    _console().print(table)
 
 
 @main.command()
@@ -169,15 +207,22 @@ def _drain_prefect() -> None:
     APILogWorker.drain_all(timeout=10)
 
 
+def _console():
+    """A rich console; when output goes to a file or pipe, wide enough that
+    tables do not wrap (rich assumes 80 columns there)."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=120)
+
+
 def _jsonable(summary: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in summary.items()}
 
 
 def _print_summary(summary: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(stderr=False)
+    console = _console()
     from newsflow.schemas import DATA_TABLES
 
     counts = json.loads(summary["row_counts"])
@@ -189,8 +234,8 @@ def _print_summary(summary: dict) -> None:
     table.add_row("quarantine", f"{len(summary['quarantine']):,}")
     console.print(table)
     console.print(
-        f"{summary['n_articles']:,} of {summary['n_inputs']:,} files processed in {summary['duration_s']:.1f} s; "
-        f"output in {summary['out_dir']}"
+        f"{summary['n_articles']:,} of {summary['n_inputs']:,} files published ({summary['n_extracted']:,} extracted, "
+        f"{summary['n_reused']:,} reused from earlier runs) in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
     )
     if summary["quarantine"]:
         console.print(f"[yellow]{len(summary['quarantine'])} quarantined:[/yellow]")

@@ -14,14 +14,15 @@ PACKAGES = ("prefect", "pandas", "pyarrow", "great-expectations", "spacy", "ftfy
             "dateparser", "quantulum3")
 
 
+def package_version(name: str) -> str:
+    try:
+        return version(name.replace("_", "-"))
+    except PackageNotFoundError:
+        return "not installed"
+
+
 def package_versions(model: str) -> dict[str, str]:
-    found = {}
-    for name in (*PACKAGES, model.replace("_", "-")):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+    return {name: package_version(name) for name in (*PACKAGES, model)}
 
 
 def inputs_digest(inputs: list[dict]) -> str:
@@ -33,21 +34,23 @@ def inputs_digest(inputs: list[dict]) -> str:
 
 def run_record(
     *,
+    run_id: str,
     started_at: datetime,
     finished_at: datetime,
     raw_dir: str,
     inputs: list[dict],
     settings: Settings,
-    model_version: str,
     row_counts: dict[str, int],
     timings: dict[str, float],
     n_articles: int,
+    n_extracted: int,
+    n_reused: int,
     n_quarantined: int,
     validation_success: bool,
 ) -> dict:
     digest = inputs_digest(inputs)
     return {
-        "run_id": f"{started_at:%Y%m%dT%H%M%S}-{digest[:8]}",
+        "run_id": run_id,
         "started_at": started_at,
         "finished_at": finished_at,
         "duration_s": round((finished_at - started_at).total_seconds(), 3),
@@ -56,13 +59,15 @@ def run_record(
         "inputs": sorted(inputs, key=lambda i: i["source_file"]),
         "pipeline_version": PIPELINE_VERSION,
         "newsflow_version": __version__,
-        "model": model_version,
+        "model": f"{settings.model}=={package_version(settings.model)}",
         "config": json.dumps(settings.as_dict(), sort_keys=True),
         "packages": json.dumps(package_versions(settings.model), sort_keys=True),
         "row_counts": json.dumps(row_counts, sort_keys=True),
         "timings": json.dumps({k: round(v, 3) for k, v in timings.items()}, sort_keys=True),
         "n_inputs": len(inputs),
         "n_articles": n_articles,
+        "n_extracted": n_extracted,
+        "n_reused": n_reused,
         "n_quarantined": n_quarantined,
         "validation_success": validation_success,
     }

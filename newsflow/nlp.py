@@ -38,7 +38,3 @@ def load_model(name: str) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsflow_sentence_hints", before="parser")
     return nlp
-
-
-def model_version(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -38,12 +39,16 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
     result = run_cli("run", "raw", "--out", "out", cwd=tmp_path)  # relative paths, as in `make run`
     output = result.stdout + result.stderr
     assert result.returncode == 3, output  # something was quarantined
-    assert "quotes" in result.stdout and "1 of 2 files processed" in result.stdout
+    assert "quotes" in result.stdout and "1 of 2 files published (1 extracted, 0 reused" in result.stdout
     assert "empty.txt: empty" in result.stdout
     for noise in ("Traceback", "ERROR", "CancelledError"):
         assert noise not in output, output
     assert (tmp_path / ".prefect").is_dir()  # Prefect's home stays with the project
     assert (tmp_path / "out" / "_validation" / "data_docs" / "index.html").is_file()
+    listed = run_cli("runs", "--out", "out", "--json", cwd=tmp_path)
+    assert listed.returncode == 0
+    (run,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert (run["n_inputs"], run["n_extracted"], run["n_quarantined"]) == (2, 1, 1)
 
     # The output is plain Parquet that DuckDB reads.
     speakers = duckdb.sql(
@@ -61,8 +66,6 @@ def test_missing_raw_folder_is_a_clear_usage_error(tmp_path):
 
 
 def test_eval_quotes_scores_the_real_flow_on_a_gold_folder(tmp_path):
-    import json
-
     from tests.test_evaluate import TEXT, brat
 
     gold = tmp_path / "gold"

@@ -1,0 +1,73 @@
+"""Per-article results kept between runs, so that a rerun extracts only what changed.
+
+An entry is keyed by the article's bytes (its SHA-256) and the pipeline's
+fingerprint: pipeline version, extraction settings and model version. Change
+any of them and the article is extracted again. Entries are written to a
+temporary file and renamed into place, so a killed run never leaves half an
+entry behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsflow import PIPELINE_VERSION
+from newsflow.config import Settings
+from newsflow.manifest import package_version
+
+CACHE_DIR = "_cache"
+
+
+@dataclass
+class ArticleResult:
+    """What one article contributes to the output: its valid rows per table
+    and its records that failed validation (quarantine rows)."""
+
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    quarantined: list[dict] = field(default_factory=list)
+
+
+def pipeline_fingerprint(settings: Settings) -> str:
+    parts = f"{PIPELINE_VERSION}\0{settings.fingerprint()}\0{package_version(settings.model)}"
+    return hashlib.sha256(parts.encode()).hexdigest()[:16]
+
+
+class ArticleCache:
+    def __init__(self, out_dir: Path, fingerprint: str):
+        self.root = Path(out_dir) / CACHE_DIR
+        self.fingerprint = fingerprint
+
+    def _path(self, sha256: str) -> Path:
+        return self.root / f"{sha256}-{self.fingerprint}.pkl"
+
+    def has(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
+
+    def get(self, sha256: str) -> ArticleResult:
+        with open(self._path(sha256), "rb") as handle:
+            return pickle.load(handle)
+
+    def put(self, sha256: str, result: ArticleResult) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self._path(sha256)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries of articles not in ``keep`` (SHA-256s) or of another
+        fingerprint; returns how many went."""
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        wanted = {self._path(sha).name for sha in keep}
+        for path in self.root.iterdir():
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

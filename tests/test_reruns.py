@@ -1,0 +1,151 @@
+"""Reruns: byte-identical output, incremental work, atomic publishing, one writer at a time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import tasks.extract
+from newsflow.schemas import DATA_TABLES
+from newsflow.store import OutputLock
+from tests.conftest import SAMPLE, read
+
+SHORT_ARTICLE = """Council approves new budget
+
+The city council approved a budget of $4.5 million on Tuesday, officials said.
+
+“This budget keeps our promises,” Mayor Jane Porter said. “We will fix the roads.”
+
+Critics said the plan does too little for schools.
+"""
+
+
+def run(raw: Path, out: Path, **options) -> dict:
+    from flows.pipeline import newsflow_pipeline
+
+    return newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), **options)
+
+
+def data_files(out: Path) -> dict[str, bytes]:
+    """Every data file of the published tables (``runs`` holds wall-clock times)."""
+    return {
+        f"{table}/{part.name}": part.read_bytes()
+        for table in [*DATA_TABLES, "quarantine"]
+        for part in sorted((out / table).glob("*.parquet"))
+    }
+
+
+@pytest.fixture()
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "sample.txt")
+    (folder / "council.txt").write_text(SHORT_ARTICLE, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def test_same_input_gives_byte_identical_parquet(prefect_server, raw, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    run(raw, first)
+    run(raw, second, batch_size=64)
+    files = data_files(first)
+    assert len(files) >= len(DATA_TABLES) + 1
+    assert files == data_files(second)
+
+
+def test_reruns_do_only_the_work_that_changed(prefect_server, raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert run(raw, out)["n_extracted"] == 2
+
+    # Nothing changed: no NLP at all (loading the model would fail here).
+    def no_model(name):
+        raise AssertionError("the model was loaded on a rerun with nothing to extract")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.extract, "load_model", no_model)
+        unchanged = run(raw, out)
+    assert (unchanged["n_extracted"], unchanged["n_reused"]) == (0, 2)
+
+    # An added file adds its rows.
+    (raw / "extra.txt").write_text(SHORT_ARTICLE.replace("Jane Porter", "Ann Lee"), encoding="utf-8")
+    added = run(raw, out)
+    assert (added["n_extracted"], added["n_reused"]) == (1, 2)
+    assert set(read(out, "articles")["source_file"]) == {"sample.txt", "council.txt", "extra.txt"}
+
+    # A changed file replaces its rows.
+    (raw / "council.txt").write_text(SHORT_ARTICLE.replace("roads", "bridges"), encoding="utf-8")
+    changed = run(raw, out)
+    assert (changed["n_extracted"], changed["n_reused"]) == (1, 2)
+    council = read(out, "quotes").query("source_file == 'council.txt'")
+    assert council["text"].str.contains("bridges").any()
+    assert not council["text"].str.contains("roads").any()
+
+    # A deleted file's rows disappear.
+    (raw / "extra.txt").unlink()
+    deleted = run(raw, out)
+    assert deleted["n_extracted"] == 0
+    for table in DATA_TABLES:
+        assert "extra.txt" not in set(read(out, table)["source_file"]), table
+
+    # After all that, the output is exactly what a fresh run gives.
+    fresh = tmp_path / "fresh"
+    run(raw, fresh)
+    assert data_files(out) == data_files(fresh)
+    assert len(read(out, "runs")) == 5
+
+
+def test_a_second_run_on_the_same_output_is_refused_clearly(prefect_server, raw, tmp_path):
+    out = tmp_path / "out"
+    with OutputLock(out):
+        summary = run(raw, out)
+    assert "another newsflow run" in summary["busy"]
+    assert not (out / "articles").exists()
+
+
+def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_server, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(30):
+        (raw / f"a{i:02d}.txt").write_text(SHORT_ARTICLE.replace("4.5", f"{i}.5"), encoding="utf-8")
+    out = tmp_path / "out"
+    run(raw, out)
+    before = {table: read(out, table) for table in DATA_TABLES}
+    assert len(before["articles"]) == 30
+
+    # The next run has nothing to extract and spends its time writing one
+    # part per article: kill it as soon as its first Parquet file appears.
+    (raw / "a00.txt").unlink()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["NEWSFLOW_BATCH_SIZE"] = "1"
+    newsflow = Path(sys.executable).with_name("newsflow")
+    process = subprocess.Popen([str(newsflow), "run", str(raw), "--out", str(out)], cwd=tmp_path, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    versions = out / ".versions"
+    current = {p.name for p in versions.iterdir()}
+    deadline = time.monotonic() + 120
+    killed_while_writing = False
+    while time.monotonic() < deadline and process.poll() is None:
+        new = [p for p in versions.iterdir() if p.name not in current]
+        if new and any(new[0].glob("*/part-*.parquet")):
+            process.send_signal(signal.SIGKILL)
+            killed_while_writing = True
+            break
+        time.sleep(0.001)
+    process.wait(timeout=60)
+    assert killed_while_writing, "the run finished before it could be killed"
+
+    for table, frame in before.items():
+        assert read(out, table).equals(frame), table  # previous version, complete and readable
+
+    finished = run(raw, out, batch_size=1)
+    assert finished["n_articles"] == 29
+    assert len(read(out, "articles")) == 29
+    assert [p.name for p in versions.iterdir()] == [finished["run_id"]]
