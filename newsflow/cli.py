@@ -79,6 +79,43 @@ def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None,
         sys.exit(EXIT_QUARANTINED)
 
 
+@main.command()
+@click.argument("raw_dir", default="data/raw", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", default="data/processed", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder that receives the tables.")
+@click.option("--cron", default=None, help='Cron schedule, for example "*/15 * * * *" (UTC).')
+@click.option("--interval", type=click.FloatRange(min=1), default=None, help="Run every this many seconds.")
+@click.option("--name", default="scheduled", show_default=True, help="Name of the Prefect deployment.")
+@click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server (and its UI).")
+def serve(raw_dir: Path, out_dir: Path, cron: str | None, interval: float | None, name: str, port: int) -> None:
+    """Run the pipeline on a schedule until interrupted (Ctrl-C).
+
+    Serves the flow as a Prefect deployment with its schedule. Unless
+    PREFECT_API_URL points at a Prefect server, a local one is started
+    (SQLite under PREFECT_HOME) and its UI, with every past run, is at
+    http://127.0.0.1:PORT. Runs that would overlap are refused by the
+    output lock. Give exactly one of --cron and --interval.
+    """
+    if (cron is None) == (interval is None):
+        raise click.UsageError("give exactly one of --cron and --interval")
+    raw_dir, out_dir = raw_dir.resolve(), out_dir.resolve()  # the runs start elsewhere
+    _prefect_environment(verbose=True)
+    from contextlib import nullcontext
+
+    from newsflow.server import local_prefect_server
+
+    server = nullcontext(os.environ["PREFECT_API_URL"]) if os.environ.get("PREFECT_API_URL") else local_prefect_server(port)
+    with server as api_url:
+        os.environ["PREFECT_API_URL"] = api_url
+        from prefect import serve as prefect_serve
+
+        from flows.deployment import build_deployment
+
+        deployment = build_deployment(str(raw_dir), str(out_dir), cron=cron, interval=interval, name=name)
+        click.echo(f"Serving newsflow/{name} ({cron or f'every {interval:g} s'}); Prefect UI at {api_url[:-4]}")
+        prefect_serve(deployment)
+
+
 @main.group(name="eval")
 def eval_group() -> None:
     """Measure extraction quality against hand-annotated articles."""

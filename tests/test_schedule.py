@@ -1,0 +1,45 @@
+"""Scheduled runs: the deployment Prefect registers, and the one teams deploy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from prefect import get_client
+
+from flows.deployment import build_deployment
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("schedule", [{"cron": "*/15 * * * *"}, {"interval": 900}])
+def test_deployment_is_registered_with_its_schedule_and_parameters(prefect_server, schedule, tmp_path):
+    deployment = build_deployment(str(tmp_path / "raw"), str(tmp_path / "out"), name=f"test-{len(schedule)}-{list(schedule)[0]}",
+                                  **schedule)
+    deployment_id = deployment.apply()
+    with get_client(sync_client=True) as client:
+        registered = client.read_deployment(deployment_id)
+    assert registered.parameters == {"raw_dir": str(tmp_path / "raw"), "out_dir": str(tmp_path / "out")}
+    (registered_schedule,) = registered.schedules
+    if "cron" in schedule:
+        assert registered_schedule.schedule.cron == "*/15 * * * *"
+    else:
+        assert registered_schedule.schedule.interval.total_seconds() == 900
+    assert registered_schedule.active
+
+
+def test_build_deployment_wants_exactly_one_schedule(tmp_path):
+    with pytest.raises(ValueError):
+        build_deployment("raw", "out")
+    with pytest.raises(ValueError):
+        build_deployment("raw", "out", cron="* * * * *", interval=60)
+
+
+def test_prefect_yaml_deploys_the_pipeline_on_a_schedule():
+    config = yaml.safe_load((REPO / "prefect.yaml").read_text())
+    (deployment,) = config["deployments"]
+    path, function = deployment["entrypoint"].split(":")
+    assert (REPO / path).is_file() and f"def {function}(" in Path(REPO / path).read_text()
+    assert deployment["schedules"][0]["cron"] == "*/15 * * * *"
+    assert set(deployment["parameters"]) == {"raw_dir", "out_dir"}
+    assert deployment["work_pool"]["name"] == "newsflow"
