@@ -1,14 +1,14 @@
 """The newsflow pipeline: raw text in, validated Parquet out.
 
-Read top to bottom, it is the pipeline: find the raw files; for each batch
-read and decode them, then clean, parse, extract and validate the articles
-not already extracted by an earlier run (same bytes, same pipeline), and
-keep their results; then write every table from those results and publish
+Read top to bottom, it is the pipeline: find the raw files; process them in
+batches (``tasks/batch.py``: read and decode, then clean, parse, extract and
+validate the articles not already extracted by an earlier run, and keep
+their results); then write every table from the kept results and publish
 them, with the quarantine and the run manifest, as one new version.
 
-Batches of articles and rows are passed to tasks inside ``quote()``: Prefect
-otherwise walks every element of a task's arguments looking for futures,
-which costs more than the work on large batches.
+Large arguments are passed to tasks inside ``quote()``: Prefect otherwise
+walks every element of a task's arguments looking for futures, which costs
+more than the work on large batches.
 """
 
 from __future__ import annotations
@@ -21,23 +21,25 @@ from itertools import islice
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from newsflow.cache import ArticleCache, pipeline_fingerprint
 from newsflow.config import Settings
-from newsflow.ingest import RawArticle, Rejection
+from newsflow.ingest import Rejection
 from newsflow.manifest import run_record
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputBusy, OutputLock, OutputStore
 from newsflow.validate import quarantine_record
-from tasks.extract import extract_records
-from tasks.ingest import discover_inputs, read_articles
-from tasks.store import cache_results, publish, write_tables, write_validation
-from tasks.validate import validate_records
+from tasks.batch import process_batch
+from tasks.ingest import discover_inputs
+from tasks.store import publish, write_tables
 
 
-@flow(name="newsflow", log_prints=False)
+# Batches run one at a time in this process unless the caller picks another
+# task runner (newsflow run --workers N).
+@flow(name="newsflow", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def newsflow_pipeline(
     raw_dir: str = "data/raw",
     out_dir: str = "data/processed",
@@ -65,39 +67,34 @@ def newsflow_pipeline(
         store.begin()
         cache = ArticleCache(Path(out_dir), pipeline_fingerprint(settings))
 
+        batches = [
+            process_batch.submit(paths, raw_dir, store, cache, settings, number)
+            for number, paths in enumerate(_batches(files, settings.batch_size))
+        ]
         inputs: list[dict] = []
         rejections: list[Rejection] = []
         current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
-        seen: dict[str, str] = {}
+        first_file: dict[str, str] = {}  # article id -> the file published for it
         n_extracted = 0
         with progress(len(files), "Articles", logger.info) as advance:
-            for number, paths in enumerate(_batches(files, settings.batch_size)):
-                with _timed(timings, "read"):
-                    articles, unreadable = read_articles(paths, raw_dir, settings)
-                articles, duplicates = _first_copies(articles, seen)
-                inputs += [_input(a) for a in articles] + [_input(r) for r in unreadable + duplicates]
-                fresh = [a for a in articles if not cache.has(a.sha256)]
-                failed_ids: set[str] = set()
-                if fresh:
-                    with _timed(timings, "extract"):
-                        records, failed = extract_records(quote(fresh), settings)
-                    with _timed(timings, "validate"):
-                        checked = validate_records(quote(records), quote(fresh))
-                    failed_ids = {r.article_id for r in failed}
-                    extracted = [a for a in fresh if a.article_id not in failed_ids]
-                    with _timed(timings, "cache"):
-                        cache_results(cache, quote(extracted), quote(checked.valid), quote(checked.quarantined))
-                        write_validation(store, quote(checked.results), number)
-                    n_extracted += len(extracted)
-                    rejections += failed
-                current += [(a.source_file, a.sha256) for a in articles if a.article_id not in failed_ids]
-                rejections += unreadable + duplicates
-                advance(len(paths))
+            for future in batches:  # in input order, whatever order they finish in
+                outcome = future.result()
+                inputs += outcome.inputs
+                rejections += outcome.rejections
+                n_extracted += outcome.n_extracted
+                timings.update(outcome.timings)
+                for source_file, sha256, article_id in outcome.articles:
+                    first = first_file.setdefault(article_id, source_file)
+                    if first == source_file:
+                        current.append((source_file, sha256))
+                    else:  # a byte-identical copy of an earlier file
+                        rejections.append(Rejection(source_file, "duplicate", f"same bytes as {first}", article_id))
+                advance(len(outcome.inputs))
         for rejection in rejections:
             logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
 
         with _timed(timings, "write"):
-            row_counts, invalid = write_tables(store, quote(current), cache, settings.batch_size)
+            row_counts, invalid = write_tables(store, quote(current), cache)
         quarantine = [_rejection_row(r) for r in rejections] + invalid
         run = run_record(
             run_id=run_id,
@@ -134,26 +131,6 @@ def _batches(items: list, size: int):
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _first_copies(articles: list[RawArticle], seen: dict[str, str]) -> tuple[list[RawArticle], list[Rejection]]:
-    """Keep the first file of each content; a byte-identical copy is quarantined."""
-    kept, duplicates = [], []
-    for article in articles:
-        first = seen.setdefault(article.article_id, article.source_file)
-        if first == article.source_file:
-            kept.append(article)
-        else:
-            duplicates.append(
-                Rejection(article.source_file, "duplicate", f"same bytes as {first}", article.article_id)
-            )
-    return kept, duplicates
-
-
-def _input(item: RawArticle | Rejection) -> dict:
-    if isinstance(item, RawArticle):
-        return {"source_file": item.source_file, "sha256": item.sha256, "n_bytes": item.n_bytes}
-    return {"source_file": item.source_file, "sha256": None, "n_bytes": None}
 
 
 def _rejection_row(rejection: Rejection) -> dict:

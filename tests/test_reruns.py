@@ -53,9 +53,15 @@ def raw(tmp_path):
 
 
 def test_same_input_gives_byte_identical_parquet(prefect_server, raw, tmp_path):
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    from flows.pipeline import newsflow_pipeline
+
     first, second = tmp_path / "first", tmp_path / "second"
     run(raw, first)
-    run(raw, second, batch_size=64)
+    # Again, in two worker processes with another batch size: the same bytes.
+    parallel = newsflow_pipeline.with_options(task_runner=ProcessPoolTaskRunner(max_workers=2))
+    parallel(raw_dir=str(raw), out_dir=str(second), batch_size=1)
     files = data_files(first)
     assert len(files) >= len(DATA_TABLES) + 1
     assert files == data_files(second)
@@ -120,11 +126,10 @@ def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_ser
     before = {table: read(out, table) for table in DATA_TABLES}
     assert len(before["articles"]) == 30
 
-    # The next run has nothing to extract and spends its time writing one
-    # part per article: kill it as soon as its first Parquet file appears.
+    # The next run has nothing to extract: kill it as soon as the first
+    # Parquet file of its new version appears, while it writes the tables.
     (raw / "a00.txt").unlink()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["NEWSFLOW_BATCH_SIZE"] = "1"
     newsflow = Path(sys.executable).with_name("newsflow")
     process = subprocess.Popen([str(newsflow), "run", str(raw), "--out", str(out)], cwd=tmp_path, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -145,7 +150,7 @@ def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_ser
     for table, frame in before.items():
         assert read(out, table).equals(frame), table  # previous version, complete and readable
 
-    finished = run(raw, out, batch_size=1)
+    finished = run(raw, out)
     assert finished["n_articles"] == 29
     assert len(read(out, "articles")) == 29
     assert [p.name for p in versions.iterdir()] == [finished["run_id"]]

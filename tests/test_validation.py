@@ -51,3 +51,20 @@ def test_failing_records_are_kept_aside_with_the_failed_expectation(article_rows
     assert len(outcome.valid) == len(quotes) - 5
     assert all(row["stage"] == "validate" and row["table_name"] == "quotes" for row in outcome.quarantined)
     assert outcome.result["success"] is False
+
+
+def test_batch_results_merge_into_one_result_per_table(article_rows):
+    from newsflow.validate import merge_results
+
+    article, rows = article_rows
+    validator = get_validator()
+    good = validator.validate("quotes", rows["quotes"], {article.article_id: article.text}).result
+    broken = copy.deepcopy(rows["quotes"][:3])
+    broken[0]["kind"] = "rumour"
+    bad = validator.validate("quotes", broken, {article.article_id: article.text}).result
+    merged = merge_results([json.loads(json.dumps(good, default=str)), json.loads(json.dumps(bad, default=str))])
+    kinds = next(r for r in merged["results"] if r["expectation_config"]["kwargs"].get("column") == "kind"
+                 and r["expectation_config"]["type"] == "expect_column_values_to_be_in_set")
+    assert kinds["result"]["element_count"] == len(rows["quotes"]) + 3
+    assert kinds["result"]["unexpected_count"] == 1
+    assert kinds["success"] is False and merged["success"] is False
