@@ -26,7 +26,7 @@ from prefect.utilities.annotations import quote
 
 from newsflow.cache import ArticleCache, pipeline_fingerprint
 from newsflow.config import Settings
-from newsflow.ingest import Rejection
+from newsflow.ingest import Rejection, first_copies
 from newsflow.manifest import run_record
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
@@ -75,21 +75,20 @@ def newsflow_pipeline(
         rejections: list[Rejection] = []
         current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
         first_file: dict[str, str] = {}  # article id -> the file published for it
-        n_extracted = 0
+        extracted: set[str] = set()
         with progress(len(files), "Articles", logger.info) as advance:
             for future in batches:  # in input order, whatever order they finish in
                 outcome = future.result()
                 inputs += outcome.inputs
                 rejections += outcome.rejections
-                n_extracted += outcome.n_extracted
+                extracted |= outcome.extracted
                 timings.update(outcome.timings)
-                for source_file, sha256, article_id in outcome.articles:
-                    first = first_file.setdefault(article_id, source_file)
-                    if first == source_file:
-                        current.append((source_file, sha256))
-                    else:  # a byte-identical copy of an earlier file
-                        rejections.append(Rejection(source_file, "duplicate", f"same bytes as {first}", article_id))
+                # A byte-identical copy of a file in an earlier batch is a duplicate.
+                kept, duplicates = first_copies(outcome.articles, first_file, lambda a: a[2], lambda a: a[0])
+                current += [(source_file, sha256) for source_file, sha256, _ in kept]
+                rejections += duplicates
                 advance(len(outcome.inputs))
+        n_extracted = len(extracted & set(first_file))
         for rejection in rejections:
             logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
 

@@ -19,7 +19,7 @@ from prefect.utilities.annotations import quote
 
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
-from newsflow.ingest import Rejection
+from newsflow.ingest import Rejection, first_copies
 from newsflow.store import OutputStore
 from tasks.extract import extract_records
 from tasks.ingest import read_articles
@@ -32,7 +32,7 @@ class BatchOutcome:
     articles: list[tuple[str, str, str]] = field(default_factory=list)  # (source_file, sha256, article_id)
     rejections: list[Rejection] = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)
-    n_extracted: int = 0
+    extracted: set[str] = field(default_factory=set)  # ids of the articles this batch extracted
     timings: Counter = field(default_factory=Counter)
 
 
@@ -44,9 +44,10 @@ def process_batch(
     began = time.perf_counter()
     articles, unreadable = read_articles(paths, raw_dir, settings)
     outcome.timings["read"] += time.perf_counter() - began
-    outcome.rejections += unreadable
+    articles, duplicates = first_copies(articles, {}, lambda a: a.article_id, lambda a: a.source_file)
+    outcome.rejections += unreadable + duplicates
     outcome.inputs += [{"source_file": a.source_file, "sha256": a.sha256, "n_bytes": a.n_bytes} for a in articles]
-    outcome.inputs += [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in unreadable]
+    outcome.inputs += [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in unreadable + duplicates]
     failed_ids: set[str] = set()
     fresh = [a for a in articles if not cache.has(a.sha256)]
     if fresh:
@@ -62,7 +63,7 @@ def process_batch(
         cache_results(cache, quote(extracted), quote(checked.valid), quote(checked.quarantined))
         write_validation(store, quote(checked.results), number)
         outcome.timings["cache"] += time.perf_counter() - began
-        outcome.n_extracted = len(extracted)
+        outcome.extracted = {a.article_id for a in extracted}
         outcome.rejections += failed
     outcome.articles = [(a.source_file, a.sha256, a.article_id) for a in articles if a.article_id not in failed_ids]
     return outcome

@@ -154,3 +154,18 @@ def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_ser
     assert finished["n_articles"] == 29
     assert len(read(out, "articles")) == 29
     assert [p.name for p in versions.iterdir()] == [finished["run_id"]]
+
+
+def test_copies_in_one_batch_and_across_batches_are_duplicates(prefect_server, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a1.txt", "a2.txt", "b1.txt"):
+        (raw / name).write_text(SHORT_ARTICLE, encoding="utf-8")
+    (raw / "b2.txt").write_text(SHORT_ARTICLE.replace("roads", "bridges"), encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run(raw, out, batch_size=2)  # a1+a2 in one batch, b1 in the next
+    assert list(read(out, "articles")["source_file"]) == ["a1.txt", "b2.txt"]
+    quarantine = read(out, "quarantine")
+    assert sorted(quarantine["source_file"]) == ["a2.txt", "b1.txt"]
+    assert set(quarantine["reason"]) == {"duplicate"}
+    assert summary["validation_success"] and (summary["n_extracted"], summary["n_reused"]) == (2, 0)
