@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -21,6 +22,8 @@ def _prefect_environment(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    # Dask's scheduler and workers log every start and stop at INFO.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,10 +45,14 @@ def main() -> None:
               help="Articles per Prefect task [default: $NEWSFLOW_BATCH_SIZE or 64].")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes that extract batches side by side [default: $NEWSFLOW_WORKERS or the number of CPUs].")
+@click.option("--runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool on this machine; dask: a Dask cluster (prefect-dask).")
+@click.option("--address", default=None,
+              help="Dask scheduler address (tcp://host:8786) for --runner dask [default: a local cluster of --workers].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON instead of a table.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs.")
-def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None, workers: int | None, as_json: bool,
-        verbose: bool) -> None:
+def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None, workers: int | None, runner: str,
+        address: str | None, as_json: bool, verbose: bool) -> None:
     """Run the pipeline on every file under RAW_DIR (default: data/raw).
 
     Writes the tables articles, paragraphs, sentences, quotes, people,
@@ -62,7 +69,9 @@ def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None,
     """
     if not raw_dir.is_dir():
         raise click.UsageError(f"raw folder {str(raw_dir)!r} does not exist")
-    summary = _run_flow(verbose, workers, raw_dir=str(raw_dir), out_dir=str(out_dir), model=model,
+    if address and runner != "dask":
+        raise click.UsageError("--address goes with --runner dask")
+    summary = _run_flow(verbose, workers, runner, address, raw_dir=str(raw_dir), out_dir=str(out_dir), model=model,
                         batch_size=batch_size)
     if "busy" in summary:
         click.echo(f"Error: {summary['busy']}", err=True)
@@ -145,7 +154,7 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
     gold = load_gold(gold_dir)
     with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
         out = out_dir or Path(scratch)
-        summary = _run_flow(verbose, workers, raw_dir=str(gold_dir / "text"), out_dir=str(out))
+        summary = _run_flow(verbose, workers, "local", None, raw_dir=str(gold_dir / "text"), out_dir=str(out))
         evaluation, counts = score_output(gold, gold_dir / "text", out)
     causes = Counter(f"{e['error']} {e['category']}: {e['cause']}" for e in evaluation.errors)
     report = {
@@ -225,7 +234,7 @@ def schema() -> None:
     click.echo(markdown_reference())
 
 
-def _run_flow(verbose: bool, workers: int | None, **parameters) -> dict:
+def _run_flow(verbose: bool, workers: int | None, runner: str, address: str | None, **parameters) -> dict:
     """Run the pipeline flow on a Prefect API server shared by every worker
     process: the one PREFECT_API_URL names, or a temporary local one."""
     _prefect_environment(verbose)
@@ -233,17 +242,13 @@ def _run_flow(verbose: bool, workers: int | None, **parameters) -> dict:
 
     from flows.pipeline import newsflow_pipeline  # imports Prefect: after its settings
 
-    workers = workers or int(os.environ.get("NEWSFLOW_WORKERS") or os.cpu_count() or 1)
-    flow = newsflow_pipeline
-    if workers > 1:
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        flow = newsflow_pipeline.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
     server = None
     if not os.environ.get("PREFECT_API_URL"):
         server = SubprocessASGIServer()
         server.start()
         os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the worker processes
+    workers = workers or int(os.environ.get("NEWSFLOW_WORKERS") or os.cpu_count() or 1)
+    flow = newsflow_pipeline.with_options(task_runner=task_runner(runner, workers, address))
     try:
         return flow(**parameters)
     except Exception as exc:  # the flow's logs already hold the traceback
@@ -252,6 +257,24 @@ def _run_flow(verbose: bool, workers: int | None, **parameters) -> dict:
         _drain_prefect()
         if server is not None:
             server.stop()
+
+
+def task_runner(runner: str, workers: int, address: str | None):
+    """The Prefect task runner that runs the batches."""
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        logging.getLogger("distributed").setLevel(os.environ["DASK_LOGGING__DISTRIBUTED"].upper())
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+    if workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers)
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=1)
 
 
 def _drain_prefect() -> None:

@@ -81,3 +81,9 @@ def test_eval_quotes_scores_the_real_flow_on_a_gold_folder(tmp_path):
     assert report["indirect"]["tp"] == 1
     assert report["speaker_accuracy"] == 1.0
     assert report["articles"] == 1 and report["articles_failed"] == 0
+
+
+def test_address_without_dask_is_a_usage_error(tmp_path):
+    result = run_cli("run", str(tmp_path), "--address", "tcp://127.0.0.1:8786", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--address goes with --runner dask" in result.stderr

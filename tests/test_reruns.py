@@ -169,3 +169,21 @@ def test_copies_in_one_batch_and_across_batches_are_duplicates(prefect_server, t
     assert sorted(quarantine["source_file"]) == ["a2.txt", "b1.txt"]
     assert set(quarantine["reason"]) == {"duplicate"}
     assert summary["validation_success"] and (summary["n_extracted"], summary["n_reused"]) == (2, 0)
+
+
+def test_dask_cluster_with_two_workers_writes_the_same_bytes(prefect_server, raw, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+    from prefect.settings import PREFECT_API_URL
+    from prefect_dask import DaskTaskRunner
+
+    from flows.pipeline import newsflow_pipeline
+
+    local, on_dask = tmp_path / "local", tmp_path / "dask"
+    run(raw, local)
+    # Dask's worker processes reach the same Prefect API as this test.
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        flow = newsflow_pipeline.with_options(task_runner=DaskTaskRunner(address=cluster.scheduler_address))
+        summary = flow(raw_dir=str(raw), out_dir=str(on_dask), batch_size=1)
+    assert summary["n_extracted"] == 2
+    assert data_files(local) == data_files(on_dask)
