@@ -17,6 +17,8 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 from spacy.tokens import Doc
 
+from newsflow.nlp import labelled_entities
+
 DATE_LABELS = {"DATE", "TIME"}
 _QUALIFIER = re.compile(r"^(?:the\s+|in\s+)?(?P<q>early|mid|middle of|late|end of|beginning of|start of)[\s-]+", re.IGNORECASE)
 _HAS_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
@@ -93,23 +95,18 @@ def normalise(text: str, anchor: date | None) -> tuple[str | None, str | None, s
 
 def extract_dates(doc: Doc, anchor: date | None, sentence_of_char) -> list[DateMention]:
     found = []
-    for ent in doc.ents:
-        if ent.label_ not in DATE_LABELS:
-            continue
-        text = ent.text.strip()
-        if not text:
-            continue
+    for ent, start, end, text in labelled_entities(doc, DATE_LABELS):
         value, granularity, qualifier = normalise(text, anchor)
         found.append(
             DateMention(
-                start=ent.start_char,
-                end=ent.start_char + len(text),
+                start=start,
+                end=end,
                 text=text,
                 kind=ent.label_.lower(),
                 value=value,
                 granularity=granularity,
                 qualifier=qualifier,
-                sentence=sentence_of_char(ent.start_char),
+                sentence=sentence_of_char(start),
             )
         )
     return found

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 
 _CLOSING_MARKS = {"”", '"', "’", "»", "'"}
@@ -38,3 +39,15 @@ def load_model(name: str) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsflow_sentence_hints", before="parser")
     return nlp
+
+
+def labelled_entities(doc: Doc, labels: set[str]) -> Iterator[tuple[Span, int, int, str]]:
+    """Entities with one of ``labels`` as ``(entity, start, end, text)``, the
+    span trimmed of the whitespace the model sometimes includes."""
+    for ent in doc.ents:
+        if ent.label_ not in labels:
+            continue
+        text = ent.text.strip()
+        if text:
+            start = ent.start_char + len(ent.text) - len(ent.text.lstrip())
+            yield ent, start, start + len(text), text

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from newsflow.nlp import labelled_entities
+
 with warnings.catch_warnings():
     # quantulum3 warns that its optional classifier is missing; the
     # classifier only disambiguates rare units and needs scikit-learn.
@@ -71,7 +73,6 @@ def _value_and_unit(label: str, core: str) -> tuple[float | None, str | None]:
 
 def _counted(ent: Span) -> str | None:
     """The noun phrase the number quantifies, if the parse says so."""
-    doc = ent.doc
     for token in ent:
         head = token.head
         if head.i < ent.start or head.i >= ent.end:
@@ -98,25 +99,20 @@ def _noun_phrase(head: Token, after: int) -> str:
 
 def extract_numbers(doc: Doc, sentence_of_char) -> list[NumberMention]:
     found = []
-    for ent in doc.ents:
-        if ent.label_ not in NUMBER_LABELS:
-            continue
-        text = ent.text.strip()
-        if not text:
-            continue
+    for ent, start, end, text in labelled_entities(doc, NUMBER_LABELS):
         approximator, core = _approximator(ent)
         value, unit = _value_and_unit(ent.label_, core)
         found.append(
             NumberMention(
-                start=ent.start_char,
-                end=ent.start_char + len(text),
+                start=start,
+                end=end,
                 text=text,
                 kind=ent.label_.lower(),
                 value=value,
                 unit=unit,
                 approximator=approximator,
                 counts=_counted(ent),
-                sentence=sentence_of_char(ent.start_char),
+                sentence=sentence_of_char(start),
             )
         )
     return found
