@@ -44,10 +44,10 @@ def process_batch(
     began = time.perf_counter()
     articles, unreadable = read_articles(paths, raw_dir, settings)
     outcome.timings["read"] += time.perf_counter() - began
+    outcome.inputs += [{"source_file": a.source_file, "sha256": a.sha256, "n_bytes": a.n_bytes} for a in articles]
+    outcome.inputs += [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in unreadable]
     articles, duplicates = first_copies(articles, {}, lambda a: a.article_id, lambda a: a.source_file)
     outcome.rejections += unreadable + duplicates
-    outcome.inputs += [{"source_file": a.source_file, "sha256": a.sha256, "n_bytes": a.n_bytes} for a in articles]
-    outcome.inputs += [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in unreadable + duplicates]
     failed_ids: set[str] = set()
     fresh = [a for a in articles if not cache.has(a.sha256)]
     if fresh:
