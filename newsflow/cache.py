@@ -9,7 +9,6 @@ entry behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from newsflow import PIPELINE_VERSION
 from newsflow.config import Settings
+from newsflow.ids import record_id
 from newsflow.manifest import package_version
 
 CACHE_DIR = "_cache"
@@ -32,8 +32,7 @@ class ArticleResult:
 
 
 def pipeline_fingerprint(settings: Settings) -> str:
-    parts = f"{PIPELINE_VERSION}\0{settings.fingerprint()}\0{package_version(settings.model)}"
-    return hashlib.sha256(parts.encode()).hexdigest()[:16]
+    return record_id(PIPELINE_VERSION, settings.fingerprint(), package_version(settings.model))
 
 
 class ArticleCache:
