@@ -1,10 +1,13 @@
 """The newsflow pipeline: raw text in, validated Parquet out.
 
 Read top to bottom, it is the pipeline: find the raw files; process them in
-batches (``tasks/batch.py``: read and decode, then clean, parse, extract and
-validate the articles not already extracted by an earlier run, and keep
-their results); then write every table from the kept results and publish
-them, with the quarantine and the run manifest, as one new version.
+batches (``tasks/batch.py``: read and decode, then clean, parse and extract
+the articles not already extracted by an earlier run, and keep their rows);
+then validate the kept rows of every current article and write them as
+Parquet parts (``tasks/store.py``), and publish the tables, with the
+quarantine, the validation report and the run manifest, as one new version.
+Batches and parts both run on the task runner: side by side with
+``--workers N`` or on a Dask cluster.
 
 Large arguments are passed to tasks inside ``quote()``: Prefect otherwise
 walks every element of a task's arguments looking for futures, which costs
@@ -30,11 +33,11 @@ from newsflow.ingest import Rejection, first_copies
 from newsflow.manifest import run_record
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
-from newsflow.store import OutputBusy, OutputLock, OutputStore
+from newsflow.store import ARTICLES_PER_PART, OutputBusy, OutputLock, OutputStore
 from newsflow.validate import quarantine_record
 from tasks.batch import process_batch
 from tasks.ingest import discover_inputs
-from tasks.store import publish, write_tables
+from tasks.store import publish, report_validation, write_part
 
 
 # Batches run one at a time in this process unless the caller picks another
@@ -68,8 +71,7 @@ def newsflow_pipeline(
         cache = ArticleCache(Path(out_dir), pipeline_fingerprint(settings))
 
         batches = [
-            process_batch.submit(paths, raw_dir, store, cache, settings, number)
-            for number, paths in enumerate(_batches(files, settings.batch_size))
+            process_batch.submit(paths, raw_dir, cache, settings) for paths in _chunks(files, settings.batch_size)
         ]
         inputs: list[dict] = []
         rejections: list[Rejection] = []
@@ -93,7 +95,19 @@ def newsflow_pipeline(
             logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
 
         with _timed(timings, "write"):
-            row_counts, invalid = write_tables(store, quote(current), cache)
+            parts = [
+                # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
+                write_part.submit(store, articles, cache, part)
+                for part, articles in enumerate(_chunks(current, ARTICLES_PER_PART))
+            ]
+            row_counts = dict.fromkeys(DATA_TABLES, 0)
+            invalid: list[dict] = []
+            for future in parts:
+                for name, count in future.result().counts.items():
+                    row_counts[name] += count
+                invalid += future.result().quarantined
+        with _timed(timings, "report"):
+            summary = report_validation.submit(store).result() if parts else {}
         quarantine = [_rejection_row(r) for r in rejections] + invalid
         run = run_record(
             run_id=run_id,
@@ -111,7 +125,7 @@ def newsflow_pipeline(
             validation_success=not invalid,
         )
         with _timed(timings, "publish"):
-            publish(store, quote(quarantine), run, list(DATA_TABLES))
+            publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
         cache.prune({sha for _, sha in current})
         return {**run, "out_dir": out_dir, "quarantine": quarantine}
 
@@ -126,7 +140,7 @@ def _timed(timings: Counter, stage: str):
         timings[stage] += time.perf_counter() - began
 
 
-def _batches(items: list, size: int):
+def _chunks(items: list, size: int):
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch

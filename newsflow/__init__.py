@@ -8,4 +8,4 @@ __version__ = "0.2.0"
 
 # Bumped whenever a change to the code alters what the pipeline writes, so that
 # cached per-article results from an older pipeline are never reused.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"

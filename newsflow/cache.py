@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsflow import PIPELINE_VERSION
@@ -20,15 +19,6 @@ from newsflow.ids import record_id
 from newsflow.manifest import package_version
 
 CACHE_DIR = "_cache"
-
-
-@dataclass
-class ArticleResult:
-    """What one article contributes to the output: its valid rows per table
-    and its records that failed validation (quarantine rows)."""
-
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    quarantined: list[dict] = field(default_factory=list)
 
 
 def pipeline_fingerprint(settings: Settings) -> str:
@@ -46,16 +36,17 @@ class ArticleCache:
     def has(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
 
-    def get(self, sha256: str) -> ArticleResult:
+    def get(self, sha256: str) -> dict[str, list[dict]]:
+        """The article's rows per table, as extracted (before validation)."""
         with open(self._path(sha256), "rb") as handle:
             return pickle.load(handle)
 
-    def put(self, sha256: str, result: ArticleResult) -> None:
+    def put(self, sha256: str, rows: dict[str, list[dict]]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         path = self._path(sha256)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         with open(partial, "wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
 
     def prune(self, keep: set[str]) -> int:

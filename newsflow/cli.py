@@ -238,23 +238,26 @@ def _run_flow(verbose: bool, workers: int | None, runner: str, address: str | No
     """Run the pipeline flow on a Prefect API server shared by every worker
     process: the one PREFECT_API_URL names, or a temporary local one."""
     _prefect_environment(verbose)
-    from prefect.server.api.server import SubprocessASGIServer
+    from newsflow.server import start_temporary_server
 
-    from flows.pipeline import newsflow_pipeline  # imports Prefect: after its settings
-
-    server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server = SubprocessASGIServer()
-        server.start()
-        os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the worker processes
-    workers = workers or int(os.environ.get("NEWSFLOW_WORKERS") or os.cpu_count() or 1)
-    flow = newsflow_pipeline.with_options(task_runner=task_runner(runner, workers, address))
+    server = None if os.environ.get("PREFECT_API_URL") else start_temporary_server()
     try:
-        return flow(**parameters)
-    except Exception as exc:  # the flow's logs already hold the traceback
-        raise click.ClickException(f"the run failed: {type(exc).__name__}: {exc}") from exc
+        if server is not None:
+            # Before Prefect is imported: its settings, and the worker processes, read it.
+            os.environ["PREFECT_API_URL"] = server.api_url
+        from flows.pipeline import newsflow_pipeline  # imports Prefect (seconds) while the server starts
+
+        if server is not None:
+            server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+        workers = workers or int(os.environ.get("NEWSFLOW_WORKERS") or os.cpu_count() or 1)
+        flow = newsflow_pipeline.with_options(task_runner=task_runner(runner, workers, address))
+        try:
+            return flow(**parameters)
+        except Exception as exc:  # the flow's logs already hold the traceback
+            raise click.ClickException(f"the run failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            _drain_prefect()
     finally:
-        _drain_prefect()
         if server is not None:
             server.stop()
 

@@ -300,7 +300,6 @@ TABLES: dict[str, Table] = {
 }
 
 DATA_TABLES = tuple(n for n in TABLES if n not in ("quarantine", "runs"))
-EXTRACTED_TABLES = ("paragraphs", "sentences", "quotes", "people", "organizations", "places", "numbers", "dates")
 
 
 def markdown_reference() -> str:

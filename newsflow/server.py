@@ -1,14 +1,19 @@
-"""A local Prefect server for scheduled runs.
+"""Prefect API servers that newsflow starts itself.
 
-Prefect's temporary server (what ``newsflow run`` uses) refuses schedules, so
-``newsflow serve`` starts a real one (``prefect server start``, SQLite under
-``PREFECT_HOME``, UI on 127.0.0.1) unless ``PREFECT_API_URL`` already points
-at a server.
+``newsflow run`` needs a Prefect API for one run: a temporary server, the one
+Prefect's ``SubprocessASGIServer`` would start (uvicorn serving Prefect's app
+in ephemeral mode, no UI), but launched before this process imports Prefect,
+so that the two start-ups (about 4 s each) overlap instead of adding up.
+
+``newsflow serve`` needs schedules, which the temporary server refuses, so
+it starts a real ``prefect server start`` (SQLite under ``PREFECT_HOME``, UI
+on 127.0.0.1).
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -17,37 +22,60 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-@contextmanager
-def local_prefect_server(port: int, startup_timeout: float = 120):
-    """Start ``prefect server start`` on 127.0.0.1:``port``; yield its API URL."""
-    prefect = Path(sys.executable).with_name("prefect")
-    log_path = Path(os.environ.get("PREFECT_HOME", ".prefect")) / "server.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log:
-        server = subprocess.Popen(
-            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    api_url = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + startup_timeout
+class PrefectServer:
+    """A Prefect API server running in a child process."""
+
+    def __init__(self, command: list[str], port: int, log_name: str, env: dict | None = None):
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        self.log_path = Path(os.environ.get("PREFECT_HOME", ".prefect")) / log_name
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+
+    def wait_until_ready(self, timeout: float = 120) -> str:
+        """Block until the API answers; return its URL."""
+        deadline = time.monotonic() + timeout
         while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"the Prefect server stopped at start; see {log_path}")
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Prefect server stopped at start; see {self.log_path}")
             try:
-                with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
                     if response.status == 200:
-                        break
+                        return self.api_url
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the Prefect server did not answer within {startup_timeout:.0f} s; see {log_path}")
-            time.sleep(0.5)
-        yield api_url
-    finally:
-        server.terminate()
+                raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s; see {self.log_path}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            server.wait(timeout=20)
+            self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            server.kill()
+            self.process.kill()
+
+
+def start_temporary_server() -> PrefectServer:
+    """Start a temporary Prefect server on a free port; do not wait for it."""
+    command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+               "--host", "127.0.0.1", "--port", str(_free_port()), "--log-level", "error", "--lifespan", "on"]
+    ephemeral = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    return PrefectServer(command, int(command[command.index("--port") + 1]), "temporary-server.log", ephemeral)
+
+
+@contextmanager
+def local_prefect_server(port: int, startup_timeout: float = 120):
+    """Run ``prefect server start`` on 127.0.0.1:``port``; yield its API URL."""
+    prefect = Path(sys.executable).with_name("prefect")
+    server = PrefectServer([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)], port, "server.log")
+    try:
+        yield server.wait_until_ready(startup_timeout)
+    finally:
+        server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -122,6 +122,11 @@ class OutputStore:
         if rows:
             write_parquet(TABLES[name], rows, self.version / name / f"part-{part:05d}.parquet")
 
+    def write_text(self, relative: str, text: str) -> None:
+        path = self.version / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
     def write_table(self, name: str, rows: list[dict]) -> None:
         write_parquet(TABLES[name], rows, self.version / name / "part-00000.parquet")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from newsflow.clean import clean
-from newsflow.schemas import TABLES, Table
+from newsflow.schemas import DATA_TABLES, TABLES, Table
 
 RAW_LENGTH = "_raw_length"
 EVIDENCE_MATCHES = "_evidence_matches"
@@ -36,6 +36,21 @@ def offset_pairs(table: Table) -> list[tuple[str, str]]:
     """Every ``(x_start, x_end)`` pair of offset columns of a table."""
     names = [c.name for c in table.columns]
     return [(n, n[: -len("start")] + "end") for n in names if n.endswith("start") and n[: -len("start")] + "end" in names]
+
+
+def with_evidence(table_name: str, rows: list[dict], raw_text: str) -> list[dict]:
+    """One article's rows of a table with the columns its offset and evidence
+    expectations read: the raw text's length, and whether each row's text is
+    what its span of the raw text says. Computed where the raw text is at
+    hand (extraction), so that validation needs only the rows."""
+    table = TABLES[table_name]
+    extra: dict = {RAW_LENGTH: len(raw_text)} if offset_pairs(table) else {}
+    if not table.text_column:
+        return [{**row, **extra} for row in rows]
+    return [
+        {**row, **extra, EVIDENCE_MATCHES: evidence_matches(raw_text, row["start"], row["end"], row[table.text_column])}
+        for row in rows
+    ]
 
 
 def evidence_matches(raw_text: str, start: int, end: int, text: str) -> bool:
@@ -67,9 +82,7 @@ class Validator:
         source = self.context.data_sources.add_pandas("newsflow")
         self.batch_definitions = {}
         self.suites = {}
-        for table in TABLES.values():
-            if table.name in ("quarantine", "runs"):
-                continue
+        for table in map(TABLES.get, DATA_TABLES):
             asset = source.add_dataframe_asset(table.name)
             self.batch_definitions[table.name] = asset.add_batch_definition_whole_dataframe(table.name)
             self.suites[table.name] = self.context.suites.add(self._suite(table))
@@ -104,18 +117,13 @@ class Validator:
             suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=EVIDENCE_MATCHES, value_set=[True]))
         return suite
 
-    def validate(self, table_name: str, rows: list[dict], raw_texts: dict[str, str]) -> TableValidation:
+    def validate(self, table_name: str, rows: list[dict]) -> TableValidation:
+        """Split ``rows`` (carrying the columns :func:`with_evidence` adds)
+        into valid and quarantined ones."""
         if not rows:
             return TableValidation([], [], {})
         table = TABLES[table_name]
         frame = pd.DataFrame(rows)
-        if offset_pairs(table):
-            frame[RAW_LENGTH] = [len(raw_texts[a]) for a in frame["article_id"]]
-        if table.text_column:
-            frame[EVIDENCE_MATCHES] = [
-                evidence_matches(raw_texts[a], s, e, t)
-                for a, s, e, t in zip(frame["article_id"], frame["start"], frame["end"], frame[table.text_column])
-            ]
         batch = self.batch_definitions[table_name].get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(self.suites[table_name], result_format="COMPLETE")
         failed: dict[int, list[str]] = {}
@@ -138,8 +146,8 @@ class Validator:
 
 
     def build_docs(self, results_dir: Path) -> dict:
-        """Data Docs HTML under ``results_dir/data_docs`` from the per-batch
-        results saved as ``results_dir/<table>/<batch>.json``, one page per
+        """Data Docs HTML under ``results_dir/data_docs`` from the per-part
+        results saved as ``results_dir/<table>/<part>.json``, one page per
         table for the whole run; returns a summary per table and expectation."""
         from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
         from great_expectations.core.run_identifier import RunIdentifier
@@ -156,15 +164,15 @@ class Validator:
         if "newsflow" not in (self.context.get_config().data_docs_sites or {}):
             self.context.add_data_docs_site("newsflow", site)
         summary: dict = {}
-        batches: dict[str, list[dict]] = {}
+        per_table: dict[str, list[dict]] = {}
         for path in sorted(results_dir.glob("*/*.json")):
-            batches.setdefault(path.parent.name, []).append(json.loads(path.read_text()))
-        for table, saved in batches.items():
+            per_table.setdefault(path.parent.name, []).append(json.loads(path.read_text()))
+        for table, saved in per_table.items():
             merged = merge_results(saved)
             key = ValidationResultIdentifier(
                 expectation_suite_identifier=ExpectationSuiteIdentifier(name=table),
                 run_id=RunIdentifier(run_name="newsflow"),
-                batch_identifier=f"{table}-all-batches",
+                batch_identifier=f"{table}-all-parts",
             )
             self.context.validation_results_store.set(key, ExpectationSuiteValidationResult(**merged))
             for outcome in merged["results"]:
@@ -182,12 +190,12 @@ _COUNTS = ("element_count", "unexpected_count", "missing_count")
 _MAX_LISTED = 200
 
 
-def merge_results(batches: list[dict]) -> dict:
-    """One suite result (GX's JSON form) for several batches of one table:
-    counts added up, listed values capped, batch-local row indices left out."""
-    merged = json.loads(json.dumps(batches[0]))
+def merge_results(results: list[dict]) -> dict:
+    """One suite result (GX's JSON form) for several parts of one table:
+    counts added up, listed values capped, part-local row indices left out."""
+    merged = json.loads(json.dumps(results[0]))
     for i, outcome in enumerate(merged["results"]):
-        parts = [batch["results"][i] for batch in batches]
+        parts = [r["results"][i] for r in results]
         result = outcome["result"]
         for count in _COUNTS:
             if count in result:
@@ -221,8 +229,13 @@ def quarantine_record(table: Table | None, row: dict, stage: str, reason: str, d
         "detail": detail,
         "start": row.get("start") if table else None,
         "end": row.get("end") if table else None,
-        "record": json.dumps(row, default=str, ensure_ascii=False, sort_keys=True) if table else None,
+        "record": json.dumps(_published(row), default=str, ensure_ascii=False, sort_keys=True) if table else None,
     }
+
+
+def _published(row: dict) -> dict:
+    """The row without the validation-only columns."""
+    return {k: v for k, v in row.items() if k not in (RAW_LENGTH, EVIDENCE_MATCHES)}
 
 
 @lru_cache(maxsize=1)

@@ -1,9 +1,10 @@
-"""One batch of raw files, start to finish: read, extract, validate, keep.
+"""One batch of raw files, start to finish: read, extract, keep.
 
 A batch is the unit of parallel work: with a process pool or a Dask cluster,
-batches run side by side, each worker loading the spaCy model and Great
-Expectations once. What comes back to the flow is small (ids, rejections,
-counts); the rows themselves go to the per-article cache.
+batches run side by side, each worker loading the spaCy model once. What
+comes back to the flow is small (ids, rejections, timings); the rows
+themselves go to the per-article cache, where the part writers
+(``tasks/store.py``) validate and write them.
 """
 
 from __future__ import annotations
@@ -20,11 +21,8 @@ from prefect.utilities.annotations import quote
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
 from newsflow.ingest import Rejection, first_copies
-from newsflow.store import OutputStore
 from tasks.extract import extract_records
 from tasks.ingest import read_articles
-from tasks.store import cache_results, write_validation
-from tasks.validate import validate_records
 
 
 @dataclass
@@ -37,9 +35,7 @@ class BatchOutcome:
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
-def process_batch(
-    paths: list[Path], raw_dir: str, store: OutputStore, cache: ArticleCache, settings: Settings, number: int
-) -> BatchOutcome:
+def process_batch(paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings) -> BatchOutcome:
     outcome = BatchOutcome()
     began = time.perf_counter()
     articles, unreadable = read_articles(paths, raw_dir, settings)
@@ -52,18 +48,15 @@ def process_batch(
     fresh = [a for a in articles if not cache.has(a.sha256)]
     if fresh:
         began = time.perf_counter()
-        records, failed = extract_records(quote(fresh), settings)
+        extracted, failed = extract_records(quote(fresh), settings)
         outcome.timings["extract"] += time.perf_counter() - began
         began = time.perf_counter()
-        checked = validate_records(quote(records), quote(fresh))
-        outcome.timings["validate"] += time.perf_counter() - began
-        failed_ids = {r.article_id for r in failed}
-        extracted = [a for a in fresh if a.article_id not in failed_ids]
-        began = time.perf_counter()
-        cache_results(cache, quote(extracted), quote(checked.valid), quote(checked.quarantined))
-        write_validation(store, quote(checked.results), number)
+        for article in fresh:
+            if article.article_id in extracted:
+                cache.put(article.sha256, extracted[article.article_id])
         outcome.timings["cache"] += time.perf_counter() - began
-        outcome.extracted = {a.article_id for a in extracted}
+        failed_ids = {r.article_id for r in failed}
+        outcome.extracted = set(extracted)
         outcome.rejections += failed
     outcome.articles = [(a.source_file, a.sha256, a.article_id) for a in articles if a.article_id not in failed_ids]
     return outcome

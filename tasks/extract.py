@@ -9,20 +9,22 @@ from newsflow.article import Rows, process_articles
 from newsflow.config import Settings
 from newsflow.ingest import RawArticle, Rejection
 from newsflow.nlp import load_model
+from newsflow.validate import with_evidence
 
 
 @task(name="extract-records", cache_policy=NO_CACHE)
-def extract_records(articles: list[RawArticle], settings: Settings) -> tuple[Rows, list[Rejection]]:
-    """Rows of every table for a batch, articles streamed through spaCy;
-    articles whose extraction failed come back as rejections."""
+def extract_records(articles: list[RawArticle], settings: Settings) -> tuple[dict[str, Rows], list[Rejection]]:
+    """Rows of every table for each article of a batch (by article id),
+    articles streamed through spaCy; articles whose extraction failed come
+    back as rejections. Rows carry the columns validation reads from the raw
+    text, which later steps no longer hold."""
     nlp = load_model(settings.model)
-    merged: Rows = {}
+    extracted: dict[str, Rows] = {}
     failed: list[Rejection] = []
     for article, outcome in process_articles(articles, nlp):
         if isinstance(outcome, Exception):
             detail = f"extraction failed: {type(outcome).__name__}: {outcome}"
             failed.append(Rejection(article.source_file, "extraction_error", detail, article.article_id))
             continue
-        for name, table_rows in outcome.items():
-            merged.setdefault(name, []).extend(table_rows)
-    return merged, failed
+        extracted[article.article_id] = {name: with_evidence(name, rows, article.text) for name, rows in outcome.items()}
+    return extracted, failed

@@ -6,6 +6,7 @@ of bad input; each test checks one of them.
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -46,12 +47,18 @@ def bad_run(prefect_server, tmp_path_factory):
         return listed
 
     (raw / "poison.txt").write_text("Headline\n\nAn article that trips a bug in extraction.", encoding="utf-8")
+    (raw / "suspect.txt").write_text(
+        'City budget\n\n"We will balance the budget this year," Mayor Jane Smith said on Monday.\n', encoding="utf-8"
+    )
     real_article_rows = newsflow.article.article_rows
 
     def article_rows_with_a_bug(article, cleaned, doc):
         if article.source_file == "poison.txt":
             raise RuntimeError("simulated extractor bug")
-        return real_article_rows(article, cleaned, doc)
+        rows = real_article_rows(article, cleaned, doc)
+        if article.source_file == "suspect.txt":  # a record that breaks the quotes contract
+            rows["quotes"][0]["kind"] = "rumour"
+        return rows
 
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(tasks.ingest, "list_raw_files", list_then_delete)
@@ -77,9 +84,9 @@ def quarantined(bad_run, source_file):
 def test_the_good_article_is_processed_despite_bad_neighbours(bad_run):
     out, summary = bad_run
     articles = read(out, "articles")
-    assert list(articles["source_file"]) == ["good/000_b04a174037bea8be.txt"]
+    assert list(articles["source_file"]) == ["good/000_b04a174037bea8be.txt", "suspect.txt"]
     assert len(read(out, "quotes")) > 40
-    assert summary["n_articles"] == 1
+    assert summary["n_articles"] == 2
 
 
 @pytest.mark.parametrize(
@@ -107,5 +114,20 @@ def test_run_manifest_lists_every_input(bad_run):
     run = read(out, "runs").iloc[-1]
     names = {i["source_file"] for i in run["inputs"]}
     assert names == {"good/000_b04a174037bea8be.txt", "good/copy_of_sample.txt", "huge.txt", "vanishing.txt",
-                     "poison.txt", *BAD_FILES}
-    assert run["n_quarantined"] == 8
+                     "poison.txt", "suspect.txt", *BAD_FILES}
+    assert run["n_quarantined"] == 9  # eight files and one record
+
+
+def test_a_record_that_fails_validation_is_kept_aside_with_the_failed_expectation(bad_run):
+    out, summary = bad_run
+    rows = read(out, "quarantine")
+    found = rows[rows["stage"] == "validate"]
+    assert list(found["source_file"]) == ["suspect.txt"]
+    assert list(found["table_name"]) == ["quotes"]
+    assert list(found["reason"]) == ["expect_column_values_to_be_in_set(kind)"]
+    assert json.loads(found.iloc[0]["record"])["kind"] == "rumour"
+    assert "rumour" not in set(read(out, "quotes")["kind"])
+    assert summary["validation_success"] is False
+    report = json.loads((out / "_validation" / "summary.json").read_text())
+    kind = next(v for k, v in report["quotes"].items() if k.startswith("expect_column_values_to_be_in_set") and '"kind"' in k)
+    assert kind["unexpected"] == 1

@@ -11,7 +11,7 @@ from newsflow.article import process_articles
 from newsflow.config import Settings
 from newsflow.ingest import read_article
 from newsflow.nlp import load_model
-from newsflow.validate import get_validator
+from newsflow.validate import get_validator, with_evidence
 from tests.conftest import SAMPLE
 
 
@@ -25,7 +25,7 @@ def article_rows():
 def test_clean_rows_pass_every_table(article_rows):
     article, rows = article_rows
     for name, table_rows in rows.items():
-        outcome = get_validator().validate(name, table_rows, {article.article_id: article.text})
+        outcome = get_validator().validate(name, with_evidence(name, table_rows, article.text))
         assert outcome.quarantined == [], name
         assert len(outcome.valid) == len(table_rows)
         assert outcome.result["success"] is True
@@ -38,7 +38,7 @@ def test_failing_records_are_kept_aside_with_the_failed_expectation(article_rows
     quotes[1]["end"] = len(article.text) + 10  # evidence outside the raw text
     quotes[2]["text"] = quotes[2]["text"] + " (edited)"  # no longer what the raw text says
     quotes[3]["quote_id"] = quotes[4]["quote_id"]  # duplicate id
-    outcome = get_validator().validate("quotes", quotes, {article.article_id: article.text})
+    outcome = get_validator().validate("quotes", with_evidence("quotes", quotes, article.text))
 
     reasons = {}
     for row in outcome.quarantined:
@@ -50,18 +50,20 @@ def test_failing_records_are_kept_aside_with_the_failed_expectation(article_rows
     assert "expect_column_values_to_be_unique(quote_id)" in reasons[quotes[4]["text"]]
     assert len(outcome.valid) == len(quotes) - 5
     assert all(row["stage"] == "validate" and row["table_name"] == "quotes" for row in outcome.quarantined)
+    # The quarantined record is the row as it would have been published.
+    assert all(set(json.loads(row["record"])) == set(rows["quotes"][0]) for row in outcome.quarantined)
     assert outcome.result["success"] is False
 
 
-def test_batch_results_merge_into_one_result_per_table(article_rows):
+def test_part_results_merge_into_one_result_per_table(article_rows):
     from newsflow.validate import merge_results
 
     article, rows = article_rows
     validator = get_validator()
-    good = validator.validate("quotes", rows["quotes"], {article.article_id: article.text}).result
+    good = validator.validate("quotes", with_evidence("quotes", rows["quotes"], article.text)).result
     broken = copy.deepcopy(rows["quotes"][:3])
     broken[0]["kind"] = "rumour"
-    bad = validator.validate("quotes", broken, {article.article_id: article.text}).result
+    bad = validator.validate("quotes", with_evidence("quotes", broken, article.text)).result
     merged = merge_results([json.loads(json.dumps(good, default=str)), json.loads(json.dumps(bad, default=str))])
     kinds = next(r for r in merged["results"] if r["expectation_config"]["kwargs"].get("column") == "kind"
                  and r["expectation_config"]["type"] == "expect_column_values_to_be_in_set")
