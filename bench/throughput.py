@@ -148,8 +148,12 @@ def main() -> None:
         )
     if summary:
         inside = summary["duration_s"]
+        work = sum(summary["timings"].values()) / args.workers
+        outside = cold["wall_s"] - work
         print(f"\ncold run: {inside:.1f} s inside the flow, {cold['wall_s'] - inside:.1f} s of start-up and shutdown "
-              f"(Prefect server, imports); stage seconds summed over workers: {summary['timings']}")
+              f"around it; stage seconds summed over workers: {summary['timings']}")
+        print(f"outside newsflow's stages: {outside:.1f} s = {outside / cold['wall_s']:.1%} of the cold run (an upper "
+              f"bound of Prefect's start-up and per-task overhead: it also holds Python imports and worker start-up)")
     for name, result in (("bare", bare), ("cold", cold), ("warm", warm)):
         if result["returncode"] not in (0, 3):
             print(f"\n{name} exited {result['returncode']}: {result['stderr'][-2000:]}")
