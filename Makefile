@@ -1,9 +1,11 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
 #   make run    set up .venv and run the pipeline on data/raw -> data/processed
 #   make test   set up .venv and run the test suite
+# EXTRAS=s3 installs from requirements-s3.lock (adds s3fs for s3:// output).
 PYTHON ?= python3
 VENV := .venv
-INSTALLED := $(VENV)/.installed
+LOCK := requirements$(if $(filter s3,$(EXTRAS)),-s3).lock
+INSTALLED := $(VENV)/.installed-$(LOCK)
 RAW ?= data/raw
 OUT ?= data/processed
 
@@ -13,9 +15,9 @@ setup: $(INSTALLED)
 
 # Dependencies come only from the hash-pinned lock file; the project itself
 # is installed without touching them.
-$(INSTALLED): requirements.lock pyproject.toml
+$(INSTALLED): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(VENV)/bin/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
 
@@ -31,11 +33,14 @@ readme: setup
 	p = pathlib.Path('README.md'); t = p.read_text(); a, b = '<!-- schema:start -->\n', '<!-- schema:end -->'; \
 	p.write_text(t[:t.index(a) + len(a)] + s.markdown_reference() + '\n' + t[t.index(b):])"
 
-# Re-resolve the lock file after changing dependencies in pyproject.toml.
+# Re-resolve the lock files after changing dependencies in pyproject.toml;
+# the s3 one adds to the main one without changing any of its versions.
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml build-requirements.in --extra dev --python-version 3.11 \
 		--universal --generate-hashes --no-header --no-annotate -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml build-requirements.in --extra dev --extra s3 --python-version 3.11 \
+		--universal --generate-hashes --no-header --no-annotate -c requirements.lock -o requirements-s3.lock
 
 clean:
 	rm -rf $(VENV) .prefect .pytest_cache data/processed/*/ data/processed/_validation

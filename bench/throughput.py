@@ -26,6 +26,8 @@ import threading
 import time
 from pathlib import Path
 
+from newsflow.lifetime import descendants
+
 BIN = Path(sys.executable).parent
 BARE = """
 import sys, time, spacy
@@ -36,20 +38,6 @@ nlp = spacy.load(sys.argv[2])
 tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=16, n_process=int(sys.argv[3])))
 print(tokens)
 """
-
-
-def _children(pid: int) -> list[int]:
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        try:
-            with open(f"/proc/{parent}/task/{parent}/children") as handle:
-                kids = [int(k) for k in handle.read().split()]
-        except OSError:
-            kids = []
-        found += kids
-        frontier += kids
-    return found
 
 
 def _rss_kb(pid: int) -> int:
@@ -81,7 +69,7 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, sum(_rss_kb(p) for p in [process.pid, *_children(process.pid)]))
+            peak = max(peak, sum(_rss_kb(p) for p in [process.pid, *descendants(process.pid)]))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -148,10 +136,11 @@ def main() -> None:
         )
     if summary:
         inside = summary["duration_s"]
-        work = sum(summary["timings"].values()) / args.workers
+        timings = json.loads(summary["timings"])  # stored as JSON text in the runs table
+        work = sum(timings.values()) / args.workers
         outside = cold["wall_s"] - work
         print(f"\ncold run: {inside:.1f} s inside the flow, {cold['wall_s'] - inside:.1f} s of start-up and shutdown "
-              f"around it; stage seconds summed over workers: {summary['timings']}")
+              f"around it; stage seconds summed over workers: {timings}")
         print(f"outside newsflow's stages: {outside:.1f} s = {outside / cold['wall_s']:.1%} of the cold run (an upper "
               f"bound of Prefect's start-up and per-task overhead: it also holds Python imports and worker start-up)")
     for name, result in (("bare", bare), ("cold", cold), ("warm", warm)):

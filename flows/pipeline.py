@@ -21,7 +21,6 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from itertools import islice
-from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -59,16 +58,16 @@ def newsflow_pipeline(
     with _timed(timings, "discover"):
         files = discover_inputs(raw_dir)
     logger.info("Found %d files under %s", len(files), raw_dir)
-    lock = OutputLock(Path(out_dir))
+    lock = OutputLock(out_dir)
     try:
         lock.acquire()
     except OutputBusy as busy:
         logger.warning("%s", busy)
         return {"busy": str(busy), "out_dir": out_dir}
     with lock:
-        store = OutputStore(Path(out_dir), run_id)
+        store = OutputStore(out_dir, run_id)
         store.begin()
-        cache = ArticleCache(Path(out_dir), pipeline_fingerprint(settings))
+        cache = ArticleCache(out_dir, pipeline_fingerprint(settings))
 
         batches = [
             process_batch.submit(paths, raw_dir, cache, settings) for paths in _chunks(files, settings.batch_size)

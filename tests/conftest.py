@@ -4,6 +4,7 @@ runs on the sample article and on a folder of bad inputs."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -45,3 +46,43 @@ def read(out: Path, table: str):
     # Nullable integers stay integers (offsets of optional spans).
     nullable = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}
     return read_table(out, table).to_pandas(types_mapper=nullable.get)
+
+
+SHORT_ARTICLE = """Council approves new budget
+
+The city council approved a budget of $4.5 million on Tuesday, officials said.
+
+“This budget keeps our promises,” Mayor Jane Porter said. “We will fix the roads.”
+
+Critics said the plan does too little for schools.
+"""
+
+
+def run(raw: Path, out: Path | str, **options) -> dict:
+    from flows.pipeline import newsflow_pipeline
+
+    return newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), **options)
+
+
+def data_files(out: Path | str) -> dict[str, bytes]:
+    """Every data file of the published tables (``runs`` holds wall-clock
+    times), on whatever filesystem ``out`` is."""
+    from newsflow.schemas import DATA_TABLES
+    from newsflow.store import output_filesystem
+
+    fs, root = output_filesystem(out)
+    return {
+        part[len(root) + 1 :]: fs.cat_file(part)
+        for table in [*DATA_TABLES, "quarantine"]
+        for part in sorted(fs.glob(f"{root}/{table}/*.parquet"))
+    }
+
+
+@pytest.fixture()
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "sample.txt")
+    (folder / "council.txt").write_text(SHORT_ARTICLE, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder

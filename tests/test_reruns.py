@@ -3,53 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import tasks.extract
+from newsflow.lifetime import descendants
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputLock
-from tests.conftest import SAMPLE, read
-
-SHORT_ARTICLE = """Council approves new budget
-
-The city council approved a budget of $4.5 million on Tuesday, officials said.
-
-“This budget keeps our promises,” Mayor Jane Porter said. “We will fix the roads.”
-
-Critics said the plan does too little for schools.
-"""
-
-
-def run(raw: Path, out: Path, **options) -> dict:
-    from flows.pipeline import newsflow_pipeline
-
-    return newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), **options)
-
-
-def data_files(out: Path) -> dict[str, bytes]:
-    """Every data file of the published tables (``runs`` holds wall-clock times)."""
-    return {
-        f"{table}/{part.name}": part.read_bytes()
-        for table in [*DATA_TABLES, "quarantine"]
-        for part in sorted((out / table).glob("*.parquet"))
-    }
-
-
-@pytest.fixture()
-def raw(tmp_path):
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / "sample.txt")
-    (folder / "council.txt").write_text(SHORT_ARTICLE, encoding="utf-8")
-    (folder / "empty.txt").write_bytes(b"")
-    return folder
+from tests.conftest import SHORT_ARTICLE, data_files, read, run
 
 
 def test_same_input_gives_byte_identical_parquet(prefect_server, raw, tmp_path):
@@ -116,6 +80,14 @@ def test_a_second_run_on_the_same_output_is_refused_clearly(prefect_server, raw,
     assert not (out / "articles").exists()
 
 
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left
+
+
 def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_server, tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -140,12 +112,18 @@ def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_ser
     while time.monotonic() < deadline and process.poll() is None:
         new = [p for p in versions.iterdir() if p.name not in current]
         if new and any(new[0].glob("*/part-*.parquet")):
+            children = descendants(process.pid)  # its Prefect server and worker processes
             process.send_signal(signal.SIGKILL)
             killed_while_writing = True
             break
         time.sleep(0.001)
     process.wait(timeout=60)
     assert killed_while_writing, "the run finished before it could be killed"
+    assert children
+    deadline = time.monotonic() + 30
+    while any(map(_running, children)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in children if _running(pid)], "the killed run left orphan processes"
 
     for table, frame in before.items():
         assert read(out, table).equals(frame), table  # previous version, complete and readable

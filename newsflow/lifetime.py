@@ -1,0 +1,56 @@
+"""Child processes that end with the process that started them.
+
+A ``newsflow run`` that is killed (SIGKILL, an out-of-memory kill, a closed
+terminal) runs no clean-up code, so its Prefect server and worker processes
+would live on as orphans.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent() -> None:
+    """For a program the parent's main thread starts (``preexec_fn``): ask the
+    kernel to send it SIGTERM when that thread ends. Linux only; elsewhere a
+    no-op. The kernel watches the starting *thread*, so this does not suit
+    process pools, whose workers are started from short-lived threads."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def watch_parent(interval: float = 1.0) -> None:
+    """For a Python worker process (a pool's ``initializer``): end it within
+    ``interval`` seconds of its parent's death, noticed as a changed parent id."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)  # nothing left to report to
+
+    threading.Thread(target=watch, name="newsflow-watch-parent", daemon=True).start()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process started by ``pid`` (from any of its threads), and by
+    those, and so on (Linux /proc)."""
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for thread in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(c) for c in (thread / "children").read_text().split()]
+            except OSError:
+                children = []
+            found += children
+            frontier += children
+    return found
