@@ -104,10 +104,9 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
     """
     if (cron is None) == (interval is None):
         raise click.UsageError("give exactly one of --cron and --interval")
-    from newsflow.store import is_local
-
     raw_dir = raw_dir.resolve()  # the runs start in another folder
-    out_dir = str(Path(out_dir).resolve()) if is_local(out_dir) and "://" not in out_dir else out_dir
+    if "://" not in out_dir:  # a path, not a URL
+        out_dir = str(Path(out_dir).resolve())
     _prefect_environment(verbose=True)
     from contextlib import nullcontext
 

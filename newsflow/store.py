@@ -63,10 +63,6 @@ def output_filesystem(out: str | Path) -> tuple[fsspec.AbstractFileSystem, str]:
     return fs, root.rstrip("/") or "/"
 
 
-def is_local(out: str | Path) -> bool:
-    return isinstance(output_filesystem(out)[0], LocalFileSystem)
-
-
 def _sort_key(table: Table):
     def key(row: dict):
         return tuple((row[c] is None, row[c] if row[c] is not None else 0) for c in table.sort_by)
@@ -100,8 +96,9 @@ class OutputLock:
 
     def __init__(self, out: str | Path):
         self.out = str(out)
-        if is_local(out):
-            self.path = Path(output_filesystem(out)[1]) / LOCK_FILE
+        fs, root = output_filesystem(out)
+        if isinstance(fs, LocalFileSystem):
+            self.path = Path(root) / LOCK_FILE
         else:
             self.path = Path(tempfile.gettempdir()) / f"newsflow-{record_id(self.out)}.lock"
         self._handle = None
