@@ -85,8 +85,8 @@ def newsflow_pipeline(
                 extracted |= outcome.extracted
                 timings.update(outcome.timings)
                 # A byte-identical copy of a file in an earlier batch is a duplicate.
-                kept, duplicates = first_copies(outcome.articles, first_file, lambda a: a[2], lambda a: a[0])
-                current += [(source_file, sha256) for source_file, sha256, _ in kept]
+                kept, duplicates = first_copies(outcome.articles, first_file)
+                current += [(a.source_file, a.sha256) for a in kept]
                 rejections += duplicates
                 advance(len(outcome.inputs))
         n_extracted = len(extracted & set(first_file))

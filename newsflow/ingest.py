@@ -12,7 +12,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Protocol, TypeVar
 
 from charset_normalizer import from_bytes
 
@@ -154,19 +154,22 @@ def read_article(path: Path, raw_dir: Path, settings: Settings) -> RawArticle | 
     return RawArticle(source_file, article_id, sha256, len(data), encoding, text)
 
 
-Item = TypeVar("Item")
+class Located(Protocol):
+    article_id: str
+    source_file: str
 
 
-def first_copies(
-    items: list[Item], seen: dict[str, str], article_id: Callable[[Item], str], source_file: Callable[[Item], str]
-) -> tuple[list[Item], list[Rejection]]:
+Item = TypeVar("Item", bound=Located)
+
+
+def first_copies(items: list[Item], seen: dict[str, str]) -> tuple[list[Item], list[Rejection]]:
     """Keep the first file of each content; a byte-identical copy of a file in
     ``seen`` (article id -> file, updated) becomes a ``duplicate`` rejection."""
     kept, duplicates = [], []
     for item in items:
-        first = seen.setdefault(article_id(item), source_file(item))
-        if first == source_file(item):
+        first = seen.setdefault(item.article_id, item.source_file)
+        if first == item.source_file:
             kept.append(item)
         else:
-            duplicates.append(Rejection(source_file(item), "duplicate", f"same bytes as {first}", article_id(item)))
+            duplicates.append(Rejection(item.source_file, "duplicate", f"same bytes as {first}", item.article_id))
     return kept, duplicates

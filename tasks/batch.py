@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -25,9 +26,15 @@ from tasks.extract import extract_records
 from tasks.ingest import read_articles
 
 
+class KeptArticle(NamedTuple):
+    source_file: str
+    sha256: str
+    article_id: str
+
+
 @dataclass
 class BatchOutcome:
-    articles: list[tuple[str, str, str]] = field(default_factory=list)  # (source_file, sha256, article_id)
+    articles: list[KeptArticle] = field(default_factory=list)  # readable, extracted, first of their content here
     rejections: list[Rejection] = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)
     extracted: set[str] = field(default_factory=set)  # ids of the articles this batch extracted
@@ -42,7 +49,7 @@ def process_batch(paths: list[Path], raw_dir: str, cache: ArticleCache, settings
     outcome.timings["read"] += time.perf_counter() - began
     outcome.inputs += [{"source_file": a.source_file, "sha256": a.sha256, "n_bytes": a.n_bytes} for a in articles]
     outcome.inputs += [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in unreadable]
-    articles, duplicates = first_copies(articles, {}, lambda a: a.article_id, lambda a: a.source_file)
+    articles, duplicates = first_copies(articles, {})
     outcome.rejections += unreadable + duplicates
     failed_ids: set[str] = set()
     fresh = [a for a in articles if not cache.has(a.sha256)]
@@ -58,5 +65,7 @@ def process_batch(paths: list[Path], raw_dir: str, cache: ArticleCache, settings
         failed_ids = {r.article_id for r in failed}
         outcome.extracted = set(extracted)
         outcome.rejections += failed
-    outcome.articles = [(a.source_file, a.sha256, a.article_id) for a in articles if a.article_id not in failed_ids]
+    outcome.articles = [
+        KeptArticle(a.source_file, a.sha256, a.article_id) for a in articles if a.article_id not in failed_ids
+    ]
     return outcome
