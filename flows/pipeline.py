@@ -102,9 +102,10 @@ def newsflow_pipeline(
             row_counts = dict.fromkeys(DATA_TABLES, 0)
             invalid: list[dict] = []
             for future in parts:
-                for name, count in future.result().counts.items():
+                written = future.result()
+                for name, count in written.counts.items():
                     row_counts[name] += count
-                invalid += future.result().quarantined
+                invalid += written.quarantined
         with _timed(timings, "report"):
             summary = report_validation.submit(store).result() if parts else {}
         quarantine = [_rejection_row(r) for r in rejections] + invalid
@@ -117,14 +118,14 @@ def newsflow_pipeline(
             settings=settings,
             row_counts=row_counts,
             timings=dict(timings),
-            n_articles=row_counts.get("articles", 0),
+            n_articles=row_counts["articles"],
             n_extracted=n_extracted,
             n_reused=len(current) - n_extracted,
             n_quarantined=len(quarantine),
             validation_success=not invalid,
         )
-        with _timed(timings, "publish"):
-            publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
+        # Not timed: the manifest is part of what is published.
+        publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
         cache.prune({sha for _, sha in current})
         return {**run, "out_dir": out_dir, "quarantine": quarantine}
 

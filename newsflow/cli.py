@@ -119,7 +119,7 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
 
         from flows.deployment import build_deployment
 
-        deployment = build_deployment(str(raw_dir), str(out_dir), cron=cron, interval=interval, name=name)
+        deployment = build_deployment(str(raw_dir), out_dir, cron=cron, interval=interval, name=name)
         click.echo(f"Serving newsflow/{name} ({cron or f'every {interval:g} s'}); Prefect UI at {api_url[:-4]}")
         prefect_serve(deployment)
 
