@@ -20,23 +20,29 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from itertools import islice
 
 from prefect import flow, get_run_logger
+from prefect.states import Cancelled
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from newsflow.cache import ArticleCache, pipeline_fingerprint
+from newsflow.batching import batched
+from newsflow.cache import ArticleCache
 from newsflow.config import Settings
+from newsflow.fingerprint import extraction_fingerprint
 from newsflow.ingest import Rejection, first_copies
 from newsflow.manifest import run_record
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
-from newsflow.store import ARTICLES_PER_PART, OutputBusy, OutputLock, OutputStore
+from newsflow.store import ARTICLES_PER_PART, OutputBusy, OutputLock, OutputStore, check_folders, published_rows
 from newsflow.validate import quarantine_record
 from tasks.batch import process_batch
 from tasks.ingest import discover_inputs
 from tasks.store import publish, report_validation, write_part
+
+
+class NothingToPublish(RuntimeError):
+    """A run would replace a non-empty output with empty tables."""
 
 
 # Batches run one at a time in this process unless the caller picks another
@@ -47,87 +53,112 @@ def newsflow_pipeline(
     out_dir: str = "data/processed",
     model: str | None = None,
     batch_size: int | None = None,
-) -> dict:
-    """Turn every raw article under ``raw_dir`` into Parquet tables under ``out_dir``."""
+    allow_empty: bool = False,
+):
+    """Turn every raw article under ``raw_dir`` into Parquet tables under ``out_dir``.
+
+    Returns the run summary; a run refused because another run holds the
+    output ends Cancelled. A run that would publish no article over an
+    output that has some fails unless ``allow_empty``.
+    """
     logger = get_run_logger()
     settings = Settings().with_overrides(model=model, batch_size=batch_size)
+    check_folders(raw_dir, out_dir)
     started_at = datetime.now(timezone.utc)
     run_id = started_at.strftime("%Y%m%dT%H%M%S%fZ")
     timings: Counter = Counter()
 
     with _timed(timings, "discover"):
-        files = discover_inputs(raw_dir)
+        files, refused = discover_inputs(raw_dir)
     logger.info("Found %d files under %s", len(files), raw_dir)
     lock = OutputLock(out_dir)
     try:
         lock.acquire()
     except OutputBusy as busy:
         logger.warning("%s", busy)
-        return {"busy": str(busy), "out_dir": out_dir}
+        return Cancelled(message=str(busy), data=busy)
     with lock:
+        if not files and not allow_empty:
+            _refuse_to_empty(out_dir, f"no files under {raw_dir}")
         store = OutputStore(out_dir, run_id)
         store.begin()
-        cache = ArticleCache(out_dir, pipeline_fingerprint(settings))
+        try:
+            return _run(logger, settings, raw_dir, out_dir, files, refused, store, run_id, started_at, timings, allow_empty)
+        except BaseException:
+            store.discard()
+            raise
 
-        batches = [
-            process_batch.submit(paths, raw_dir, cache, settings) for paths in _chunks(files, settings.batch_size)
+
+def _run(logger, settings, raw_dir, out_dir, files, refused, store, run_id, started_at, timings, allow_empty) -> dict:
+    cache = ArticleCache(out_dir, extraction_fingerprint(settings.model))
+    batches = [process_batch.submit(paths, raw_dir, cache, settings) for paths in batched(files, settings.batch_size)]
+    inputs: list[dict] = [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in refused]
+    rejections: list[Rejection] = list(refused)
+    current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
+    first_file: dict[str, str] = {}  # article id -> the file published for it
+    extracted: set[str] = set()
+    with progress(len(files), "Articles", logger.info) as advance:
+        for future in batches:  # in input order, whatever order they finish in
+            outcome = future.result()
+            inputs += outcome.inputs
+            rejections += outcome.rejections
+            extracted |= outcome.extracted
+            timings.update(outcome.timings)
+            # A byte-identical copy of a file in an earlier batch is a duplicate.
+            kept, duplicates = first_copies(outcome.articles, first_file)
+            current += [(a.source_file, a.sha256) for a in kept]
+            rejections += duplicates
+            advance(len(outcome.inputs))
+    n_extracted = len(extracted & set(first_file))
+    for rejection in rejections:
+        logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
+    if not current and not allow_empty:
+        _refuse_to_empty(out_dir, f"none of the {len(inputs)} inputs under {raw_dir} could be published")
+
+    with _timed(timings, "write"):
+        parts = [
+            # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
+            write_part.submit(store, articles, cache, part)
+            for part, articles in enumerate(batched(current, ARTICLES_PER_PART))
         ]
-        inputs: list[dict] = []
-        rejections: list[Rejection] = []
-        current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
-        first_file: dict[str, str] = {}  # article id -> the file published for it
-        extracted: set[str] = set()
-        with progress(len(files), "Articles", logger.info) as advance:
-            for future in batches:  # in input order, whatever order they finish in
-                outcome = future.result()
-                inputs += outcome.inputs
-                rejections += outcome.rejections
-                extracted |= outcome.extracted
-                timings.update(outcome.timings)
-                # A byte-identical copy of a file in an earlier batch is a duplicate.
-                kept, duplicates = first_copies(outcome.articles, first_file)
-                current += [(a.source_file, a.sha256) for a in kept]
-                rejections += duplicates
-                advance(len(outcome.inputs))
-        n_extracted = len(extracted & set(first_file))
-        for rejection in rejections:
-            logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
+        row_counts = dict.fromkeys(DATA_TABLES, 0)
+        invalid: list[dict] = []
+        for future in parts:
+            written = future.result()
+            for name, count in written.counts.items():
+                row_counts[name] += count
+            invalid += written.quarantined
+    with _timed(timings, "report"):
+        summary = report_validation.submit(store).result() if parts else {}
+    quarantine = [_rejection_row(r) for r in rejections] + invalid
+    run = run_record(
+        run_id=run_id,
+        started_at=started_at,
+        finished_at=datetime.now(timezone.utc),
+        raw_dir=raw_dir,
+        inputs=inputs,
+        settings=settings,
+        row_counts=row_counts,
+        timings=dict(timings),
+        n_articles=row_counts["articles"],
+        n_extracted=n_extracted,
+        n_reused=len(current) - n_extracted,
+        n_quarantined=len(quarantine),
+        validation_success=not any(row["stage"] == "validate" for row in invalid),
+    )
+    # Not timed: the manifest is part of what is published.
+    publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
+    cache.prune({sha for _, sha in current})
+    return {**run, "out_dir": out_dir, "quarantine": quarantine}
 
-        with _timed(timings, "write"):
-            parts = [
-                # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
-                write_part.submit(store, articles, cache, part)
-                for part, articles in enumerate(_chunks(current, ARTICLES_PER_PART))
-            ]
-            row_counts = dict.fromkeys(DATA_TABLES, 0)
-            invalid: list[dict] = []
-            for future in parts:
-                written = future.result()
-                for name, count in written.counts.items():
-                    row_counts[name] += count
-                invalid += written.quarantined
-        with _timed(timings, "report"):
-            summary = report_validation.submit(store).result() if parts else {}
-        quarantine = [_rejection_row(r) for r in rejections] + invalid
-        run = run_record(
-            run_id=run_id,
-            started_at=started_at,
-            finished_at=datetime.now(timezone.utc),
-            raw_dir=raw_dir,
-            inputs=inputs,
-            settings=settings,
-            row_counts=row_counts,
-            timings=dict(timings),
-            n_articles=row_counts["articles"],
-            n_extracted=n_extracted,
-            n_reused=len(current) - n_extracted,
-            n_quarantined=len(quarantine),
-            validation_success=not invalid,
+
+def _refuse_to_empty(out_dir: str, why: str) -> None:
+    published = published_rows(out_dir, "articles")
+    if published:
+        raise NothingToPublish(
+            f"{why}: publishing would replace the {published:,} articles in {out_dir} with empty tables. "
+            "Nothing was changed; pass --allow-empty to empty the output."
         )
-        # Not timed: the manifest is part of what is published.
-        publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
-        cache.prune({sha for _, sha in current})
-        return {**run, "out_dir": out_dir, "quarantine": quarantine}
 
 
 @contextmanager
@@ -138,12 +169,6 @@ def _timed(timings: Counter, stage: str):
         yield
     finally:
         timings[stage] += time.perf_counter() - began
-
-
-def _chunks(items: list, size: int):
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _rejection_row(rejection: Rejection) -> dict:

@@ -31,8 +31,13 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 # ("<!– … –>" in the sample article).
 _HTML_COMMENT = re.compile(r"<!(?:--|[–—-]).*?(?:--|[–—-])>", re.DOTALL)
 _SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+# "<!DOCTYPE html>" and processing instructions, including Word's
+# "<?xml:namespace … />", which ends at ">" as HTML parsers end it. A CDATA
+# section's content is text: its wrapper goes one half at a time, as evidence
+# cut inside the section holds only one of them.
+_DECLARATION = re.compile(r"<![A-Za-z][^<>]*>|<\?[^<>]*>|<!\[CDATA\[|\]\]>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # A left single quote inside a word is a mistyped apostrophe ("Afghanistan‘s").
@@ -54,7 +59,10 @@ _BOILERPLATE_LINE = re.compile(
 _SPACE_RUN = re.compile(r" {2,}")
 _SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_CARRIAGE_RETURN = re.compile(r"\r\n?")
+# Line breaks other than "\n", with U+2029 ending a paragraph. U+0085 after a
+# character that stands for a UTF-8 byte read as Latin-1 is one byte of
+# mojibake ("Ã\x85" for "Å"), which ftfy repairs.
+_LINE_BREAK = re.compile(r"\r\n?|\u2028|(?<![\u0080-\u00bf\u00c2-\u00f4])\u0085|(\u2029)")
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,17 @@ class CleanText:
         return self.starts[start], self.ends[end - 1]
 
 
+def _unescape(m: re.Match) -> str:
+    reference = m.group(0)
+    if reference[1] == "#":
+        code = int(reference[3:-1], 16) if reference[2] in "xX" else int(reference[2:-1])
+        # A reference to a control character is debris, not text (html makes
+        # "&#0;" U+FFFD); whitespace ones are normalised like raw whitespace.
+        if code == 0x7F or (code < 0x20 and chr(code) not in "\t\n\r\f"):
+            return ""
+    return html.unescape(reference)
+
+
 def _fix_unicode(line: str) -> str:
     return ftfy.fix_text(line, config=_FTFY_CONFIG)
 
@@ -185,11 +204,14 @@ def clean(raw: str, *, remove_boilerplate_lines: bool = True) -> CleanText:
     and prose inside a paragraph, so a fragment cannot tell which it is.
     """
     mapped = MappedText(raw)
-    mapped.sub(_CARRIAGE_RETURN, "\n", None)
     mapped.sub(_HTML_COMMENT, "", "html_comment")
     mapped.sub(_SCRIPT_STYLE, "", "html_markup")
+    mapped.sub(_DECLARATION, "", "html_markup")
     mapped.sub(_HTML_TAG, "", "html_tag")
-    mapped.sub(_HTML_ENTITY, lambda m: html.unescape(m.group(0)), "html_entity")
+    mapped.sub(_HTML_ENTITY, _unescape, "html_entity")
+    # After the entities, so that "&#13;\n" is one line break, as "\r\n" is,
+    # in a whole article and in any fragment of it alike.
+    mapped.sub(_LINE_BREAK, lambda m: "\n\n" if m.group(1) else "\n", None)
     mapped.transform_lines(_fix_unicode, "unicode_repair")
     mapped.sub(_ZERO_WIDTH, "", "zero_width")
     mapped.sub(_ODD_SPACE, " ", "nbsp")

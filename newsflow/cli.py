@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
+import signal
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -21,7 +22,13 @@ def _prefect_environment(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # Without -v the command prints what matters itself (a summary, or one
+    # line saying why a run failed): no log lines or tracebacks from Prefect.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "NOTSET" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    # Workers stopped on Ctrl-C leave semaphores to multiprocessing's resource
+    # tracker, which cleans them up and warns about it at exit: noise.
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     # Dask's scheduler and workers log every start and stop at INFO.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
@@ -44,39 +51,40 @@ def main() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Articles per Prefect task [default: $NEWSFLOW_BATCH_SIZE or 64].")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that extract batches side by side [default: $NEWSFLOW_WORKERS or the number of CPUs].")
+              help="Processes that extract batches side by side, at most the number of CPUs "
+                   "[default: $NEWSFLOW_WORKERS or the number of CPUs].")
 @click.option("--runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool on this machine; dask: a Dask cluster (prefect-dask).")
 @click.option("--address", default=None,
               help="Dask scheduler address (tcp://host:8786) for --runner dask [default: a local cluster of --workers].")
+@click.option("--allow-empty", is_flag=True,
+              help="Publish even when no article can be published, emptying an output that holds articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON instead of a table.")
-@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs, with tracebacks.")
 def run(raw_dir: Path, out_dir: str, model: str | None, batch_size: int | None, workers: int | None, runner: str,
-        address: str | None, as_json: bool, verbose: bool) -> None:
+        address: str | None, allow_empty: bool, as_json: bool, verbose: bool) -> None:
     """Run the pipeline on every file under RAW_DIR (default: data/raw).
 
     Writes the tables articles, paragraphs, sentences, quotes, people,
     organizations, places, numbers, dates, quarantine and runs under --out.
     Prefect runs on its embedded local server: nothing to start by hand.
 
-    A rerun extracts only the articles whose bytes, or the pipeline version,
-    settings or model, changed; the tables always reflect exactly the files
-    now under RAW_DIR. Tables are replaced atomically on a local disk (on an
-    object store, part by part; see the README).
+    A rerun extracts only the articles whose bytes, or the extraction code,
+    model or packages, changed; the tables always reflect exactly the files
+    now under RAW_DIR. All tables are replaced at once on a local disk (on an
+    object store, part by part; see the README). A run that would replace
+    published articles with none stops unless --allow-empty is given.
 
     Exit status: 0 when every file and record passed, 3 when something was
     quarantined (see the quarantine table), 4 when another run is writing to
-    the same --out, 1 on error.
+    the same --out, 1 on error (nothing published), 2 on a usage error or a
+    bad setting, 130/143 when interrupted (nothing published).
     """
-    if not raw_dir.is_dir():
-        raise click.UsageError(f"raw folder {str(raw_dir)!r} does not exist")
     if address and runner != "dask":
         raise click.UsageError("--address goes with --runner dask")
-    summary = _run_flow(verbose, workers, runner, address, raw_dir=str(raw_dir), out_dir=str(out_dir), model=model,
-                        batch_size=batch_size)
-    if "busy" in summary:
-        click.echo(f"Error: {summary['busy']}", err=True)
-        sys.exit(EXIT_BUSY)
+    settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers)
+    summary = _run_flow(verbose, settings.workers, runner, address, raw_dir=str(raw_dir), out_dir=str(out_dir),
+                        model=settings.model, batch_size=settings.batch_size, allow_empty=allow_empty)
     if as_json:
         click.echo(json.dumps(_jsonable(summary), indent=2, sort_keys=True))
     else:
@@ -104,6 +112,9 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
     """
     if (cron is None) == (interval is None):
         raise click.UsageError("give exactly one of --cron and --interval")
+    _checked_settings(raw_dir, out_dir)
+    if cron is not None:
+        _check_cron(cron)
     raw_dir = raw_dir.resolve()  # the runs start in another folder
     if "://" not in out_dir:  # a path, not a URL
         out_dir = str(Path(out_dir).resolve())
@@ -154,10 +165,16 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
 
     from newsflow.evaluate import load_gold, score_output
 
+    for folder in ("text", "attributions"):
+        if not (gold_dir / folder).is_dir():
+            raise click.UsageError(f"{gold_dir} has no {folder}/ folder (PolNeAR's layout: text/*.txt, attributions/*.ann)")
+    settings = _checked_settings(gold_dir / "text", str(out_dir) if out_dir else None, workers=workers)
     gold = load_gold(gold_dir)
+    if not gold:
+        raise click.UsageError(f"no annotations (*.ann) in {gold_dir / 'attributions'}")
     with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
         out = out_dir or Path(scratch)
-        summary = _run_flow(verbose, workers, "local", None, raw_dir=str(gold_dir / "text"), out_dir=str(out))
+        summary = _run_flow(verbose, settings.workers, "local", None, raw_dir=str(gold_dir / "text"), out_dir=str(out))
         evaluation, counts = score_output(gold, gold_dir / "text", out)
     causes = Counter(f"{e['error']} {e['category']}: {e['cause']}" for e in evaluation.errors)
     report = {
@@ -207,7 +224,10 @@ def runs(out_dir: str, as_json: bool) -> None:
     """List past runs of the output folder, newest last, with counts and outcome."""
     from newsflow.store import read_table
 
-    rows = read_table(out_dir, "runs").to_pylist()
+    try:
+        rows = read_table(out_dir, "runs").to_pylist()
+    except (ValueError, ImportError, OSError) as exc:  # unknown URL scheme, damaged part, unreadable folder
+        raise click.ClickException(f"cannot read the runs of {out_dir}: {exc}") from None
     if not rows:
         raise click.ClickException(f"no runs recorded under {out_dir}")
     if as_json:
@@ -237,9 +257,50 @@ def schema() -> None:
     click.echo(markdown_reference())
 
 
-def _run_flow(verbose: bool, workers: int | None, runner: str, address: str | None, **parameters) -> dict:
+def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides):
+    """The run's settings, checked with the folders before anything starts:
+    a bad value is a usage error, not a traceback from a worker."""
+    from importlib.util import find_spec
+
+    from newsflow.config import Settings, SettingsError
+
+    try:
+        settings = Settings().with_overrides(**overrides)
+    except SettingsError as bad:
+        raise click.UsageError(str(bad)) from None
+    if find_spec(settings.model) is None:
+        raise click.UsageError(f"the spaCy model {settings.model!r} is not installed (NEWSFLOW_MODEL, --model)")
+    if not raw_dir.is_dir():
+        raise click.UsageError(f"raw folder {str(raw_dir)!r} does not exist")
+    if out_dir is not None:
+        from newsflow.store import check_folders
+
+        try:
+            check_folders(str(raw_dir), out_dir)
+        except (ValueError, ImportError) as bad:  # also an unknown URL scheme
+            raise click.UsageError(str(bad)) from None
+    cpus = os.cpu_count() or 1
+    if settings.workers > cpus:
+        # Each worker holds a model: more than the CPUs only costs memory.
+        click.echo(f"Using {cpus} workers, the number of CPUs, instead of {settings.workers}", err=True)
+        settings = settings.with_overrides(workers=cpus)
+    return settings
+
+
+def _check_cron(cron: str) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError:
+        raise click.UsageError(f"--cron {cron!r} is not a valid cron expression (minute hour day month weekday)") from None
+
+
+def _run_flow(verbose: bool, workers: int, runner: str, address: str | None, **parameters) -> dict:
     """Run the pipeline flow on a Prefect API server shared by every worker
-    process: the one PREFECT_API_URL names, or a temporary local one."""
+    process (the one PREFECT_API_URL names, or a temporary local one) and
+    return its summary; a refused or failed run exits with its status and
+    one line saying why."""
     _prefect_environment(verbose)
     from newsflow.server import start_temporary_server
 
@@ -252,37 +313,57 @@ def _run_flow(verbose: bool, workers: int | None, runner: str, address: str | No
 
         if server is not None:
             server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-        workers = workers or int(os.environ.get("NEWSFLOW_WORKERS") or os.cpu_count() or 1)
+        from flows.runners import task_runner
+
         flow = newsflow_pipeline.with_options(task_runner=task_runner(runner, workers, address))
         try:
-            return flow(**parameters)
-        except Exception as exc:  # the flow's logs already hold the traceback
-            raise click.ClickException(f"the run failed: {type(exc).__name__}: {exc}") from exc
+            with _interruptible() as interrupted:
+                state = flow(**parameters, return_state=True)
+        except KeyboardInterrupt:
+            click.echo(f"Interrupted by {interrupted[0].name if interrupted else 'SIGINT'}: nothing was published; "
+                       "the previous output is unchanged", err=True)
+            sys.exit(128 + (interrupted[0] if interrupted else signal.SIGINT))
         finally:
             _drain_prefect()
     finally:
         if server is not None:
             server.stop()
+    outcome = state.result(raise_on_failure=False)
+    if state.is_cancelled():
+        click.echo(f"Error: {state.message}", err=True)
+        sys.exit(EXIT_BUSY)
+    if not state.is_completed():
+        raise click.ClickException(f"the run failed, nothing was published: {_reason(outcome)}")
+    return outcome
 
 
-def task_runner(runner: str, workers: int, address: str | None):
-    """The Prefect task runner that runs the batches."""
-    if runner == "dask":
-        from prefect_dask import DaskTaskRunner
+@contextmanager
+def _interruptible():
+    """Turn SIGINT and SIGTERM into KeyboardInterrupt while the flow runs,
+    recording which signal came, so that the flow unwinds (its unpublished
+    version removed, its workers stopped) and the command exits with the
+    signal's status. During a flow, Prefect's own SIGTERM handler runs first
+    and then passes the signal on to this one."""
+    received: list[signal.Signals] = []
 
-        logging.getLogger("distributed").setLevel(os.environ["DASK_LOGGING__DISTRIBUTED"].upper())
-        if address:
-            return DaskTaskRunner(address=address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
-    if workers > 1:
-        from prefect.task_runners import ProcessPoolTaskRunner
+    def interrupt(signum, frame):
+        received.append(signal.Signals(signum))
+        raise KeyboardInterrupt
 
-        from newsflow.lifetime import watch_parent
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
-        return ProcessPoolTaskRunner(max_workers=workers, initializer=watch_parent)
-    from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=1)
+def _reason(error: BaseException | object) -> str:
+    """One line for an exception: what and where, no traceback."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else str(error)
 
 
 def _drain_prefect() -> None:

@@ -1,5 +1,10 @@
 """Find raw files, read their bytes and decode them into text, or say why not.
 
+Only regular files inside the raw folder are read: a symbolic link is followed
+only to a file inside it, and every other entry (a link leading out, a pipe, a
+folder link, a name that cannot be stored) is rejected with a reason rather
+than skipped, so that the quarantine names everything that was not read.
+
 Decoding order: a byte-order mark wins; then strict UTF-8 (almost all modern
 news text); then charset-normalizer's detection for legacy code pages and
 UTF-16 without a BOM. A file that is neither is rejected with a reason rather
@@ -9,9 +14,13 @@ than decoded into garbage.
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Protocol, TypeVar
 
 from charset_normalizer import from_bytes
@@ -33,6 +42,22 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_CHAOS = 0.1
 _MAX_CONTROL_RATIO = 0.01
+# Separators, controls and format characters (U+200B, U+FEFF, U+2060...):
+# a text of nothing else shows nothing, though str.strip() keeps some of them.
+_INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+# O_NOFOLLOW: a file or folder swapped for a link after listing is refused, not
+# followed out of the raw folder. O_NONBLOCK: opening a named pipe would
+# otherwise wait forever for a writer; it changes nothing for a regular file.
+_OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_OPEN_FOLDER = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_CLOEXEC
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISLNK, "a symbolic link"),
+)
 
 
 @dataclass(frozen=True)
@@ -65,18 +90,109 @@ class BinaryContent(DecodeError):
     reason = "binary"
 
 
-def list_raw_files(raw_dir: Path) -> list[Path]:
-    """Every regular file under ``raw_dir``, recursively, in a stable order.
+def list_raw_files(raw_dir: Path) -> tuple[list[Path], list[Rejection]]:
+    """Every file under ``raw_dir``, recursively, in a stable order, and a
+    rejection for every other entry found there.
 
-    Hidden files (``.gitkeep``, ``.DS_Store``) are not articles.
+    Hidden files and folders (``.gitkeep``, ``.DS_Store``) are not articles and
+    are left out without a word. Folder links are not walked.
     """
     raw_dir = Path(raw_dir)
-    files = [
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    ]
-    return sorted(files, key=lambda p: p.relative_to(raw_dir).as_posix())
+    root = raw_dir.resolve()
+    files: list[Path] = []
+    rejections: list[Rejection] = []
+    folders = [raw_dir]
+    while folders:
+        folder = folders.pop()
+        try:
+            names = os.listdir(folder)
+        except OSError as exc:
+            if folder == raw_dir:
+                raise  # a run that can read nothing fails rather than publishing nothing
+            rejections.append(_os_failure(_source_file(folder, raw_dir) + "/", exc))
+            continue
+        for path in (folder / name for name in names if not name.startswith(".")):
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError as exc:
+                rejections.append(_os_failure(_source_file(path, raw_dir), exc))
+                continue
+            refusal = _refusal(path, mode, raw_dir, root)
+            if refusal:
+                rejections.append(refusal)
+            elif stat.S_ISDIR(mode):
+                folders.append(path)
+            else:
+                files.append(path)
+    files.sort(key=lambda p: p.relative_to(raw_dir).as_posix())
+    rejections.sort(key=lambda r: r.source_file)
+    return files, rejections
+
+
+def _refusal(path: Path, mode: int, raw_dir: Path, root: Path) -> Rejection | None:
+    """Why the entry at ``path`` (``mode`` from lstat) cannot be read as an
+    article or walked as a folder, or None if it can."""
+    source_file = _source_file(path, raw_dir) + ("/" if stat.S_ISDIR(mode) else "")
+    if not _is_utf8(path.name):
+        return Rejection(source_file, "bad_file_name", "the name is not valid UTF-8 (shown with \\x escapes)")
+    if stat.S_ISLNK(mode):
+        target = _link_target(path, root, source_file)
+        return target if isinstance(target, Rejection) else None
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return Rejection(source_file, "not_a_file", f"{_kind(mode)}, not a regular file")
+
+
+def _link_target(link: Path, root: Path, source_file: str) -> PurePath | Rejection:
+    """The regular file a symbolic link leads to, relative to the raw folder
+    ``root`` (resolved), or why it is refused."""
+    target = Path(os.path.realpath(link))
+    if not target.is_relative_to(root):
+        shown = _printable(str(target))
+        return Rejection(source_file, "link_outside_raw", f"a symbolic link to {shown}, outside the raw folder")
+    try:
+        mode = os.stat(link).st_mode
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            shown = _printable(str(target))
+            return Rejection(source_file, "dangling_link", f"a symbolic link to {shown}, which does not exist")
+        if exc.errno == errno.ELOOP:
+            return Rejection(source_file, "link_loop", "a symbolic link that never reaches a file (a loop of links)")
+        return _os_failure(source_file, exc)
+    if stat.S_ISDIR(mode):
+        return Rejection(source_file, "not_a_file", "a symbolic link to a folder (folder links are not followed)")
+    if not stat.S_ISREG(mode):
+        return Rejection(source_file, "not_a_file", f"a symbolic link to {_kind(mode)}, not a regular file")
+    return target.relative_to(root)
+
+
+def _kind(mode: int) -> str:
+    return next((kind for is_kind, kind in _KINDS if is_kind(mode)), "not a regular file")
+
+
+def _is_utf8(name: str) -> bool:
+    # A name whose bytes are not UTF-8 comes back with lone surrogates
+    # (surrogateescape), which no UTF-8 output can hold.
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(name: str) -> str:
+    """``name`` with the bytes that are not UTF-8 shown as ``\\xff`` escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _source_file(path: Path, raw_dir: Path) -> str:
+    return _printable(Path(path).relative_to(raw_dir).as_posix())
+
+
+def _os_failure(source_file: str, exc: OSError) -> Rejection:
+    if isinstance(exc, FileNotFoundError):
+        return Rejection(source_file, "vanished", "the file disappeared before it could be read")
+    return Rejection(source_file, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -118,18 +234,17 @@ def _longest_line(text: str) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
+def _blank(text: str) -> bool:
+    return all(unicodedata.category(char) in _INVISIBLE for char in text)
+
+
 def read_article(path: Path, raw_dir: Path, settings: Settings) -> RawArticle | Rejection:
     """Read and decode one file; every failure becomes a :class:`Rejection`."""
-    source_file = Path(path).relative_to(raw_dir).as_posix()
-    try:
-        size = path.stat().st_size
-        if size > settings.max_bytes:
-            return Rejection(source_file, "too_large", f"{size:,} bytes is over the {settings.max_bytes:,}-byte limit")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return Rejection(source_file, "vanished", "the file disappeared before it could be read")
-    except OSError as exc:
-        return Rejection(source_file, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+    raw_dir = Path(raw_dir)
+    source_file = _source_file(path, raw_dir)
+    data = _read_bytes(Path(path), raw_dir, source_file, settings.max_bytes)
+    if isinstance(data, Rejection):
+        return data
 
     sha256 = sha256_hex(data)
     article_id = article_id_for(sha256)
@@ -141,8 +256,8 @@ def read_article(path: Path, raw_dir: Path, settings: Settings) -> RawArticle | 
         return Rejection(source_file, exc.reason, str(exc), article_id)
     if len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
         return Rejection(source_file, "binary", "too many control characters for text", article_id)
-    if not text.strip():
-        return Rejection(source_file, "empty", "the file holds only whitespace", article_id)
+    if _blank(text):
+        return Rejection(source_file, "empty", "the file holds only whitespace or invisible characters", article_id)
     longest = _longest_line(text)
     if longest > settings.max_line_chars:
         return Rejection(
@@ -152,6 +267,45 @@ def read_article(path: Path, raw_dir: Path, settings: Settings) -> RawArticle | 
             article_id,
         )
     return RawArticle(source_file, article_id, sha256, len(data), encoding, text)
+
+
+def _read_bytes(path: Path, raw_dir: Path, source_file: str, max_bytes: int) -> bytes | Rejection:
+    """The bytes of the regular file at ``path``, checked again now: it may
+    have been replaced since the folder was listed."""
+    root = raw_dir.resolve()
+    if os.path.islink(path):
+        relative = _link_target(path, root, source_file)
+        if isinstance(relative, Rejection):
+            return relative
+    else:
+        relative = path.relative_to(raw_dir)
+    try:
+        with os.fdopen(_open_beneath(root, relative), "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                return Rejection(source_file, "not_a_file", f"{_kind(found.st_mode)}, not a regular file")
+            size = found.st_size
+            if size > max_bytes:
+                return Rejection(source_file, "too_large", f"{size:,} bytes is over the {max_bytes:,}-byte limit")
+            return handle.read()
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):  # O_NOFOLLOW met a link
+            return Rejection(source_file, "not_a_file", "it, or a folder on its path, was replaced after listing")
+        return _os_failure(source_file, exc)
+
+
+def _open_beneath(root: Path, relative: PurePath) -> int:
+    """Open ``root / relative`` one name at a time, following no link, so that
+    a folder swapped for a link after listing cannot lead out of ``root``."""
+    folder = os.open(root, _OPEN_FOLDER)
+    try:
+        for name in relative.parts[:-1]:
+            inner = os.open(name, _OPEN_FOLDER, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        return os.open(relative.name, _OPEN_FILE, dir_fd=folder)
+    finally:
+        os.close(folder)
 
 
 class Located(Protocol):

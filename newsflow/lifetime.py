@@ -27,9 +27,13 @@ def end_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def watch_parent(interval: float = 1.0) -> None:
-    """For a Python worker process (a pool's ``initializer``): end it within
-    ``interval`` seconds of its parent's death, noticed as a changed parent id."""
+def start_worker(interval: float = 1.0) -> None:
+    """For a Python worker process (a pool's ``initializer``): leave Ctrl-C
+    to the parent, which stops its workers itself (a terminal sends SIGINT
+    to every process of the group, and a worker interrupted mid-task would
+    only print a traceback), and end the worker within ``interval`` seconds
+    of its parent's death, noticed as a changed parent id."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 
     def watch() -> None:

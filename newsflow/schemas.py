@@ -49,6 +49,19 @@ class Table:
         names = {c.name for c in self.columns}
         return {"article_id", "start", "end"} <= names
 
+    @property
+    def offset_pairs(self) -> list[tuple[str, str]]:
+        """Every ``(x_start, x_end)`` pair of offset columns."""
+        names = [c.name for c in self.columns]
+        return [(n, n[: -len("start")] + "end") for n in names if n.endswith("start") and n[: -len("start")] + "end" in names]
+
+    @property
+    def working_columns(self) -> tuple[Column, ...]:
+        """Columns the rows carry from extraction to validation, never
+        published: what the offset and evidence checks need from the raw
+        text, computed where the raw text is at hand."""
+        return ((RAW_LENGTH,) if self.offset_pairs else ()) + ((EVIDENCE_MATCHES,) if self.text_column else ())
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
@@ -59,6 +72,8 @@ START = Column("start", OFFSET, "Start of the evidence: a character offset into 
 END = Column("end", OFFSET, "End (exclusive) of the evidence in the raw file's decoded text.")
 SENTENCE = Column("sentence", INDEX, "Index of the sentence (within the article, from 0) where the record starts.")
 PARAGRAPH = Column("paragraph", INDEX, "Index of the paragraph (within the article, from 0; the headline is 0).")
+RAW_LENGTH = Column("_raw_length", pa.int64(), "Characters in the article's raw decoded text.")
+EVIDENCE_MATCHES = Column("_evidence_matches", pa.bool_(), "Whether the row's text is its raw evidence, cleaned.")
 
 
 def _entity_table(name: str, id_name: str, doc: str, extra: tuple[Column, ...]) -> Table:
@@ -300,6 +315,32 @@ TABLES: dict[str, Table] = {
 }
 
 DATA_TABLES = tuple(n for n in TABLES if n not in ("quarantine", "runs"))
+
+
+class SchemaMismatch(ValueError):
+    """Rows whose columns are not the table's: a bug in the code that built them."""
+
+
+def check_columns(table: Table, rows: list[dict], working: bool = False) -> None:
+    """Raise :class:`SchemaMismatch` unless every row has exactly the table's
+    columns (and its working columns, when ``working``): pyarrow would
+    silently drop an unknown key and fill a missing one with nulls."""
+    expected = {c.name for c in table.columns} | ({c.name for c in table.working_columns} if working else set())
+    for row in rows:
+        if row.keys() != expected:
+            missing, unknown = sorted(expected - row.keys()), sorted(row.keys() - expected)
+            raise SchemaMismatch(f"a {table.name} row has unknown columns {unknown} and lacks {missing}")
+
+
+def cache_entry_schema() -> pa.Schema:
+    """One article's extracted rows as one Arrow row: a list column per data
+    table, with the working columns. Nullable throughout: the entry keeps
+    rows as extracted, and validation, not the cache, judges them."""
+
+    def rows_type(table: Table) -> pa.DataType:
+        return pa.list_(pa.struct([pa.field(c.name, c.type) for c in (*table.columns, *table.working_columns)]))
+
+    return pa.schema([pa.field(name, rows_type(TABLES[name])) for name in DATA_TABLES])
 
 
 def markdown_reference() -> str:

@@ -32,8 +32,12 @@ class PrefectServer:
         self.log_path = Path(os.environ.get("PREFECT_HOME", ".prefect")) / log_name
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
+            # A session of its own: Ctrl-C in a terminal reaches every process
+            # of the foreground group, and the server must outlive the run's
+            # clean-up, which reports to it; it still ends with its parent.
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, preexec_fn=end_with_parent
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+                preexec_fn=end_with_parent, start_new_session=True,
             )
 
     def wait_until_ready(self, timeout: float = 120) -> str:

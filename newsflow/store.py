@@ -5,10 +5,12 @@ filesystem fsspec knows: a local folder, ``file://…``, ``s3://…`` (with the
 A run writes a complete new version of every table under
 ``<out>/.versions/<run_id>/``, then publishes it:
 
-- on a local disk by atomically replacing the symbolic link ``<out>/<table>``,
-  so readers (DuckDB, pandas, Polars, Spark) opening ``<out>/<table>`` as a
-  plain folder see either the previous complete table or the new one, never
-  half of one, even when a run is killed;
+- on a local disk by atomically replacing one symbolic link,
+  ``<out>/current``, with one pointing at the new version; each table is the
+  fixed link ``<out>/<table>`` -> ``current/<table>``, so readers (DuckDB,
+  pandas, Polars, Spark) opening ``<out>/<table>`` as a plain folder see
+  every table of the previous run or every table of the new one, never a
+  mix and never half of one, even when a run is killed;
 - on an object store, which has no links and no multi-object swap, by
   copying the new parts into ``<out>/<table>/`` and then deleting the parts
   that are no longer part of the table. A reader listing the folder during
@@ -34,10 +36,12 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
 from newsflow.ids import record_id
-from newsflow.schemas import TABLES, Table
+from newsflow.schemas import TABLES, Table, check_columns
 
 VERSIONS = ".versions"
+CURRENT = "current"
 VALIDATION_DIR = "_validation"
+DAMAGED_DIR = "_damaged"
 LOCK_FILE = ".newsflow.lock"
 # Rows of this many articles make one Parquet part file of each table: parts
 # of a useful size, and memory while writing bounded by it, not by the corpus.
@@ -63,6 +67,17 @@ def output_filesystem(out: str | Path) -> tuple[fsspec.AbstractFileSystem, str]:
     return fs, root.rstrip("/") or "/"
 
 
+def check_folders(raw_dir: str | Path, out: str | Path) -> None:
+    """Refuse an output inside the raw folder (or the raw folder itself): the
+    run would read its own output as articles."""
+    fs, root = output_filesystem(out)
+    if not isinstance(fs, LocalFileSystem):
+        return
+    raw, resolved = Path(raw_dir).resolve(), Path(root).resolve()
+    if resolved == raw or raw in resolved.parents:
+        raise ValueError(f"the output folder {out} is inside the raw folder {raw_dir}; choose one outside it")
+
+
 def _sort_key(table: Table):
     def key(row: dict):
         return tuple((row[c] is None, row[c] if row[c] is not None else 0) for c in table.sort_by)
@@ -72,20 +87,40 @@ def _sort_key(table: Table):
 
 def to_arrow(table: Table, rows: list[dict]) -> pa.Table:
     """Rows as a pyarrow table with the table's schema, in the table's order."""
+    check_columns(table, rows)
     return pa.Table.from_pylist(sorted(rows, key=_sort_key(table)), schema=table.schema)
+
+
+def list_files(fs: fsspec.AbstractFileSystem, folder: str, suffix: str = "") -> list[str]:
+    """Files directly in ``folder`` ending in ``suffix``, sorted; none when
+    the folder does not exist. Not a glob: output paths may hold ``[``, ``*``
+    or ``?``, which a glob would read as a pattern."""
+    try:
+        entries = fs.ls(folder, detail=True)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(e["name"] for e in entries if e["type"] == "file" and e["name"].endswith(suffix))
 
 
 def read_table(out: str | Path, name: str) -> pa.Table:
     """A published table, parts in order (empty when never published)."""
     fs, root = output_filesystem(out)
-    parts = sorted(fs.glob(f"{root}/{name}/*.parquet"))
-    if not parts:
-        return TABLES[name].schema.empty_table()
-    tables = []
-    for part in parts:
-        with fs.open(part, "rb") as handle:
-            tables.append(pq.read_table(handle, schema=TABLES[name].schema))
-    return pa.concat_tables(tables)
+    schema = TABLES[name].schema
+    # Read from memory: pyarrow 26 reading through a Python file object can
+    # abort the interpreter at exit ("terminate called without an active
+    # exception"), about one process in four here.
+    tables = [pq.read_table(pa.BufferReader(fs.cat_file(part)), schema=schema) for part in _parts(fs, f"{root}/{name}")]
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+def published_rows(out: str | Path, name: str) -> int:
+    """Rows in a published table, from the part files' footers."""
+    fs, root = output_filesystem(out)
+    return sum(pq.ParquetFile(pa.BufferReader(fs.cat_file(part))).metadata.num_rows for part in _parts(fs, f"{root}/{name}"))
+
+
+def _parts(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
+    return list_files(fs, folder, ".parquet")
 
 
 class OutputLock:
@@ -139,12 +174,21 @@ class OutputStore:
     def __init__(self, out: str | Path, run_id: str):
         self.out = str(out)
         self.fs, self.root = output_filesystem(out)
+        self.local = isinstance(self.fs, LocalFileSystem)
         self.version = f"{self.root}/{VERSIONS}/{run_id}"
 
     def begin(self) -> None:
+        """Start this run's version, first removing what killed or failed
+        runs left behind (the caller holds the output lock, so no other run
+        is writing any of it)."""
+        self._remove_versions(keep={self._published_version()})
+        self.fs.makedirs(self.version, exist_ok=True)
+
+    def discard(self) -> None:
+        """Remove this run's unpublished version (after a failure: a full
+        disk needs its space back)."""
         if self.fs.exists(self.version):
             self.fs.rm(self.version, recursive=True)
-        self.fs.makedirs(self.version, exist_ok=True)
 
     def write_part(self, name: str, rows: list[dict], part: int) -> None:
         if rows:
@@ -163,12 +207,20 @@ class OutputStore:
         self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
         self.fs.pipe_file(path, text.encode())
 
-    def read_texts(self, relative_dir: str, pattern: str) -> dict[str, str]:
-        """Every file under ``relative_dir`` of this version matching
-        ``pattern``, by path relative to it, in order."""
-        base = f"{self.version}/{relative_dir}"
-        found = sorted(self.fs.glob(f"{base}/{pattern}"))
-        return {path[len(base) + 1 :]: self.fs.cat_file(path).decode() for path in found}
+    def read_texts(self, relative_dir: str, suffix: str) -> list[str]:
+        """The files ending in ``suffix`` directly in ``relative_dir`` of this
+        version, in order of their names."""
+        return [self.fs.cat_file(path).decode() for path in list_files(self.fs, f"{self.version}/{relative_dir}", suffix)]
+
+    def keep_damaged(self, name: str) -> str:
+        """Copy the published parts of a table that cannot be read to
+        ``<out>/_damaged/<run_id>/<name>/``, out of the way of publishing;
+        returns that folder."""
+        target = f"{self.root}/{DAMAGED_DIR}/{self.version.rsplit('/', 1)[1]}/{name}"
+        self.fs.makedirs(target, exist_ok=True)
+        for part in _parts(self.fs, f"{self.root}/{name}"):
+            self.fs.copy(part, f"{target}/{part.rsplit('/', 1)[1]}")
+        return target
 
     def put_folder(self, local: Path, relative: str) -> None:
         """Copy a local folder into this version."""
@@ -178,19 +230,35 @@ class OutputStore:
             self.fs.put_file(str(path), target)
 
     def publish(self, names: list[str], files: list[str] = ()) -> None:
-        """Point every table (and the validation report and ``files``) at this
-        version, then remove older versions."""
+        """Make this version the output: every table (and the validation
+        report and ``files``) at once, then remove older versions."""
         for name in names:
-            if not self.fs.glob(f"{self.version}/{name}/*.parquet"):
+            if not _parts(self.fs, f"{self.version}/{name}"):
                 self.write_table(name, [])  # an empty table still has its schema
         published = [n for n in [*names, VALIDATION_DIR, *files] if self.fs.exists(f"{self.version}/{n}")]
-        for name in published:
-            if isinstance(self.fs, LocalFileSystem):
-                _point(Path(self.root) / name, Path(self.version) / name)
-            else:
+        if self.local:
+            root = Path(self.root)
+            _point(root / CURRENT, Path(self.version))  # the one step that publishes
+            for name in published:
+                _point(root / name, root / CURRENT / name)
+        else:
+            for name in published:
                 self._copy_into_place(name)
-        for old in self.fs.ls(f"{self.root}/{VERSIONS}", detail=False):
-            if old.rstrip("/") != self.version:
+        self._remove_versions(keep={self.version})
+
+    def _published_version(self) -> str | None:
+        link = Path(self.root) / CURRENT
+        if not self.local or not link.is_symlink():
+            return None
+        return str((link.parent / os.readlink(link)).resolve())
+
+    def _remove_versions(self, keep: set[str | None]) -> None:
+        folder = f"{self.root}/{VERSIONS}"
+        if not self.fs.exists(folder):
+            return
+        kept = {str(Path(k).resolve()) if self.local else k for k in keep if k}
+        for old in self.fs.ls(folder, detail=False):
+            if (str(Path(old).resolve()) if self.local else old.rstrip("/")) not in kept:
                 self.fs.rm(old, recursive=True)
 
     def _copy_into_place(self, name: str) -> None:
@@ -208,9 +276,12 @@ class OutputStore:
 
 def _point(link: Path, target: Path) -> None:
     """Atomically make ``link`` a symbolic link to ``target`` (relative)."""
-    if link.exists() and not link.is_symlink():
+    relative = os.path.relpath(target, link.parent)
+    if link.is_symlink() and os.readlink(link) == relative:
+        return
+    if link.is_dir() and not link.is_symlink():
         shutil.rmtree(link)  # a folder from before versions were kept
     temporary = link.with_name(f".{link.name}.new")
     temporary.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(target, link.parent), temporary)
+    os.symlink(relative, temporary)
     os.replace(temporary, link)

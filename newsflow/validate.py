@@ -21,10 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from newsflow.clean import clean
-from newsflow.schemas import DATA_TABLES, TABLES, Table
-
-RAW_LENGTH = "_raw_length"
-EVIDENCE_MATCHES = "_evidence_matches"
+from newsflow.counts import Rows, with_counts
+from newsflow.schemas import DATA_TABLES, EVIDENCE_MATCHES, RAW_LENGTH, TABLES, Table
 
 
 @dataclass
@@ -34,10 +32,16 @@ class TableValidation:
     result: dict = field(default_factory=dict)  # GX result as JSON
 
 
-def offset_pairs(table: Table) -> list[tuple[str, str]]:
-    """Every ``(x_start, x_end)`` pair of offset columns of a table."""
-    names = [c.name for c in table.columns]
-    return [(n, n[: -len("start")] + "end") for n in names if n.endswith("start") and n[: -len("start")] + "end" in names]
+@dataclass
+class PartValidation:
+    valid: Rows  # per table
+    quarantined: list[dict]
+    results: dict[str, dict]  # GX result as JSON, per table with rows
+
+
+# Tables whose rows other tables' counts depend on are checked first; people
+# and articles are counted from the rows that passed.
+_VALIDATION_ORDER = (*(n for n in DATA_TABLES if n not in ("people", "articles")), "people", "articles")
 
 
 def with_evidence(table_name: str, rows: list[dict], raw_text: str) -> list[dict]:
@@ -46,11 +50,15 @@ def with_evidence(table_name: str, rows: list[dict], raw_text: str) -> list[dict
     what its span of the raw text says. Computed where the raw text is at
     hand (extraction), so that validation needs only the rows."""
     table = TABLES[table_name]
-    extra: dict = {RAW_LENGTH: len(raw_text)} if offset_pairs(table) else {}
+    extra: dict = {RAW_LENGTH.name: len(raw_text)} if table.offset_pairs else {}
     if not table.text_column:
         return [{**row, **extra} for row in rows]
     return [
-        {**row, **extra, EVIDENCE_MATCHES: evidence_matches(raw_text, row["start"], row["end"], row[table.text_column])}
+        {
+            **row,
+            **extra,
+            EVIDENCE_MATCHES.name: evidence_matches(raw_text, row["start"], row["end"], row[table.text_column]),
+        }
         for row in rows
     ]
 
@@ -102,7 +110,7 @@ class Validator:
             suite.add_expectation(E.ExpectColumnValuesToBeUnique(column=table.key[0]))
         else:
             suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=list(table.key)))
-        for start, end in offset_pairs(table):
+        for start, end in table.offset_pairs:
             suite.add_expectation(E.ExpectColumnValuesToBeBetween(column=start, min_value=0))
             # Optional spans (a quote's cue) are either both set or both empty;
             # not-null expectations cover the required ones.
@@ -113,11 +121,11 @@ class Validator:
             )
             suite.add_expectation(
                 E.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=RAW_LENGTH, column_B=end, or_equal=True, ignore_row_if="either_value_is_missing"
+                    column_A=RAW_LENGTH.name, column_B=end, or_equal=True, ignore_row_if="either_value_is_missing"
                 )
             )
         if table.text_column:
-            suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=EVIDENCE_MATCHES, value_set=[True]))
+            suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=EVIDENCE_MATCHES.name, value_set=[True]))
         return suite
 
     def validate(self, table_name: str, rows: list[dict]) -> TableValidation:
@@ -139,7 +147,7 @@ class Validator:
             label = f"{config.type}({', '.join(columns)})"
             for index in outcome.result.get("unexpected_index_list") or []:
                 failed.setdefault(int(index), []).append(label)
-        valid = [row for i, row in enumerate(rows) if i not in failed]
+        valid = [_published(row) for i, row in enumerate(rows) if i not in failed]
         quarantined = [
             quarantine_record(table, rows[i], "validate", check, f"failed {check}")
             for i, checks in sorted(failed.items())
@@ -191,6 +199,31 @@ class Validator:
         return summary, self.docs_dir
 
 
+def validate_part(validator: Validator, tables: Rows) -> PartValidation:
+    """Validate every table of some articles so that what is published
+    agrees with itself: counts are taken from the rows that passed, and the
+    other rows of an article whose own row failed are set aside with it."""
+    part = PartValidation({}, [], {})
+    for name in _VALIDATION_ORDER:
+        rows = tables.get(name, [])
+        if name in ("people", "articles"):
+            rows = with_counts({**part.valid, name: rows})[name]
+        checked = validator.validate(name, rows)
+        part.valid[name] = checked.valid
+        part.quarantined += checked.quarantined
+        if checked.result:
+            part.results[name] = checked.result
+    failed = {row["article_id"] for row in tables.get("articles", [])} - {row["article_id"] for row in part.valid["articles"]}
+    for name in DATA_TABLES if failed else ():
+        orphans = [row for row in part.valid[name] if row["article_id"] in failed]
+        part.valid[name] = [row for row in part.valid[name] if row["article_id"] not in failed]
+        part.quarantined += [
+            quarantine_record(TABLES[name], row, "validate", "article_quarantined", "the article's own row failed validation")
+            for row in orphans
+        ]
+    return part
+
+
 _COUNTS = ("element_count", "unexpected_count", "missing_count")
 _MAX_LISTED = 200
 
@@ -240,7 +273,7 @@ def quarantine_record(table: Table | None, row: dict, stage: str, reason: str, d
 
 def _published(row: dict) -> dict:
     """The row without the validation-only columns."""
-    return {k: v for k, v in row.items() if k not in (RAW_LENGTH, EVIDENCE_MATCHES)}
+    return {k: v for k, v in row.items() if k not in (RAW_LENGTH.name, EVIDENCE_MATCHES.name)}
 
 
 @lru_cache(maxsize=1)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from newsflow.cache import ArticleCache
+from newsflow.cache import NO_ENTRY, ArticleCache
 from newsflow.config import Settings
 from newsflow.ingest import Rejection, first_copies
 from tasks.extract import extract_records
@@ -52,7 +52,12 @@ def process_batch(paths: list[Path], raw_dir: str, cache: ArticleCache, settings
     articles, duplicates = first_copies(articles, {})
     outcome.rejections += unreadable + duplicates
     failed_ids: set[str] = set()
-    fresh = [a for a in articles if not cache.has(a.sha256)]
+    fresh = []
+    for article in articles:
+        if (problem := cache.check(article.sha256)) is not None:
+            fresh.append(article)
+            if problem != NO_ENTRY:
+                get_run_logger().warning("The kept result of %s cannot be used (%s): extracting it again", article.source_file, problem)
     if fresh:
         began = time.perf_counter()
         extracted, failed = extract_records(quote(fresh), settings)

@@ -12,7 +12,8 @@ from newsflow.ingest import RawArticle, Rejection, list_raw_files, read_article
 
 
 @task(name="discover-inputs", cache_policy=NO_CACHE)
-def discover_inputs(raw_dir: str) -> list[Path]:
+def discover_inputs(raw_dir: str) -> tuple[list[Path], list[Rejection]]:
+    """The files to read, and the entries of the raw folder that will not be read."""
     root = Path(raw_dir)
     if not root.is_dir():
         raise NotADirectoryError(f"raw folder {raw_dir!r} does not exist or is not a folder")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from prefect import task
+import pyarrow as pa
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from newsflow.cache import ArticleCache
+from newsflow.cache import ArticleCache, DamagedEntry
+from newsflow.ids import article_id_for
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import VALIDATION_DIR, OutputStore, read_table
-from newsflow.validate import get_validator
+from newsflow.validate import get_validator, quarantine_record, validate_part
 
 
 @dataclass
@@ -20,7 +22,12 @@ class PartOutcome:
     quarantined: list[dict] = field(default_factory=list)  # rows that failed an expectation
 
 
-@task(name="write-part", cache_policy=NO_CACHE)
+# Output is versioned, so writing a part, the report or the publication
+# again after a failure (a full disk, a flaky object store) is safe.
+_RETRIES = {"retries": 2, "retry_delay_seconds": 2}
+
+
+@task(name="write-part", cache_policy=NO_CACHE, **_RETRIES)
 def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: ArticleCache, part: int) -> PartOutcome:
     """Validate the cached rows of some of the current articles
     (``(source_file, sha256)``) and write them as part ``part`` of every table.
@@ -30,42 +37,54 @@ def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: Artic
     sizes, workers or what earlier runs did. Each part has its own files, so
     parts are written side by side without conflicts.
     """
+    outcome = PartOutcome()
     tables: dict[str, list[dict]] = {name: [] for name in DATA_TABLES}
     for source_file, sha256 in articles:
-        for name, rows in cache.get(sha256).items():
+        try:
+            rows = cache.get(sha256)
+        except DamagedEntry as damage:  # checked by its batch, damaged since
+            cache.discard(sha256)
+            located = {"source_file": source_file, "article_id": article_id_for(sha256)}
+            outcome.quarantined.append(
+                quarantine_record(None, located, "ingest", "cache_damaged", f"its kept result was damaged during the run ({damage}); the next run extracts it again")
+            )
+            continue
+        for name, table_rows in rows.items():
             # The same bytes may have been cached under another file name.
-            tables[name].extend({**row, "source_file": source_file} for row in rows)
-    outcome = PartOutcome()
-    validator = get_validator()
-    for name, rows in tables.items():
-        checked = validator.validate(name, rows)
-        store.write_part(name, checked.valid, part)
-        if checked.result:
-            store.write_text(f"{VALIDATION_DIR}/{name}/part-{part:05d}.json", json.dumps(checked.result, indent=1, sort_keys=True, default=str))
-        outcome.counts[name] = len(checked.valid)
-        outcome.quarantined += checked.quarantined
+            tables[name].extend({**row, "source_file": source_file} for row in table_rows)
+    checked = validate_part(get_validator(), tables)
+    for name in DATA_TABLES:
+        store.write_part(name, checked.valid[name], part)
+        outcome.counts[name] = len(checked.valid[name])
+    for name, result in checked.results.items():
+        store.write_text(f"{VALIDATION_DIR}/{name}/part-{part:05d}.json", json.dumps(result, indent=1, sort_keys=True, default=str))
+    outcome.quarantined += checked.quarantined
     return outcome
 
 
-@task(name="report-validation", cache_policy=NO_CACHE)
+@task(name="report-validation", cache_policy=NO_CACHE, **_RETRIES)
 def report_validation(store: OutputStore) -> dict:
     """Data Docs for the run from the parts' results, and a summary per table
     and expectation."""
-    per_table: dict[str, list[dict]] = {}
-    for path, text in store.read_texts(VALIDATION_DIR, "*/*.json").items():
-        per_table.setdefault(path.split("/")[0], []).append(json.loads(text))
+    per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")] for name in DATA_TABLES}
+    per_table = {name: results for name, results in per_table.items() if results}
     summary, docs = get_validator().build_docs(per_table)
     store.put_folder(docs, f"{VALIDATION_DIR}/data_docs")
     return summary
 
 
-@task(name="publish", cache_policy=NO_CACHE)
+@task(name="publish", cache_policy=NO_CACHE, **_RETRIES)
 def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict, tables: list[str]) -> None:
     """Write quarantine, runs, the manifest and the validation summary, then
     point every table at the new version."""
     store.write_text(f"{VALIDATION_DIR}/summary.json", json.dumps(summary, indent=1, sort_keys=True))
     store.write_table("quarantine", quarantine)
-    previous_runs = read_table(store.out, "runs").to_pylist()
+    try:
+        previous_runs = read_table(store.out, "runs").to_pylist()
+    except (pa.ArrowException, OSError) as damage:
+        kept = store.keep_damaged("runs")
+        get_run_logger().warning("The runs history could not be read (%s); kept aside in %s, it starts again", damage, kept)
+        previous_runs = []
     store.write_table("runs", [*previous_runs, run])
     store.write_text("manifest.json", json.dumps(run, indent=1, sort_keys=True, default=str))
     store.publish([*tables, "quarantine", "runs"], files=["manifest.json"])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 
 from newsflow.clean import clean
+from newsflow.segment import paragraph_spans
+from newsflow.validate import evidence_matches
 
 
 def assert_maps_back(raw: str) -> None:
@@ -21,6 +24,18 @@ def assert_maps_back(raw: str) -> None:
         raw_start, raw_end = cleaned.to_raw(start, end)
         assert 0 <= raw_start < raw_end <= len(raw)
         assert clean(raw[raw_start:raw_end]).text == text[start:end]
+
+
+def paragraphs_with_evidence(raw: str) -> list[str]:
+    """The paragraphs of the clean text, each checked against its raw evidence."""
+    cleaned = clean(raw)
+    paragraphs = []
+    for span in paragraph_spans(cleaned.text):
+        text = cleaned.text[span.start : span.end]
+        raw_start, raw_end = cleaned.to_raw(span.start, span.end)
+        assert evidence_matches(raw, raw_start, raw_end, text), (raw, raw[raw_start:raw_end], text)
+        paragraphs.append(text)
+    return paragraphs
 
 
 def test_html_comment_with_typographic_dashes_is_removed_and_recorded():
@@ -78,3 +93,74 @@ def test_a_debris_phrase_inside_a_paragraph_is_prose():
     raw = "Listen to the podcast. Subscribe here.\nSubscribe here."
     assert clean(raw).text == "Listen to the podcast. Subscribe here."
     assert clean("Subscribe here.", remove_boilerplate_lines=False).text == "Subscribe here."
+
+
+def test_markup_declarations_are_removed_and_cdata_unwrapped():
+    doctype = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd">'
+    word = '<?xml:namespace prefix = o ns="urn:schemas-microsoft-com:office:office" />'
+    raw = (
+        '<!DOCTYPE html>Headline\n\n<?xml version="1.0" encoding="utf-8"?><p><![CDATA[First <b>paragraph</b>.]]></p>'
+        f"\n\n<!doctype html>{doctype}Second{word} one."
+    )
+    cleaned = clean(raw)
+    assert cleaned.text == "Headline\n\nFirst paragraph.\n\nSecond one."
+    assert paragraphs_with_evidence(raw) == ["Headline", "First paragraph.", "Second one."]
+    markup = [e.text for e in cleaned.edits if e.kind == "html_markup"]
+    assert markup == [
+        "<!DOCTYPE html>",
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<![CDATA[",
+        "]]>",
+        "<!doctype html>",
+        doctype,
+        word,
+    ]
+    assert all(raw[e.start : e.end] == e.text for e in cleaned.edits)
+    assert_maps_back(raw)
+
+
+# Character references to line breaks (serialisers escape the CR of Windows line
+# endings) and to other control characters, in every place they turn up.
+_CONTROL_REFERENCES = [
+    "&#13;", "&#xD;", "&#X0D;", "&#x0d;", "&#10;", "&#x0A;", "&#13;&#10;", "&NewLine;",
+    "&#0;", "&#x0;", "&#7;", "&#x1F;", "&#11;", "&#12;", "&#9;", "&#127;", "&#x2028;", "&#x2029;",
+]
+_PLACES = [
+    "{e}Headline\n\n{e}First line.\nSecond line.",
+    "Headline\n\nFirst{e}line and mid{e} word{e}s.\nSecond line.",
+    "Headline\n\nFirst paragraph ends here.{e}\n\nSecond paragraph.{e}",
+    "Headline\n\nFirst paragraph.\n{e}\nSecond paragraph.\n\n{e}\n\nThird.",
+    "Headline{e}\nLine one.{e}\nLine two.{e}\n",
+    "Headline{e}{e}\nBody one. {e} Body two.{e}{e}{e}Body three.",
+    "Headline\r{e}\nBody{e}\r\nMore body.",
+]
+
+
+def test_control_character_references_keep_every_paragraph_evidence():
+    for reference in _CONTROL_REFERENCES:
+        for place in _PLACES:
+            raw = place.replace("{e}", reference)
+            paragraphs = paragraphs_with_evidence(raw)
+            assert paragraphs[0] == "Headline"
+            assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufffd]", clean(raw).text), raw
+            assert_maps_back(raw)
+
+
+def test_line_break_references_are_line_breaks():
+    raw = "Headline&#13;\nOne.&#13;&#10;Two.&#xD;\n&#xD;\nThree&#0;.&#7;"
+    assert clean(raw).text == "Headline\nOne.\nTwo.\n\nThree."
+    assert paragraphs_with_evidence(raw) == ["Headline", "One.\nTwo.", "Three."]
+    assert {e.text for e in clean(raw).edits} == {"&#13;", "&#10;", "&#xD;", "&#0;", "&#7;"}
+
+
+def test_unicode_line_and_paragraph_separators():
+    raw = "Headline\u2029First line\u2028second line\x85third line.\u2029\u2029Second paragraph.\x85"
+    cleaned = clean(raw)
+    assert cleaned.text == "Headline\n\nFirst line\nsecond line\nthird line.\n\nSecond paragraph."
+    assert paragraphs_with_evidence(raw) == ["Headline", "First line\nsecond line\nthird line.", "Second paragraph."]
+    start = cleaned.text.index("second line")
+    raw_start, raw_end = cleaned.to_raw(start, start + len("second line\nthird"))
+    assert raw[raw_start:raw_end] == "second line\x85third"
+    assert_maps_back(raw)
+    # U+0085 is also a UTF-8 byte of mojibake read as Latin-1: ftfy repairs it.
+    assert clean("\u00c3\x85ngstr\u00c3\u00b6m \u00d1\x85").text == "\u00c5ngstr\u00f6m \u0445"

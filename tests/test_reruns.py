@@ -9,10 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import tasks.extract
 from newsflow.lifetime import descendants
 from newsflow.schemas import DATA_TABLES
-from newsflow.store import OutputLock
+from newsflow.store import OutputBusy, OutputLock
 from tests.conftest import SHORT_ARTICLE, data_files, read, run
 
 
@@ -73,10 +75,15 @@ def test_reruns_do_only_the_work_that_changed(prefect_server, raw, tmp_path, mon
 
 
 def test_a_second_run_on_the_same_output_is_refused_clearly(prefect_server, raw, tmp_path):
+    from flows.pipeline import newsflow_pipeline
+
     out = tmp_path / "out"
     with OutputLock(out):
-        summary = run(raw, out)
-    assert "another newsflow run" in summary["busy"]
+        state = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), return_state=True)
+        with pytest.raises(OutputBusy, match="another newsflow run"):
+            run(raw, out)
+    assert state.is_cancelled()  # not Completed: the run did not happen
+    assert "another newsflow run" in state.message
     assert not (out / "articles").exists()
 
 
