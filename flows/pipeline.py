@@ -77,79 +77,74 @@ def newsflow_pipeline(
     except OutputBusy as busy:
         logger.warning("%s", busy)
         return Cancelled(message=str(busy), data=busy)
-    with lock:
+    # The store's new version is removed if anything below fails.
+    with lock, OutputStore(out_dir, run_id) as store:
         if not files and not allow_empty:
             _refuse_to_empty(out_dir, f"no files under {raw_dir}")
-        store = OutputStore(out_dir, run_id)
-        store.begin()
-        try:
-            return _run(logger, settings, raw_dir, out_dir, files, refused, store, run_id, started_at, timings, allow_empty)
-        except BaseException:
-            store.discard()
-            raise
-
-
-def _run(logger, settings, raw_dir, out_dir, files, refused, store, run_id, started_at, timings, allow_empty) -> dict:
-    cache = ArticleCache(out_dir, extraction_fingerprint(settings.model))
-    batches = [process_batch.submit(paths, raw_dir, cache, settings) for paths in batched(files, settings.batch_size)]
-    inputs: list[dict] = [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in refused]
-    rejections: list[Rejection] = list(refused)
-    current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
-    first_file: dict[str, str] = {}  # article id -> the file published for it
-    extracted: set[str] = set()
-    with progress(len(files), "Articles", logger.info) as advance:
-        for future in batches:  # in input order, whatever order they finish in
-            outcome = future.result()
-            inputs += outcome.inputs
-            rejections += outcome.rejections
-            extracted |= outcome.extracted
-            timings.update(outcome.timings)
-            # A byte-identical copy of a file in an earlier batch is a duplicate.
-            kept, duplicates = first_copies(outcome.articles, first_file)
-            current += [(a.source_file, a.sha256) for a in kept]
-            rejections += duplicates
-            advance(len(outcome.inputs))
-    n_extracted = len(extracted & set(first_file))
-    for rejection in rejections:
-        logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
-    if not current and not allow_empty:
-        _refuse_to_empty(out_dir, f"none of the {len(inputs)} inputs under {raw_dir} could be published")
-
-    with _timed(timings, "write"):
-        parts = [
-            # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
-            write_part.submit(store, articles, cache, part)
-            for part, articles in enumerate(batched(current, ARTICLES_PER_PART))
+        fingerprint = extraction_fingerprint(settings.model)
+        cache = ArticleCache(out_dir, fingerprint)
+        batches = [
+            process_batch.submit(paths, raw_dir, cache, settings) for paths in batched(files, settings.batch_size)
         ]
-        row_counts = dict.fromkeys(DATA_TABLES, 0)
-        invalid: list[dict] = []
-        for future in parts:
-            written = future.result()
-            for name, count in written.counts.items():
-                row_counts[name] += count
-            invalid += written.quarantined
-    with _timed(timings, "report"):
-        summary = report_validation.submit(store).result() if parts else {}
-    quarantine = [_rejection_row(r) for r in rejections] + invalid
-    run = run_record(
-        run_id=run_id,
-        started_at=started_at,
-        finished_at=datetime.now(timezone.utc),
-        raw_dir=raw_dir,
-        inputs=inputs,
-        settings=settings,
-        row_counts=row_counts,
-        timings=dict(timings),
-        n_articles=row_counts["articles"],
-        n_extracted=n_extracted,
-        n_reused=len(current) - n_extracted,
-        n_quarantined=len(quarantine),
-        validation_success=not any(row["stage"] == "validate" for row in invalid),
-    )
-    # Not timed: the manifest is part of what is published.
-    publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
-    cache.prune({sha for _, sha in current})
-    return {**run, "out_dir": out_dir, "quarantine": quarantine}
+        inputs: list[dict] = [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in refused]
+        rejections: list[Rejection] = list(refused)
+        current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
+        first_file: dict[str, str] = {}  # article id -> the file published for it
+        extracted: set[str] = set()
+        with progress(len(files), "Articles", logger.info) as advance:
+            for future in batches:  # in input order, whatever order they finish in
+                outcome = future.result()
+                inputs += outcome.inputs
+                rejections += outcome.rejections
+                extracted |= outcome.extracted
+                timings.update(outcome.timings)
+                # A byte-identical copy of a file in an earlier batch is a duplicate.
+                kept, duplicates = first_copies(outcome.articles, first_file)
+                current += [(a.source_file, a.sha256) for a in kept]
+                rejections += duplicates
+                advance(len(outcome.inputs))
+        n_extracted = len(extracted & set(first_file))
+        for rejection in rejections:
+            logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
+        if not current and not allow_empty:
+            _refuse_to_empty(out_dir, f"none of the {len(inputs)} inputs under {raw_dir} could be published")
+
+        with _timed(timings, "write"):
+            parts = [
+                # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
+                write_part.submit(store, articles, cache, part)
+                for part, articles in enumerate(batched(current, ARTICLES_PER_PART))
+            ]
+            row_counts = dict.fromkeys(DATA_TABLES, 0)
+            invalid: list[dict] = []
+            for future in parts:
+                written = future.result()
+                for name, count in written.counts.items():
+                    row_counts[name] += count
+                invalid += written.quarantined
+        with _timed(timings, "report"):
+            summary = report_validation.submit(store).result() if parts else {}
+        quarantine = [_rejection_row(r) for r in rejections] + invalid
+        run = run_record(
+            run_id=run_id,
+            started_at=started_at,
+            finished_at=datetime.now(timezone.utc),
+            raw_dir=raw_dir,
+            inputs=inputs,
+            settings=settings,
+            fingerprint=fingerprint,
+            row_counts=row_counts,
+            timings=dict(timings),
+            n_articles=row_counts["articles"],
+            n_extracted=n_extracted,
+            n_reused=len(current) - n_extracted,
+            n_quarantined=len(quarantine),
+            validation_success=not any(row["stage"] == "validate" for row in invalid),
+        )
+        # Not timed: the manifest is part of what is published.
+        publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
+        cache.prune({sha for _, sha in current})
+        return {**run, "out_dir": out_dir, "quarantine": quarantine}
 
 
 def _refuse_to_empty(out_dir: str, why: str) -> None:

@@ -16,6 +16,13 @@ EXIT_QUARANTINED = 3
 EXIT_BUSY = 4
 
 
+class BadSetting(click.ClickException):
+    """A setting, folder or schedule the command cannot run with: one line,
+    exit status 2 like a usage error, without the usage text."""
+
+    exit_code = 2
+
+
 def _prefect_environment(verbose: bool) -> None:
     """Settings Prefect reads at import: a project-local home, no telemetry
     (there may be no network), and quiet console logs unless asked for."""
@@ -113,12 +120,12 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
     if (cron is None) == (interval is None):
         raise click.UsageError("give exactly one of --cron and --interval")
     _checked_settings(raw_dir, out_dir)
+    _prefect_environment(verbose=True)
     if cron is not None:
         _check_cron(cron)
     raw_dir = raw_dir.resolve()  # the runs start in another folder
     if "://" not in out_dir:  # a path, not a URL
         out_dir = str(Path(out_dir).resolve())
-    _prefect_environment(verbose=True)
     from contextlib import nullcontext
 
     from newsflow.server import local_prefect_server
@@ -167,11 +174,11 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
 
     for folder in ("text", "attributions"):
         if not (gold_dir / folder).is_dir():
-            raise click.UsageError(f"{gold_dir} has no {folder}/ folder (PolNeAR's layout: text/*.txt, attributions/*.ann)")
+            raise BadSetting(f"{gold_dir} has no {folder}/ folder (PolNeAR's layout: text/*.txt, attributions/*.ann)")
     settings = _checked_settings(gold_dir / "text", str(out_dir) if out_dir else None, workers=workers)
     gold = load_gold(gold_dir)
     if not gold:
-        raise click.UsageError(f"no annotations (*.ann) in {gold_dir / 'attributions'}")
+        raise BadSetting(f"no annotations (*.ann) in {gold_dir / 'attributions'}")
     with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
         out = out_dir or Path(scratch)
         summary = _run_flow(verbose, settings.workers, "local", None, raw_dir=str(gold_dir / "text"), out_dir=str(out))
@@ -267,18 +274,18 @@ def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides):
     try:
         settings = Settings().with_overrides(**overrides)
     except SettingsError as bad:
-        raise click.UsageError(str(bad)) from None
+        raise BadSetting(str(bad)) from None
     if find_spec(settings.model) is None:
-        raise click.UsageError(f"the spaCy model {settings.model!r} is not installed (NEWSFLOW_MODEL, --model)")
+        raise BadSetting(f"the spaCy model {settings.model!r} is not installed (NEWSFLOW_MODEL, --model)")
     if not raw_dir.is_dir():
-        raise click.UsageError(f"raw folder {str(raw_dir)!r} does not exist")
+        raise BadSetting(f"raw folder {str(raw_dir)!r} does not exist")
     if out_dir is not None:
         from newsflow.store import check_folders
 
         try:
             check_folders(str(raw_dir), out_dir)
         except (ValueError, ImportError) as bad:  # also an unknown URL scheme
-            raise click.UsageError(str(bad)) from None
+            raise BadSetting(str(bad)) from None
     cpus = os.cpu_count() or 1
     if settings.workers > cpus:
         # Each worker holds a model: more than the CPUs only costs memory.
@@ -293,7 +300,7 @@ def _check_cron(cron: str) -> None:
     try:
         CronSchedule(cron=cron)
     except ValueError:
-        raise click.UsageError(f"--cron {cron!r} is not a valid cron expression (minute hour day month weekday)") from None
+        raise BadSetting(f"--cron {cron!r} is not a valid cron expression (minute hour day month weekday)") from None
 
 
 def _run_flow(verbose: bool, workers: int, runner: str, address: str | None, **parameters) -> dict:

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 
-from newsflow import PIPELINE_VERSION, __version__
+from newsflow import __version__
 from newsflow.config import Settings
 
 PACKAGES = ("prefect", "pandas", "pyarrow", "great-expectations", "spacy", "ftfy", "charset-normalizer",
@@ -40,6 +40,7 @@ def run_record(
     raw_dir: str,
     inputs: list[dict],
     settings: Settings,
+    fingerprint: str,
     row_counts: dict[str, int],
     timings: dict[str, float],
     n_articles: int,
@@ -57,7 +58,7 @@ def run_record(
         "raw_dir": raw_dir,
         "inputs_digest": digest,
         "inputs": sorted(inputs, key=lambda i: i["source_file"]),
-        "pipeline_version": PIPELINE_VERSION,
+        "pipeline_version": fingerprint,
         "newsflow_version": __version__,
         "model": f"{settings.model}=={package_version(settings.model)}",
         "config": json.dumps(settings.as_dict(), sort_keys=True),

@@ -53,7 +53,8 @@ class Table:
     def offset_pairs(self) -> list[tuple[str, str]]:
         """Every ``(x_start, x_end)`` pair of offset columns."""
         names = [c.name for c in self.columns]
-        return [(n, n[: -len("start")] + "end") for n in names if n.endswith("start") and n[: -len("start")] + "end" in names]
+        pairs = [(n, n.removesuffix("start") + "end") for n in names if n.endswith("start")]
+        return [(start, end) for start, end in pairs if end in names]
 
     @property
     def working_columns(self) -> tuple[Column, ...]:
@@ -273,8 +274,11 @@ TABLES: dict[str, Table] = {
                 Column("stage", pa.string(), "ingest (the file) or validate (a record).", allowed=("ingest", "validate")),
                 Column("table_name", pa.string(), "Table the failed record belongs to.", nullable=True),
                 Column("record_id", pa.string(), "Key of the failed record.", nullable=True),
-                Column("reason", pa.string(), "Short reason: empty, binary, undecodable, too_large, line_too_long, "
-                       "vanished, unreadable, duplicate, extraction_error, or the failed expectation."),
+                Column("reason", pa.string(), "Short reason. Files (stage ingest): empty, binary, undecodable, "
+                       "too_large, line_too_long, too_long, vanished, unreadable, duplicate, extraction_error, "
+                       "cache_damaged, link_outside_raw, dangling_link, link_loop, not_a_file, bad_file_name. Records "
+                       "(stage validate): the failed expectation, or article_quarantined for the other rows of an "
+                       "article whose own row failed."),
                 Column("detail", pa.string(), "Human-readable detail."),
                 Column("start", OFFSET, "Start of the failed record in the raw decoded text.", nullable=True),
                 Column("end", OFFSET, "End of the failed record in the raw decoded text.", nullable=True),
@@ -294,7 +298,9 @@ TABLES: dict[str, Table] = {
                 Column("raw_dir", pa.string(), "Raw folder as given."),
                 Column("inputs_digest", pa.string(), "SHA-256 over every input's path and hash."),
                 Column("inputs", pa.list_(INPUT), "Every input file with its hash and size."),
-                Column("pipeline_version", pa.string(), "newsflow's pipeline version."),
+                Column("pipeline_version", pa.string(), "Fingerprint of everything that shapes extraction (newsflow's "
+                       "extraction code and data files, the model and its configuration, the packages the text "
+                       "passes through): runs with the same value reuse each other's results."),
                 Column("newsflow_version", pa.string(), "newsflow package version."),
                 Column("model", pa.string(), "spaCy model package and version (package==version)."),
                 Column("config", pa.string(), "Settings as JSON."),

@@ -116,7 +116,8 @@ def read_table(out: str | Path, name: str) -> pa.Table:
 def published_rows(out: str | Path, name: str) -> int:
     """Rows in a published table, from the part files' footers."""
     fs, root = output_filesystem(out)
-    return sum(pq.ParquetFile(pa.BufferReader(fs.cat_file(part))).metadata.num_rows for part in _parts(fs, f"{root}/{name}"))
+    parts = _parts(fs, f"{root}/{name}")
+    return sum(pq.ParquetFile(pa.BufferReader(fs.cat_file(part))).metadata.num_rows for part in parts)
 
 
 def _parts(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
@@ -177,6 +178,14 @@ class OutputStore:
         self.local = isinstance(self.fs, LocalFileSystem)
         self.version = f"{self.root}/{VERSIONS}/{run_id}"
 
+    def __enter__(self) -> OutputStore:
+        self.begin()
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is not None:
+            self.discard()
+
     def begin(self) -> None:
         """Start this run's version, first removing what killed or failed
         runs left behind (the caller holds the output lock, so no other run
@@ -185,9 +194,10 @@ class OutputStore:
         self.fs.makedirs(self.version, exist_ok=True)
 
     def discard(self) -> None:
-        """Remove this run's unpublished version (after a failure: a full
-        disk needs its space back)."""
-        if self.fs.exists(self.version):
+        """Remove this run's version unless it was published (after a
+        failure: a full disk needs its space back)."""
+        published = self._published_version()
+        if self.fs.exists(self.version) and not (published and Path(published) == Path(self.version).resolve()):
             self.fs.rm(self.version, recursive=True)
 
     def write_part(self, name: str, rows: list[dict], part: int) -> None:
@@ -210,7 +220,8 @@ class OutputStore:
     def read_texts(self, relative_dir: str, suffix: str) -> list[str]:
         """The files ending in ``suffix`` directly in ``relative_dir`` of this
         version, in order of their names."""
-        return [self.fs.cat_file(path).decode() for path in list_files(self.fs, f"{self.version}/{relative_dir}", suffix)]
+        paths = list_files(self.fs, f"{self.version}/{relative_dir}", suffix)
+        return [self.fs.cat_file(path).decode() for path in paths]
 
     def keep_damaged(self, name: str) -> str:
         """Copy the published parts of a table that cannot be read to

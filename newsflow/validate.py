@@ -213,13 +213,14 @@ def validate_part(validator: Validator, tables: Rows) -> PartValidation:
         part.quarantined += checked.quarantined
         if checked.result:
             part.results[name] = checked.result
-    failed = {row["article_id"] for row in tables.get("articles", [])} - {row["article_id"] for row in part.valid["articles"]}
+    passed = {row["article_id"] for row in part.valid["articles"]}
+    failed = {row["article_id"] for row in tables.get("articles", [])} - passed
     for name in DATA_TABLES if failed else ():
         orphans = [row for row in part.valid[name] if row["article_id"] in failed]
         part.valid[name] = [row for row in part.valid[name] if row["article_id"] not in failed]
+        detail = "the article's own row failed validation"
         part.quarantined += [
-            quarantine_record(TABLES[name], row, "validate", "article_quarantined", "the article's own row failed validation")
-            for row in orphans
+            quarantine_record(TABLES[name], row, "validate", "article_quarantined", detail) for row in orphans
         ]
     return part
 

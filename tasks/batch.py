@@ -57,7 +57,9 @@ def process_batch(paths: list[Path], raw_dir: str, cache: ArticleCache, settings
         if (problem := cache.check(article.sha256)) is not None:
             fresh.append(article)
             if problem != NO_ENTRY:
-                get_run_logger().warning("The kept result of %s cannot be used (%s): extracting it again", article.source_file, problem)
+                get_run_logger().warning(
+                    "The kept result of %s cannot be used (%s): extracting it again", article.source_file, problem
+                )
     if fresh:
         began = time.perf_counter()
         extracted, failed = extract_records(quote(fresh), settings)

@@ -45,9 +45,8 @@ def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: Artic
         except DamagedEntry as damage:  # checked by its batch, damaged since
             cache.discard(sha256)
             located = {"source_file": source_file, "article_id": article_id_for(sha256)}
-            outcome.quarantined.append(
-                quarantine_record(None, located, "ingest", "cache_damaged", f"its kept result was damaged during the run ({damage}); the next run extracts it again")
-            )
+            detail = f"its kept result was damaged during the run ({damage}); the next run extracts it again"
+            outcome.quarantined.append(quarantine_record(None, located, "ingest", "cache_damaged", detail))
             continue
         for name, table_rows in rows.items():
             # The same bytes may have been cached under another file name.
@@ -57,7 +56,8 @@ def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: Artic
         store.write_part(name, checked.valid[name], part)
         outcome.counts[name] = len(checked.valid[name])
     for name, result in checked.results.items():
-        store.write_text(f"{VALIDATION_DIR}/{name}/part-{part:05d}.json", json.dumps(result, indent=1, sort_keys=True, default=str))
+        result_json = json.dumps(result, indent=1, sort_keys=True, default=str)
+        store.write_text(f"{VALIDATION_DIR}/{name}/part-{part:05d}.json", result_json)
     outcome.quarantined += checked.quarantined
     return outcome
 
@@ -66,7 +66,8 @@ def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: Artic
 def report_validation(store: OutputStore) -> dict:
     """Data Docs for the run from the parts' results, and a summary per table
     and expectation."""
-    per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")] for name in DATA_TABLES}
+    per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")]
+                 for name in DATA_TABLES}
     per_table = {name: results for name, results in per_table.items() if results}
     summary, docs = get_validator().build_docs(per_table)
     store.put_folder(docs, f"{VALIDATION_DIR}/data_docs")
@@ -83,7 +84,7 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
         previous_runs = read_table(store.out, "runs").to_pylist()
     except (pa.ArrowException, OSError) as damage:
         kept = store.keep_damaged("runs")
-        get_run_logger().warning("The runs history could not be read (%s); kept aside in %s, it starts again", damage, kept)
+        get_run_logger().warning("The runs history could not be read (%s); kept in %s, it starts again", damage, kept)
         previous_runs = []
     store.write_table("runs", [*previous_runs, run])
     store.write_text("manifest.json", json.dumps(run, indent=1, sort_keys=True, default=str))

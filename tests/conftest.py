@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,6 +20,20 @@ from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "raw" / "000_b04a174037bea8be.txt"
+NEWSFLOW = Path(sys.executable).with_name("newsflow")
+
+
+def cli_environment(**extra: str) -> dict[str, str]:
+    """The environment of a user's shell: none of the test session's Prefect
+    settings (the command starts its own server), plus ``extra``."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}, **extra}
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, prefix: tuple[str, ...] = (),
+            timeout: float = 600) -> subprocess.CompletedProcess:
+    """``newsflow ARGS`` as a real process (after ``prefix``, a wrapper command)."""
+    return subprocess.run([*prefix, str(NEWSFLOW), *args], cwd=cwd, env=env or cli_environment(),
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -68,13 +84,13 @@ def data_files(out: Path | str) -> dict[str, bytes]:
     """Every data file of the published tables (``runs`` holds wall-clock
     times), on whatever filesystem ``out`` is."""
     from newsflow.schemas import DATA_TABLES
-    from newsflow.store import output_filesystem
+    from newsflow.store import list_files, output_filesystem
 
     fs, root = output_filesystem(out)
     return {
         part[len(root) + 1 :]: fs.cat_file(part)
         for table in [*DATA_TABLES, "quarantine"]
-        for part in sorted(fs.glob(f"{root}/{table}/*.parquet"))
+        for part in list_files(fs, f"{root}/{table}", ".parquet")
     }
 
 

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 
-from tests.conftest import SAMPLE
-
-NEWSFLOW = Path(sys.executable).with_name("newsflow")
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    return subprocess.run([str(NEWSFLOW), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+from tests.conftest import SAMPLE, run_cli
 
 
 def test_help_documents_every_command_and_option(tmp_path):
