@@ -179,6 +179,12 @@ class Validator:
             self.context.add_data_docs_site("newsflow", site)
         shutil.rmtree(self.docs_dir)
         self.docs_dir.mkdir()
+        # A worker or a test process builds docs for run after run: without
+        # this, every earlier run's results (keyed by their time) would be
+        # rendered again, and the docs would grow with each run.
+        results = self.context.validation_results_store
+        for key in results.list_keys():
+            results.remove_key(key)
         summary: dict = {}
         for table, saved in per_table.items():
             merged = merge_results(saved)

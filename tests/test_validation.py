@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,19 @@ def test_part_results_merge_into_one_result_per_table(article_rows):
     assert kinds["result"]["element_count"] == len(rows["quotes"]) + 3
     assert kinds["result"]["unexpected_count"] == 1
     assert kinds["success"] is False and merged["success"] is False
+
+
+def test_data_docs_describe_the_last_run_only(article_rows):
+    # A worker, `newsflow serve` or a test session builds docs run after run
+    # in one process; each build must render that run's results alone.
+    article, rows = article_rows
+    validator = get_validator()
+    result = json.loads(json.dumps(validator.validate("quotes", with_evidence("quotes", rows["quotes"], article.text)).result,
+                                   default=str))
+
+    def validation_pages() -> list[Path]:
+        _, docs = validator.build_docs({"quotes": [result]})
+        return list((docs / "validations").rglob("*.html"))
+
+    assert len(validation_pages()) == 1
+    assert len(validation_pages()) == 1
