@@ -338,17 +338,6 @@ def check_columns(table: Table, rows: list[dict], working: bool = False) -> None
             raise SchemaMismatch(f"a {table.name} row has unknown columns {unknown} and lacks {missing}")
 
 
-def cache_entry_schema() -> pa.Schema:
-    """One article's extracted rows as one Arrow row: a list column per data
-    table, with the working columns. Nullable throughout: the entry keeps
-    rows as extracted, and validation, not the cache, judges them."""
-
-    def rows_type(table: Table) -> pa.DataType:
-        return pa.list_(pa.struct([pa.field(c.name, c.type) for c in (*table.columns, *table.working_columns)]))
-
-    return pa.schema([pa.field(name, rows_type(TABLES[name])) for name in DATA_TABLES])
-
-
 def markdown_reference() -> str:
     """The README's table reference, generated from the schemas."""
     lines = []

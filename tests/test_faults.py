@@ -29,7 +29,7 @@ import newsflow.store
 import tasks.ingest
 from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
-from newsflow.cache import CACHE_DIR, ArticleCache
+from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, ArticleCache
 from newsflow.fingerprint import extraction_fingerprint
 from newsflow.ids import sha256_hex
 from newsflow.ingest import RawArticle, list_raw_files
@@ -506,7 +506,7 @@ def start_run_and_wait_for_extraction(raw: Path, out: Path, cwd: Path) -> tuple[
     kept_before = set(cache_entries(out))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if {p for p in cache_entries(out) if p.suffix == ".arrow"} - kept_before:
+        if {p for p in cache_entries(out) if p.name.endswith(ENTRY_SUFFIX)} - kept_before:
             return process, descendants(process.pid)
         time.sleep(0.01)
     raise AssertionError(f"the run ended before extracting anything: {process.communicate()}")
@@ -548,7 +548,7 @@ def test_an_interrupted_run_ends_within_seconds_and_publishes_nothing(published,
     finished = run(raw, out)
     assert (finished["n_articles"], finished["n_extracted"]) == (2, 0)
     assert [p.name for p in (out / ".versions").iterdir()] == [finished["run_id"]]
-    assert not [p for p in cache_entries(out) if p.suffix != ".arrow"]  # no half-written entries
+    assert all(p.name.endswith(ENTRY_SUFFIX) for p in cache_entries(out))  # no half-written entries
 
 
 @pytest.mark.parametrize("switched", [False, True], ids=["before-the-switch", "after-the-switch"])
