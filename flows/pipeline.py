@@ -143,7 +143,10 @@ def newsflow_pipeline(
         )
         # Not timed: the manifest is part of what is published.
         publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
-        cache.prune({sha for _, sha in current})
+        try:
+            cache.prune({sha for _, sha in current})
+        except OSError as exc:  # the run is published; stale entries cost only space, and go next time
+            logger.warning("Could not remove stale cache entries: %s", exc)
         return {**run, "out_dir": out_dir, "quarantine": quarantine}
 
 

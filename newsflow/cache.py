@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from newsflow.counts import Rows
 from newsflow.ids import article_id_for
 from newsflow.schemas import DATA_TABLES, TABLES, SchemaMismatch, check_columns
 from newsflow.store import list_files, output_filesystem
@@ -37,9 +38,6 @@ ENTRY_SUFFIX = ".json.z"
 _FORMAT = 1
 # JSON has no dates: these columns are stored as ISO text.
 _DATE_COLUMNS = {name: [c.name for c in TABLES[name].columns if pa.types.is_date(c.type)] for name in DATA_TABLES}
-
-Rows = dict[str, list[dict]]
-
 
 class DamagedEntry(ValueError):
     """A cache entry that cannot be trusted; the article is extracted again."""
@@ -74,6 +72,8 @@ class ArticleCache:
             raise DamagedEntry("the entry does not hold the data tables")
         article_id = article_id_for(sha256)
         try:
+            if len(rows["articles"]) != 1:
+                raise DamagedEntry(f"{len(rows['articles'])} article rows where one was expected")
             for name, table_rows in rows.items():
                 check_columns(TABLES[name], table_rows, working=True)
                 if any(row["article_id"] != article_id for row in table_rows):
@@ -82,7 +82,12 @@ class ArticleCache:
                     for column in _DATE_COLUMNS[name]:
                         if row[column] is not None:
                             row[column] = date.fromisoformat(row[column])
-        except (SchemaMismatch, AttributeError, TypeError, ValueError) as exc:
+                # Every value of the type its column holds, so that writing
+                # the part cannot fail on this entry.
+                pa.Table.from_pylist(table_rows, schema=TABLES[name].working_schema)
+        except DamagedEntry:
+            raise
+        except (SchemaMismatch, pa.ArrowException, AttributeError, TypeError, ValueError) as exc:
             raise DamagedEntry(f"rows that are not the tables' rows: {exc}") from None
         return rows
 

@@ -275,7 +275,11 @@ def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides):
         settings = Settings().with_overrides(**overrides)
     except SettingsError as bad:
         raise BadSetting(str(bad)) from None
-    if find_spec(settings.model) is None:
+    try:
+        installed = find_spec(settings.model) is not None
+    except (ImportError, ValueError):  # a name that cannot be a package (a.b, ./x)
+        installed = False
+    if not installed:
         raise BadSetting(f"the spaCy model {settings.model!r} is not installed (NEWSFLOW_MODEL, --model)")
     if not raw_dir.is_dir():
         raise BadSetting(f"raw folder {str(raw_dir)!r} does not exist")

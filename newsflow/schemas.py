@@ -57,6 +57,12 @@ class Table:
         return [(start, end) for start, end in pairs if end in names]
 
     @property
+    def working_schema(self) -> pa.Schema:
+        """The rows between extraction and validation: every column with its
+        type, the working columns too, nulls allowed (validation judges them)."""
+        return pa.schema([pa.field(c.name, c.type) for c in (*self.columns, *self.working_columns)])
+
+    @property
     def working_columns(self) -> tuple[Column, ...]:
         """Columns the rows carry from extraction to validation, never
         published: what the offset and evidence checks need from the raw

@@ -197,8 +197,9 @@ class OutputStore:
         """Remove this run's version unless it was published (after a
         failure: a full disk needs its space back)."""
         published = self._published_version()
-        if self.fs.exists(self.version) and not (published and Path(published) == Path(self.version).resolve()):
-            self.fs.rm(self.version, recursive=True)
+        if published and Path(published) == Path(self.version).resolve():
+            return
+        self._remove_versions(keep={published})
 
     def write_part(self, name: str, rows: list[dict], part: int) -> None:
         if rows:
@@ -247,30 +248,45 @@ class OutputStore:
             if not _parts(self.fs, f"{self.version}/{name}"):
                 self.write_table(name, [])  # an empty table still has its schema
         published = [n for n in [*names, VALIDATION_DIR, *files] if self.fs.exists(f"{self.version}/{n}")]
-        if self.local:
-            root = Path(self.root)
-            _point(root / CURRENT, Path(self.version))  # the one step that publishes
-            for name in published:
-                _point(root / name, root / CURRENT / name)
-        else:
+        if not self.local:
             for name in published:
                 self._copy_into_place(name)
+            self._remove_versions(keep={self.version})
+            return
+        root = Path(self.root)
+        _point(root / CURRENT, Path(self.version))  # the one step that publishes
+        # What follows only tidies up: the links already lead to this version
+        # (except on the first run after 0.3, when they are converted here),
+        # and a leftover is removed by the next run.
+        for name in published:
+            _point(root / name, root / CURRENT / name)
         self._remove_versions(keep={self.version})
 
     def _published_version(self) -> str | None:
-        link = Path(self.root) / CURRENT
-        if not self.local or not link.is_symlink():
+        """The version readers see now: where ``current`` leads, or for an
+        output written by newsflow 0.3 (no ``current``), where its
+        ``articles`` link leads."""
+        if not self.local:
             return None
-        return str((link.parent / os.readlink(link)).resolve())
+        root = Path(self.root)
+        for link, inside in ((root / CURRENT, root / CURRENT), (root / "articles", root / "articles" / "..")):
+            if link.is_symlink():
+                return str(inside.resolve())
+        return None
 
     def _remove_versions(self, keep: set[str | None]) -> None:
+        """Remove every version but ``keep``; one that cannot be removed now
+        (a straggling writer of a failed run) is left for the next run."""
         folder = f"{self.root}/{VERSIONS}"
         if not self.fs.exists(folder):
             return
         kept = {str(Path(k).resolve()) if self.local else k for k in keep if k}
         for old in self.fs.ls(folder, detail=False):
             if (str(Path(old).resolve()) if self.local else old.rstrip("/")) not in kept:
-                self.fs.rm(old, recursive=True)
+                try:
+                    self.fs.rm(old, recursive=True)
+                except OSError:
+                    pass
 
     def _copy_into_place(self, name: str) -> None:
         source, target = f"{self.version}/{name}", f"{self.root}/{name}"

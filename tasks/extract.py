@@ -22,13 +22,16 @@ def extract_records(articles: list[RawArticle], settings: Settings) -> tuple[dic
     extracted: dict[str, Rows] = {}
     failed: list[Rejection] = []
     for article, outcome in process_articles(articles, nlp):
-        if isinstance(outcome, Exception):
-            # An exception with a reason of its own (too_long) is an expected refusal, not a bug.
-            reason = getattr(outcome, "reason", "extraction_error")
-            detail = str(outcome)
-            if reason == "extraction_error":
-                detail = f"extraction failed: {type(outcome).__name__}: {outcome}"
-            failed.append(Rejection(article.source_file, reason, detail, article.article_id))
-            continue
-        extracted[article.article_id] = {name: with_evidence(name, rows, article.text) for name, rows in outcome.items()}
+        if not isinstance(outcome, Exception):
+            try:
+                extracted[article.article_id] = {name: with_evidence(name, rows, article.text) for name, rows in outcome.items()}
+                continue
+            except Exception as exc:  # noqa: BLE001 - this article only
+                outcome = exc
+        # An exception with a reason of its own (too_long) is an expected refusal, not a bug.
+        reason = getattr(outcome, "reason", "extraction_error")
+        detail = str(outcome)
+        if reason == "extraction_error":
+            detail = f"extraction failed: {type(outcome).__name__}: {outcome}"
+        failed.append(Rejection(article.source_file, reason, detail, article.article_id))
     return extracted, failed

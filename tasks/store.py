@@ -22,8 +22,8 @@ class PartOutcome:
     quarantined: list[dict] = field(default_factory=list)  # rows that failed an expectation
 
 
-# Output is versioned, so writing a part, the report or the publication
-# again after a failure (a full disk, a flaky object store) is safe.
+# They write only into the run's unpublished version, so writing again after
+# a failure (a full disk, a flaky object store) is safe.
 _RETRIES = {"retries": 2, "retry_delay_seconds": 2}
 
 
@@ -74,7 +74,9 @@ def report_validation(store: OutputStore) -> dict:
     return summary
 
 
-@task(name="publish", cache_policy=NO_CACHE, **_RETRIES)
+# No retries: an attempt that failed after switching the output to the new
+# version would write into what readers already see.
+@task(name="publish", cache_policy=NO_CACHE)
 def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict, tables: list[str]) -> None:
     """Write quarantine, runs, the manifest and the validation summary, then
     point every table at the new version."""

@@ -55,13 +55,9 @@ def test_missing_raw_folder_is_a_clear_usage_error(tmp_path):
 
 
 def test_eval_quotes_scores_the_real_flow_on_a_gold_folder(tmp_path):
-    from tests.test_evaluate import TEXT, brat
+    from tests.test_evaluate import gold_folder
 
-    gold = tmp_path / "gold"
-    (gold / "text").mkdir(parents=True)
-    (gold / "attributions").mkdir()
-    (gold / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
-    (gold / "attributions" / "a_ann1.ann").write_text(brat(), encoding="utf-8")
+    gold = gold_folder(tmp_path / "gold")
     result = run_cli("eval", "quotes", str(gold), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)

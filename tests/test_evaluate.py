@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newsflow.evaluate import Evaluation, Predicted, evaluate_article, load_gold, match, parse_ann
 
 TEXT = (
@@ -37,6 +39,15 @@ def brat() -> str:
     event(3, span("Source", "she"), span("Cue", "said"), span("Content", "“Never,”"))
     event(4, span("Source", "Officials"), span("Cue", "believe"), span("Content", "the plan works"))
     return "\n".join(lines) + "\n"
+
+
+def gold_folder(folder: Path) -> Path:
+    """``folder`` in PolNeAR's layout, holding TEXT and its annotation."""
+    (folder / "text").mkdir(parents=True)
+    (folder / "attributions").mkdir()
+    (folder / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "attributions" / "a_ann1.ann").write_text(brat(), encoding="utf-8")
+    return folder
 
 
 def predicted(fragment: str, category: str, speaker=None, mention=None) -> Predicted:

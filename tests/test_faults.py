@@ -10,6 +10,7 @@ process where its message, exit status or signals do.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -17,6 +18,7 @@ import signal
 import socket
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -198,7 +200,14 @@ def cache_entries(out: Path) -> list[Path]:
     return sorted((out / CACHE_DIR).iterdir())
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "pickle"])
+def rewritten(entry: Path, change) -> bytes:
+    """The entry's bytes after ``change(tables)``, still well-formed."""
+    content = json.loads(zlib.decompress(entry.read_bytes()))
+    change(content["tables"])
+    return zlib.compress(json.dumps(content).encode())
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "pickle", "wrong-type", "no-article-row"])
 def test_a_damaged_or_planted_cache_entry_is_extracted_again_never_run(published, raw, tmp_path, damage):
     out, before = published
     entry = cache_entries(out)[0]
@@ -208,12 +217,15 @@ def test_a_damaged_or_planted_cache_entry_is_extracted_again_never_run(published
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    entry.write_bytes({
-        "truncated": entry.read_bytes()[: entry.stat().st_size // 2],
-        "garbage": os.urandom(4096),
-        "empty": b"",
-        "pickle": pickle.dumps(Exploit()),
-    }[damage])
+    damaged = {
+        "truncated": lambda: entry.read_bytes()[: entry.stat().st_size // 2],
+        "garbage": lambda: os.urandom(4096),
+        "empty": lambda: b"",
+        "pickle": lambda: pickle.dumps(Exploit()),
+        "wrong-type": lambda: rewritten(entry, lambda tables: tables["articles"][0].update(n_tokens="lots")),
+        "no-article-row": lambda: rewritten(entry, lambda tables: tables["articles"].clear()),
+    }
+    entry.write_bytes(damaged[damage]())
     (entry.with_suffix(".pkl")).write_bytes(pickle.dumps(Exploit()))  # the old format's name, too
     summary = run(raw, out)
     assert not marker.exists()
@@ -309,13 +321,9 @@ def test_a_transient_write_failure_is_retried(prefect_server, raw, tmp_path, mon
 
 def test_eval_on_a_busy_output_says_so(tmp_path):
     from newsflow.store import OutputLock
-    from tests.test_evaluate import TEXT, brat
+    from tests.test_evaluate import gold_folder
 
-    gold = tmp_path / "gold"
-    (gold / "text").mkdir(parents=True)
-    (gold / "attributions").mkdir()
-    (gold / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
-    (gold / "attributions" / "a_ann1.ann").write_text(brat(), encoding="utf-8")
+    gold = gold_folder(tmp_path / "gold")
     with OutputLock(tmp_path / "out"):
         result = run_cli("eval", "quotes", str(gold), "--out", "out", cwd=tmp_path)
     assert_one_clear_error(result, 4, "another newsflow run")
@@ -646,3 +654,21 @@ def test_a_damaged_table_or_deleted_manifest_is_repaired_by_the_next_run(publish
     run(raw, out)
     assert data_files(out) == {k: v for k, v in before.items() if k != "manifest.json"}
     assert (out / "manifest.json").is_file()
+
+
+def test_an_output_of_newsflow_0_3_is_kept_until_its_first_run_publishes(published, raw, tmp_path):
+    out, before = published
+    # 0.3's layout: no `current`; each table a link straight into its version.
+    version = (out / "current").resolve()
+    (out / "current").unlink()
+    for link in [p for p in out.iterdir() if p.is_symlink()]:
+        link.unlink()
+        link.symlink_to(Path(".versions") / version.name / link.name)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(NothingToPublish):
+        run(empty, out)
+    assert snapshot(out) == before  # a failed first run leaves the old output whole
+    (raw / "a3.txt").write_text(article(3), encoding="utf-8")
+    assert run(raw, out)["n_articles"] == 3
+    assert os.readlink(out / "quotes") == "current/quotes" and len(list((out / ".versions").iterdir())) == 1
