@@ -79,8 +79,6 @@ def newsflow_pipeline(
         return Cancelled(message=str(busy), data=busy)
     # The store's new version is removed if anything below fails.
     with lock, OutputStore(out_dir, run_id) as store:
-        if not files and not allow_empty:
-            _refuse_to_empty(out_dir, f"no files under {raw_dir}")
         fingerprint = extraction_fingerprint(settings.model)
         cache = ArticleCache(out_dir, fingerprint)
         batches = [
@@ -107,7 +105,8 @@ def newsflow_pipeline(
         for rejection in rejections:
             logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
         if not current and not allow_empty:
-            _refuse_to_empty(out_dir, f"none of the {len(inputs)} inputs under {raw_dir} could be published")
+            why = f"none of the {len(inputs)} inputs under {raw_dir} could be published"
+            _refuse_to_empty(out_dir, why if inputs else f"no files under {raw_dir}")
 
         with _timed(timings, "write"):
             parts = [
