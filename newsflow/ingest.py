@@ -19,14 +19,15 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Protocol, TypeVar
+from typing import BinaryIO, Protocol, TypeVar
 
 from charset_normalizer import from_bytes
 
 from newsflow.config import Settings
 from newsflow.ids import article_id_for, sha256_hex
+from newsflow.metadata import Metadata
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -62,24 +63,38 @@ _KINDS = (
 
 @dataclass(frozen=True)
 class RawArticle:
-    """A decoded input file. ``text`` is the coordinate space of every offset."""
+    """A decoded article: a whole file, or one record of a container file
+    (``source_record``, counted from 1). ``text`` is the coordinate space of
+    every offset; ``form`` says how it is cleaned (``text`` or ``html``)."""
 
     source_file: str
     article_id: str
-    sha256: str
+    sha256: str  # of the article's own bytes: the file, or the record
     n_bytes: int
     encoding: str
     text: str
+    source_record: int | None = None
+    form: str = "text"
+    metadata: Metadata = field(default_factory=Metadata)
+
+    @property
+    def key(self) -> str:
+        """Everything given with the article that shapes its rows: its bytes,
+        and the metadata from outside them (a sidecar, a WARC header)."""
+        if not self.metadata:
+            return self.sha256
+        return sha256_hex(f"{self.sha256}\n{self.metadata.as_key()}".encode())
 
 
 @dataclass(frozen=True)
 class Rejection:
-    """An input file that cannot be processed, and why."""
+    """An input file or record that cannot be processed, and why."""
 
     source_file: str
     reason: str
     detail: str
     article_id: str | None = None
+    source_record: int | None = None
 
 
 class DecodeError(ValueError):
@@ -109,13 +124,13 @@ def list_raw_files(raw_dir: Path) -> tuple[list[Path], list[Rejection]]:
         except OSError as exc:
             if folder == raw_dir:
                 raise  # a run that can read nothing fails rather than publishing nothing
-            rejections.append(_os_failure(_source_file(folder, raw_dir) + "/", exc))
+            rejections.append(_os_failure(source_file_of(folder, raw_dir) + "/", exc))
             continue
         for path in (folder / name for name in names if not name.startswith(".")):
             try:
                 mode = os.lstat(path).st_mode
             except OSError as exc:
-                rejections.append(_os_failure(_source_file(path, raw_dir), exc))
+                rejections.append(_os_failure(source_file_of(path, raw_dir), exc))
                 continue
             refusal = _refusal(path, mode, raw_dir, root)
             if refusal:
@@ -132,7 +147,7 @@ def list_raw_files(raw_dir: Path) -> tuple[list[Path], list[Rejection]]:
 def _refusal(path: Path, mode: int, raw_dir: Path, root: Path) -> Rejection | None:
     """Why the entry at ``path`` (``mode`` from lstat) cannot be read as an
     article or walked as a folder, or None if it can."""
-    source_file = _source_file(path, raw_dir) + ("/" if stat.S_ISDIR(mode) else "")
+    source_file = source_file_of(path, raw_dir) + ("/" if stat.S_ISDIR(mode) else "")
     if not _is_utf8(path.name):
         return Rejection(source_file, "bad_file_name", "the name is not valid UTF-8 (shown with \\x escapes)")
     if stat.S_ISLNK(mode):
@@ -185,7 +200,8 @@ def _printable(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def _source_file(path: Path, raw_dir: Path) -> str:
+def source_file_of(path: Path, raw_dir: Path) -> str:
+    """The name rows carry: relative to the raw folder, with / separators."""
     return _printable(Path(path).relative_to(raw_dir).as_posix())
 
 
@@ -195,8 +211,11 @@ def _os_failure(source_file: str, exc: OSError) -> Rejection:
     return Rejection(source_file, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)`` or raise :class:`DecodeError` with the reason."""
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return ``(text, encoding)`` or raise :class:`DecodeError` with the reason.
+
+    ``declared`` is the charset a web page or its HTTP headers name: it is
+    trusted after a byte-order mark and valid UTF-8, before detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -214,6 +233,11 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if declared is not None and (codec := _codec(declared)) not in (None, "utf-8"):
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            pass
     if len(_UTF8_MULTIBYTE.findall(data)) >= 3:
         # Valid UTF-8 sequences around an invalid byte mean a corrupted UTF-8
         # file; guessing a code page would turn its every accent into mojibake.
@@ -230,6 +254,16 @@ def decode(data: bytes) -> tuple[str, str]:
     return str(match), encoding
 
 
+def _codec(charset: str) -> str | None:
+    """Python's name for a declared charset; Latin-1 is read as
+    windows-1252, as browsers read it (WHATWG)."""
+    try:
+        name = codecs.lookup(charset.strip().strip("\"'")).name
+    except (LookupError, ValueError):
+        return None
+    return "cp1252" if name in ("iso8859-1", "ascii") else name
+
+
 def _longest_line(text: str) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
@@ -238,60 +272,90 @@ def _blank(text: str) -> bool:
     return all(unicodedata.category(char) in _INVISIBLE for char in text)
 
 
-def read_article(path: Path, raw_dir: Path, settings: Settings) -> RawArticle | Rejection:
-    """Read and decode one file; every failure becomes a :class:`Rejection`."""
-    raw_dir = Path(raw_dir)
-    source_file = _source_file(path, raw_dir)
-    data = _read_bytes(Path(path), raw_dir, source_file, settings.max_bytes)
-    if isinstance(data, Rejection):
-        return data
-
+def article_from_bytes(
+    data: bytes,
+    source_file: str,
+    settings: Settings,
+    *,
+    source_record: int | None = None,
+    form: str = "text",
+    metadata: Metadata = Metadata(),
+    declared: str | None = None,
+) -> RawArticle | Rejection:
+    """Decode one document's bytes (a file, or a WARC record's body) into an
+    article; ``declared`` is the charset its headers name, if any."""
     sha256 = sha256_hex(data)
     article_id = article_id_for(sha256)
     if not data.strip():
-        return Rejection(source_file, "empty", "the file holds no text" if data else "the file is empty", article_id)
+        detail = "it holds only whitespace" if data else "it is empty"
+        return Rejection(source_file, "empty", detail, article_id, source_record)
     try:
-        text, encoding = decode(data)
+        text, encoding = decode(data, declared)
     except DecodeError as exc:
-        return Rejection(source_file, exc.reason, str(exc), article_id)
+        return Rejection(source_file, exc.reason, str(exc), article_id, source_record)
+    article = RawArticle(source_file, article_id, sha256, len(data), encoding, text, source_record, form, metadata)
+    return checked(article, settings)
+
+
+def checked(article: RawArticle, settings: Settings) -> RawArticle | Rejection:
+    """The article, or why its text is not prose to extract from."""
+    text = article.text
+
+    def rejection(reason: str, detail: str) -> Rejection:
+        return Rejection(article.source_file, reason, detail, article.article_id, article.source_record)
+
     if len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
-        return Rejection(source_file, "binary", "too many control characters for text", article_id)
+        return rejection("binary", "too many control characters for text")
     if _blank(text):
-        return Rejection(source_file, "empty", "the file holds only whitespace or invisible characters", article_id)
-    longest = _longest_line(text)
+        return rejection("empty", "it holds only whitespace or invisible characters")
+    # Web pages are often minified onto a few long lines: their limit is
+    # the model's, on the article text found in them.
+    longest = _longest_line(text) if article.form == "text" else 0
     if longest > settings.max_line_chars:
-        return Rejection(
-            source_file,
-            "line_too_long",
-            f"a single line of {longest:,} characters is over the {settings.max_line_chars:,} limit (not prose)",
-            article_id,
-        )
-    return RawArticle(source_file, article_id, sha256, len(data), encoding, text)
+        detail = f"a single line of {longest:,} characters is over the {settings.max_line_chars:,} limit (not prose)"
+        return rejection("line_too_long", detail)
+    return article
 
 
-def _read_bytes(path: Path, raw_dir: Path, source_file: str, max_bytes: int) -> bytes | Rejection:
-    """The bytes of the regular file at ``path``, checked again now: it may
-    have been replaced since the folder was listed."""
+def read_bytes(path: Path, raw_dir: Path, max_bytes: int) -> bytes | Rejection:
+    """The bytes of the regular file at ``path``, at most ``max_bytes``."""
+    source_file = source_file_of(path, raw_dir)
+    handle = open_input(path, raw_dir)
+    if isinstance(handle, Rejection):
+        return handle
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            return Rejection(source_file, "too_large", f"{size:,} bytes is over the {max_bytes:,}-byte limit")
+        try:
+            return handle.read()
+        except OSError as exc:
+            return _os_failure(source_file, exc)
+
+
+def open_input(path: Path, raw_dir: Path) -> BinaryIO | Rejection:
+    """The regular file at ``path``, opened for reading, checked again now:
+    it may have been replaced since the folder was listed."""
+    raw_dir = Path(raw_dir)
+    source_file = source_file_of(path, raw_dir)
     root = raw_dir.resolve()
     if os.path.islink(path):
-        relative = _link_target(path, root, source_file)
+        relative = _link_target(Path(path), root, source_file)
         if isinstance(relative, Rejection):
             return relative
     else:
-        relative = path.relative_to(raw_dir)
+        relative = Path(path).relative_to(raw_dir)
     try:
-        with os.fdopen(_open_beneath(root, relative), "rb") as handle:
-            found = os.fstat(handle.fileno())
-            if not stat.S_ISREG(found.st_mode):
-                return Rejection(source_file, "not_a_file", f"{_kind(found.st_mode)}, not a regular file")
-            size = found.st_size
-            if size > max_bytes:
-                return Rejection(source_file, "too_large", f"{size:,} bytes is over the {max_bytes:,}-byte limit")
-            return handle.read()
+        handle = os.fdopen(_open_beneath(root, relative), "rb")
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):  # O_NOFOLLOW met a link
             return Rejection(source_file, "not_a_file", "it, or a folder on its path, was replaced after listing")
         return _os_failure(source_file, exc)
+    found = os.fstat(handle.fileno())
+    if not stat.S_ISREG(found.st_mode):
+        handle.close()
+        return Rejection(source_file, "not_a_file", f"{_kind(found.st_mode)}, not a regular file")
+    return handle
 
 
 def _open_beneath(root: Path, relative: PurePath) -> int:
@@ -311,19 +375,27 @@ def _open_beneath(root: Path, relative: PurePath) -> int:
 class Located(Protocol):
     article_id: str
     source_file: str
+    source_record: int | None
 
 
 Item = TypeVar("Item", bound=Located)
 
 
+def where(item: Located) -> str:
+    """A file, or a record of a container file, as people read it."""
+    return item.source_file if item.source_record is None else f"{item.source_file} record {item.source_record}"
+
+
 def first_copies(items: list[Item], seen: dict[str, str]) -> tuple[list[Item], list[Rejection]]:
-    """Keep the first file of each content; a byte-identical copy of a file in
-    ``seen`` (article id -> file, updated) becomes a ``duplicate`` rejection."""
+    """Keep the first article of each content; a byte-identical copy of one
+    in ``seen`` (article id -> where, updated) becomes a ``duplicate`` rejection."""
     kept, duplicates = [], []
     for item in items:
-        first = seen.setdefault(item.article_id, item.source_file)
-        if first == item.source_file:
+        first = seen.setdefault(item.article_id, where(item))
+        if first == where(item):
             kept.append(item)
         else:
-            duplicates.append(Rejection(item.source_file, "duplicate", f"same bytes as {first}", item.article_id))
+            duplicates.append(
+                Rejection(item.source_file, "duplicate", f"same bytes as {first}", item.article_id, item.source_record)
+            )
     return kept, duplicates

@@ -11,7 +11,7 @@ from newsflow import __version__
 from newsflow.config import Settings
 
 PACKAGES = ("prefect", "pandas", "pyarrow", "great-expectations", "spacy", "ftfy", "charset-normalizer",
-            "dateparser", "quantulum3")
+            "dateparser", "quantulum3", "trafilatura", "warcio")
 
 
 def package_version(name: str) -> str:
@@ -25,10 +25,12 @@ def package_versions(model: str) -> dict[str, str]:
     return {name: package_version(name) for name in (*PACKAGES, model)}
 
 
-def inputs_digest(inputs: list[dict]) -> str:
+def inputs_digest(inputs: list[dict], metadata: dict | None) -> str:
     digest = hashlib.sha256()
     for item in sorted(inputs, key=lambda i: i["source_file"]):
         digest.update(f"{item['source_file']}\0{item['sha256']}\n".encode())
+    if metadata:
+        digest.update(f"--metadata\0{metadata['sha256']}\n".encode())
     return digest.hexdigest()
 
 
@@ -39,6 +41,7 @@ def run_record(
     finished_at: datetime,
     raw_dir: str,
     inputs: list[dict],
+    metadata: dict | None,
     settings: Settings,
     fingerprint: str,
     row_counts: dict[str, int],
@@ -49,7 +52,7 @@ def run_record(
     n_quarantined: int,
     validation_success: bool,
 ) -> dict:
-    digest = inputs_digest(inputs)
+    digest = inputs_digest(inputs, metadata)
     return {
         "run_id": run_id,
         "started_at": started_at,
@@ -58,6 +61,7 @@ def run_record(
         "raw_dir": raw_dir,
         "inputs_digest": digest,
         "inputs": sorted(inputs, key=lambda i: i["source_file"]),
+        "metadata": json.dumps(metadata, sort_keys=True) if metadata else None,
         "pipeline_version": fingerprint,
         "newsflow_version": __version__,
         "model": f"{settings.model}=={package_version(settings.model)}",
@@ -66,6 +70,7 @@ def run_record(
         "row_counts": json.dumps(row_counts, sort_keys=True),
         "timings": json.dumps({k: round(v, 3) for k, v in timings.items()}, sort_keys=True),
         "n_inputs": len(inputs),
+        "n_records": sum(i["n_records"] for i in inputs),
         "n_articles": n_articles,
         "n_extracted": n_extracted,
         "n_reused": n_reused,

@@ -11,12 +11,20 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from newsflow.metadata import DATE_SOURCES
+
 OFFSET = pa.int64()
 INDEX = pa.int32()
 COUNT = pa.int32()
 MENTION = pa.struct([("text", pa.string()), ("start", OFFSET), ("end", OFFSET)])
 EDIT = pa.struct([("kind", pa.string()), ("text", pa.string()), ("start", OFFSET), ("end", OFFSET)])
-INPUT = pa.struct([("source_file", pa.string()), ("sha256", pa.string()), ("n_bytes", pa.int64())])
+INPUT = pa.struct([
+    ("source_file", pa.string()),
+    ("sha256", pa.string()),
+    ("n_bytes", pa.int64()),
+    ("n_records", COUNT),  # records read: 1 for a file that is one article
+    ("n_skipped", COUNT),  # records that are not articles (WARC requests, metadata, images)
+])
 
 
 @dataclass(frozen=True)
@@ -73,10 +81,23 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-ARTICLE_ID = Column("article_id", pa.string(), "First 16 hex digits of the SHA-256 of the raw file's bytes.")
+ARTICLE_ID = Column("article_id", pa.string(), "First 16 hex digits of the SHA-256 of the article's bytes (the raw "
+                    "file's, or its record's: the JSONL line, the WARC record's HTTP body).")
 SOURCE_FILE = Column("source_file", pa.string(), "Path of the raw file, relative to the raw folder, with / separators.")
-START = Column("start", OFFSET, "Start of the evidence: a character offset into the raw file's decoded text.")
-END = Column("end", OFFSET, "End (exclusive) of the evidence in the raw file's decoded text.")
+SOURCE_RECORD = Column("source_record", INDEX, "Position of the article in a container file, from 1: the line of a "
+                       "JSONL file, the record of a WARC file. Empty for a file that is one article.", nullable=True)
+PUBLISHED_DATE = Column("published_date", pa.date32(), "The article's publication date, in the publisher's own time "
+                        "zone, when known (see articles.metadata_source).", nullable=True)
+OUTLET = Column("outlet", pa.string(), "The publisher or site (sidecar, JSONL field or the page's site name).",
+                nullable=True)
+ARTICLE = (SOURCE_RECORD, PUBLISHED_DATE, OUTLET)
+GRANULARITIES = (
+    "time", "day", "weekend", "week", "month", "season", "quarter", "year", "decade", "century",  # with a value
+    "duration", "recurring", "age", "vague", "anaphoric", "unanchored", "unresolved",  # why there is none
+)  # what every row says of its article, beside its id and file
+START = Column("start", OFFSET, "Start of the evidence: a character offset into the article's raw decoded text "
+               "(the file's, or for a container the record's: the JSON field's value, the WARC record's HTTP body).")
+END = Column("end", OFFSET, "End (exclusive) of the evidence in the article's raw decoded text.")
 SENTENCE = Column("sentence", INDEX, "Index of the sentence (within the article, from 0) where the record starts.")
 PARAGRAPH = Column("paragraph", INDEX, "Index of the paragraph (within the article, from 0; the headline is 0).")
 RAW_LENGTH = Column("_raw_length", pa.int64(), "Characters in the article's raw decoded text.")
@@ -91,6 +112,7 @@ def _entity_table(name: str, id_name: str, doc: str, extra: tuple[Column, ...]) 
             Column(id_name, pa.string(), "Stable id from the article id and the canonical name."),
             ARTICLE_ID,
             SOURCE_FILE,
+            *ARTICLE,
             Column("name", pa.string(), "Canonical name: the fullest form the article gives."),
             *extra,
             Column("n_mentions", COUNT, "Number of mentions in the article."),
@@ -99,7 +121,7 @@ def _entity_table(name: str, id_name: str, doc: str, extra: tuple[Column, ...]) 
             Column("end", OFFSET, "End of the first mention in the raw decoded text."),
         ),
         key=(id_name,),
-        sort_by=("source_file", "start", "name"),
+        sort_by=("source_file", "source_record", "start", "name"),
     )
 
 
@@ -112,8 +134,24 @@ TABLES: dict[str, Table] = {
             (
                 ARTICLE_ID,
                 SOURCE_FILE,
-                Column("sha256", pa.string(), "SHA-256 of the raw bytes."),
-                Column("n_bytes", pa.int64(), "Size of the raw file in bytes."),
+                *ARTICLE,
+                Column("title", pa.string(), "Title from the metadata (sidecar, JSONL field, the page's title).",
+                       nullable=True),
+                Column("url", pa.string(), "URL: sidecar, JSONL field, the page's canonical URL or the WARC "
+                       "record's target URI.", nullable=True),
+                Column("authors", pa.list_(pa.string()), "Authors from the metadata, in the order given."),
+                Column("language", pa.string(), "Language code from the metadata (the page's lang attribute).",
+                       nullable=True),
+                Column("published_at", pa.timestamp("us", tz="UTC"), "Publication time in UTC, when the source gives "
+                       "a time with its UTC offset.", nullable=True),
+                Column("metadata_source", pa.string(), "Where published_date came from: sidecar, jsonl, html "
+                       "(the page's own metadata, also for pages in a WARC) or dateline (a full date near the top of "
+                       "the text).",
+                       nullable=True, allowed=DATE_SOURCES),
+                Column("format", pa.string(), "How the text was read: text, or html (the main text of a web page, "
+                       "without navigation, links and footers).", allowed=("text", "html")),
+                Column("sha256", pa.string(), "SHA-256 of the article's bytes."),
+                Column("n_bytes", pa.int64(), "Size of the article's bytes (the file, the JSONL line or the HTTP body)."),
                 Column("encoding", pa.string(), "Encoding the raw bytes were decoded with."),
                 Column("headline", pa.string(), "First non-empty line, cleaned.", nullable=True),
                 Column("headline_start", OFFSET, "Start of the headline in the raw decoded text.", nullable=True),
@@ -139,7 +177,7 @@ TABLES: dict[str, Table] = {
                 ),
             ),
             key=("article_id",),
-            sort_by=("source_file",),
+            sort_by=("source_file", "source_record"),
         ),
         Table(
             "paragraphs",
@@ -147,6 +185,7 @@ TABLES: dict[str, Table] = {
             (
                 ARTICLE_ID,
                 SOURCE_FILE,
+                *ARTICLE,
                 PARAGRAPH,
                 START,
                 END,
@@ -155,7 +194,7 @@ TABLES: dict[str, Table] = {
             ),
             key=("article_id", "paragraph"),
             text_column="text",
-            sort_by=("source_file", "paragraph"),
+            sort_by=("source_file", "source_record", "paragraph"),
         ),
         Table(
             "sentences",
@@ -163,6 +202,7 @@ TABLES: dict[str, Table] = {
             (
                 ARTICLE_ID,
                 SOURCE_FILE,
+                *ARTICLE,
                 SENTENCE,
                 PARAGRAPH,
                 START,
@@ -172,7 +212,7 @@ TABLES: dict[str, Table] = {
             ),
             key=("article_id", "sentence"),
             text_column="text",
-            sort_by=("source_file", "sentence"),
+            sort_by=("source_file", "source_record", "sentence"),
         ),
         Table(
             "quotes",
@@ -181,6 +221,7 @@ TABLES: dict[str, Table] = {
                 Column("quote_id", pa.string(), "Stable id from the article id, kind and offsets."),
                 ARTICLE_ID,
                 SOURCE_FILE,
+                *ARTICLE,
                 Column("kind", pa.string(), "direct (a quoted sentence), partial (quoted words inside the "
                        "reporter's clause) or indirect (reported speech without quotation marks).",
                        allowed=("direct", "partial", "indirect")),
@@ -201,7 +242,7 @@ TABLES: dict[str, Table] = {
             ),
             key=("quote_id",),
             text_column="text",
-            sort_by=("source_file", "start", "end", "kind"),
+            sort_by=("source_file", "source_record", "start", "end", "kind"),
         ),
         _entity_table(
             "people",
@@ -233,6 +274,7 @@ TABLES: dict[str, Table] = {
                 Column("number_id", pa.string(), "Stable id from the article id and offsets."),
                 ARTICLE_ID,
                 SOURCE_FILE,
+                *ARTICLE,
                 Column("text", pa.string(), "The numeric expression as written, cleaned."),
                 START,
                 END,
@@ -246,29 +288,33 @@ TABLES: dict[str, Table] = {
             ),
             key=("number_id",),
             text_column="text",
-            sort_by=("source_file", "start"),
+            sort_by=("source_file", "source_record", "start"),
         ),
         Table(
             "dates",
-            "Temporal expressions, normalised when the article carries a date to anchor them to.",
+            "Temporal expressions, resolved against the article's publication date (else its dateline).",
             (
                 Column("date_id", pa.string(), "Stable id from the article id and offsets."),
                 ARTICLE_ID,
                 SOURCE_FILE,
+                *ARTICLE,
                 Column("text", pa.string(), "The expression as written, cleaned."),
                 START,
                 END,
                 Column("kind", pa.string(), "date or time.", allowed=("date", "time")),
-                Column("value", pa.string(), "ISO-style value (2021-08, 2021-W43, 2016-09-12, 198X), empty when "
-                       "it cannot be anchored.", nullable=True),
-                Column("granularity", pa.string(), "day, week, month, year, decade, time or duration.", nullable=True,
-                       allowed=("day", "week", "month", "year", "decade", "time", "duration")),
+                Column("value", pa.string(), "ISO-style value (2016-09-12, 2016-09-12T14:00, 2016-W37, 2016-W37-WE, "
+                       "2016-09, 2016-FA, 2016-Q3, 2016, 201X, 20XX; a range as start/end), empty when the expression "
+                       "has no calendar value or cannot be anchored (granularity says which).", nullable=True),
+                Column("granularity", pa.string(), "With a value: time, day, weekend, week, month, season, quarter, "
+                       "year, decade, century. Without, why not: duration, recurring (daily), age (42 years old), "
+                       "vague (recent years), anaphoric (that day, a month later), unanchored (relative, in an "
+                       "article without a date), unresolved (no rule reads it).", allowed=GRANULARITIES),
                 Column("qualifier", pa.string(), "early, mid or late.", nullable=True, allowed=("early", "mid", "late")),
                 SENTENCE,
             ),
             key=("date_id",),
             text_column="text",
-            sort_by=("source_file", "start"),
+            sort_by=("source_file", "source_record", "start"),
         ),
         Table(
             "quarantine",
@@ -276,13 +322,17 @@ TABLES: dict[str, Table] = {
             "failed validation. Nothing is dropped silently.",
             (
                 Column("source_file", pa.string(), "Raw file the problem comes from."),
+                Column("source_record", INDEX, "Record of a container file the problem comes from (the JSONL line, "
+                       "the WARC record), from 1.", nullable=True),
                 Column("article_id", pa.string(), "Article id, when the bytes could be read.", nullable=True),
                 Column("stage", pa.string(), "ingest (the file) or validate (a record).", allowed=("ingest", "validate")),
                 Column("table_name", pa.string(), "Table the failed record belongs to.", nullable=True),
                 Column("record_id", pa.string(), "Key of the failed record.", nullable=True),
                 Column("reason", pa.string(), "Short reason. Files (stage ingest): empty, binary, undecodable, "
                        "too_large, line_too_long, too_long, vanished, unreadable, duplicate, extraction_error, "
-                       "cache_damaged, link_outside_raw, dangling_link, link_loop, not_a_file, bad_file_name. Records "
+                       "cache_damaged, link_outside_raw, dangling_link, link_loop, not_a_file, bad_file_name, "
+                       "truncated (a container that breaks off), not_json and no_text (a JSONL line), no_article (a "
+                       "web page without an article: a login wall, an index page). Records "
                        "(stage validate): the failed expectation, or article_quarantined for the other rows of an "
                        "article whose own row failed."),
                 Column("detail", pa.string(), "Human-readable detail."),
@@ -290,8 +340,8 @@ TABLES: dict[str, Table] = {
                 Column("end", OFFSET, "End of the failed record in the raw decoded text.", nullable=True),
                 Column("record", pa.string(), "The failed record as JSON.", nullable=True),
             ),
-            key=("source_file", "stage", "table_name", "record_id", "reason"),
-            sort_by=("source_file", "stage", "table_name", "record_id", "reason"),
+            key=("source_file", "source_record", "stage", "table_name", "record_id", "reason"),
+            sort_by=("source_file", "source_record", "stage", "table_name", "record_id", "reason"),
         ),
         Table(
             "runs",
@@ -303,7 +353,10 @@ TABLES: dict[str, Table] = {
                 Column("duration_s", pa.float64(), "Wall-clock seconds."),
                 Column("raw_dir", pa.string(), "Raw folder as given."),
                 Column("inputs_digest", pa.string(), "SHA-256 over every input's path and hash."),
-                Column("inputs", pa.list_(INPUT), "Every input file with its hash and size."),
+                Column("inputs", pa.list_(INPUT), "Every input file with its hash, size, records read and records "
+                       "skipped (not articles)."),
+                Column("metadata", pa.string(), "The sidecar (--metadata) as JSON: file, sha256, rows, rows naming "
+                       "no file, files without a row, rows or values left out and why.", nullable=True),
                 Column("pipeline_version", pa.string(), "Fingerprint of everything that shapes extraction (newsflow's "
                        "extraction code and data files, the model and its configuration, the packages the text "
                        "passes through): runs with the same value reuse each other's results."),
@@ -314,6 +367,7 @@ TABLES: dict[str, Table] = {
                 Column("row_counts", pa.string(), "Rows written per table as JSON."),
                 Column("timings", pa.string(), "Seconds per stage as JSON."),
                 Column("n_inputs", COUNT, "Files found."),
+                Column("n_records", COUNT, "Records read from the files (a file that is one article is one)."),
                 Column("n_articles", COUNT, "Articles in the published tables."),
                 Column("n_extracted", COUNT, "Articles extracted by this run (new or changed)."),
                 Column("n_reused", COUNT, "Articles whose results were reused from an earlier run."),

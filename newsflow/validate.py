@@ -266,6 +266,7 @@ def merge_results(results: list[dict]) -> dict:
 def quarantine_record(table: Table | None, row: dict, stage: str, reason: str, detail: str) -> dict:
     return {
         "source_file": row.get("source_file"),
+        "source_record": row.get("source_record"),
         "article_id": row.get("article_id"),
         "stage": stage,
         "table_name": table.name if table else None,

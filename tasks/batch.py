@@ -21,14 +21,16 @@ from prefect.utilities.annotations import quote
 
 from newsflow.cache import NO_ENTRY, ArticleCache
 from newsflow.config import Settings
-from newsflow.ingest import Rejection, first_copies
+from newsflow.ingest import Rejection, first_copies, where
+from newsflow.sidecar import Sidecar
 from tasks.extract import extract_records
 from tasks.ingest import read_articles
 
 
 class KeptArticle(NamedTuple):
     source_file: str
-    sha256: str
+    source_record: int | None
+    key: str  # of its cache entry
     article_id: str
 
 
@@ -42,24 +44,30 @@ class BatchOutcome:
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
-def process_batch(paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings) -> BatchOutcome:
+def process_batch(
+    paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings, sidecar: Sidecar | None
+) -> BatchOutcome:
     outcome = BatchOutcome()
+    logger = get_run_logger()
     began = time.perf_counter()
-    articles, unreadable = read_articles(paths, raw_dir, settings)
+    reads = read_articles(paths, raw_dir, settings, sidecar)
     outcome.timings["read"] += time.perf_counter() - began
-    outcome.inputs += [{"source_file": a.source_file, "sha256": a.sha256, "n_bytes": a.n_bytes} for a in articles]
-    outcome.inputs += [{"source_file": r.source_file, "sha256": None, "n_bytes": None} for r in unreadable]
+    articles = []
+    for read in reads:
+        outcome.inputs.append(read.input)
+        articles += read.articles
+        outcome.rejections += read.rejections
+        for note in read.notes:
+            logger.warning("%s", note)
     articles, duplicates = first_copies(articles, {})
-    outcome.rejections += unreadable + duplicates
+    outcome.rejections += duplicates
     failed_ids: set[str] = set()
     fresh = []
     for article in articles:
-        if (problem := cache.check(article.sha256)) is not None:
+        if (problem := cache.check(article.key, article.article_id)) is not None:
             fresh.append(article)
             if problem != NO_ENTRY:
-                get_run_logger().warning(
-                    "The kept result of %s cannot be used (%s): extracting it again", article.source_file, problem
-                )
+                logger.warning("The kept result of %s cannot be used (%s): extracting it again", where(article), problem)
     if fresh:
         began = time.perf_counter()
         extracted, failed = extract_records(quote(fresh), settings)
@@ -67,12 +75,12 @@ def process_batch(paths: list[Path], raw_dir: str, cache: ArticleCache, settings
         began = time.perf_counter()
         for article in fresh:
             if article.article_id in extracted:
-                cache.put(article.sha256, extracted[article.article_id])
+                cache.put(article.key, extracted[article.article_id])
         outcome.timings["cache"] += time.perf_counter() - began
         failed_ids = {r.article_id for r in failed}
         outcome.extracted = set(extracted)
         outcome.rejections += failed
     outcome.articles = [
-        KeptArticle(a.source_file, a.sha256, a.article_id) for a in articles if a.article_id not in failed_ids
+        KeptArticle(a.source_file, a.source_record, a.key, a.article_id) for a in articles if a.article_id not in failed_ids
     ]
     return outcome

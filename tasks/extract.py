@@ -33,5 +33,5 @@ def extract_records(articles: list[RawArticle], settings: Settings) -> tuple[dic
         detail = str(outcome)
         if reason == "extraction_error":
             detail = f"extraction failed: {type(outcome).__name__}: {outcome}"
-        failed.append(Rejection(article.source_file, reason, detail, article.article_id))
+        failed.append(Rejection(article.source_file, reason, detail, article.article_id, article.source_record))
     return extracted, failed

@@ -8,7 +8,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from newsflow.config import Settings
-from newsflow.ingest import RawArticle, Rejection, list_raw_files, read_article
+from newsflow.formats import FileRead, read_file
+from newsflow.ingest import Rejection, list_raw_files
+from newsflow.sidecar import Sidecar
 
 
 @task(name="discover-inputs", cache_policy=NO_CACHE)
@@ -21,10 +23,7 @@ def discover_inputs(raw_dir: str) -> tuple[list[Path], list[Rejection]]:
 
 
 @task(name="read-articles", cache_policy=NO_CACHE)
-def read_articles(paths: list[Path], raw_dir: str, settings: Settings) -> tuple[list[RawArticle], list[Rejection]]:
-    """Decode a batch of files; unreadable ones come back as rejections."""
-    articles, rejections = [], []
-    for path in paths:
-        outcome = read_article(path, Path(raw_dir), settings)
-        (articles if isinstance(outcome, RawArticle) else rejections).append(outcome)
-    return articles, rejections
+def read_articles(paths: list[Path], raw_dir: str, settings: Settings, sidecar: Sidecar | None) -> list[FileRead]:
+    """Read a batch of files into articles; what cannot be read comes back
+    as rejections, with the file or record it concerns."""
+    return [read_file(path, Path(raw_dir), settings, sidecar) for path in paths]

@@ -10,10 +10,10 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from newsflow.cache import ArticleCache, DamagedEntry
-from newsflow.ids import article_id_for
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import VALIDATION_DIR, OutputStore, read_table
 from newsflow.validate import get_validator, quarantine_record, validate_part
+from tasks.batch import KeptArticle
 
 
 @dataclass
@@ -28,9 +28,9 @@ _RETRIES = {"retries": 2, "retry_delay_seconds": 2}
 
 
 @task(name="write-part", cache_policy=NO_CACHE, **_RETRIES)
-def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: ArticleCache, part: int) -> PartOutcome:
-    """Validate the cached rows of some of the current articles
-    (``(source_file, sha256)``) and write them as part ``part`` of every table.
+def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCache, part: int) -> PartOutcome:
+    """Validate the cached rows of some of the current articles and write
+    them as part ``part`` of every table.
 
     Parts are rebuilt from the cache on every run, fresh and reused articles
     alike, so the files depend only on the current raw folder, not on batch
@@ -39,18 +39,18 @@ def write_part(store: OutputStore, articles: list[tuple[str, str]], cache: Artic
     """
     outcome = PartOutcome()
     tables: dict[str, list[dict]] = {name: [] for name in DATA_TABLES}
-    for source_file, sha256 in articles:
+    for article in articles:
         try:
-            rows = cache.get(sha256)
+            rows = cache.get(article.key, article.article_id)
         except DamagedEntry as damage:  # checked by its batch, damaged since
-            cache.discard(sha256)
-            located = {"source_file": source_file, "article_id": article_id_for(sha256)}
+            cache.discard(article.key)
             detail = f"its kept result was damaged during the run ({damage}); the next run extracts it again"
-            outcome.quarantined.append(quarantine_record(None, located, "ingest", "cache_damaged", detail))
+            outcome.quarantined.append(quarantine_record(None, article._asdict(), "ingest", "cache_damaged", detail))
             continue
+        # The same article may have been cached under another file name or record.
+        located = {"source_file": article.source_file, "source_record": article.source_record}
         for name, table_rows in rows.items():
-            # The same bytes may have been cached under another file name.
-            tables[name].extend({**row, "source_file": source_file} for row in table_rows)
+            tables[name].extend({**row, **located} for row in table_rows)
     checked = validate_part(get_validator(), tables)
     for name in DATA_TABLES:
         store.write_part(name, checked.valid[name], part)

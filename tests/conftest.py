@@ -74,6 +74,15 @@ Critics said the plan does too little for schools.
 """
 
 
+def read_article(path: Path, raw_dir: Path, settings):
+    """The one article, or the rejection, that a file holding one document gives."""
+    from newsflow.formats import read_file
+
+    found = read_file(path, raw_dir, settings)
+    (outcome,) = found.articles + found.rejections
+    return outcome
+
+
 def run(raw: Path, out: Path | str, **options) -> dict:
     from flows.pipeline import newsflow_pipeline
 

@@ -164,3 +164,17 @@ def test_unicode_line_and_paragraph_separators():
     assert_maps_back(raw)
     # U+0085 is also a UTF-8 byte of mojibake read as Latin-1: ftfy repairs it.
     assert clean("\u00c3\x85ngstr\u00c3\u00b6m \u00d1\x85").text == "\u00c5ngstr\u00f6m \u0445"
+
+
+def test_block_tags_break_lines_and_inline_tags_join():
+    raw = (
+        "<h1>Headline</h1><p>First <b>bold</b> <a href='/x'>para</a>.</p><div>Second<br>line<BR/>three.</div>"
+        "<ul><li>One</li><li>Two</li></ul>Tom<span>my</span> said so."
+    )
+    cleaned = clean(raw)
+    assert cleaned.text == "Headline\n\nFirst bold para.\n\nSecond\nline\nthree.\n\nOne\n\nTwo\n\nTommy said so."
+    assert paragraphs_with_evidence(raw) == [
+        "Headline", "First bold para.", "Second\nline\nthree.", "One", "Two", "Tommy said so."
+    ]
+    assert {e.kind for e in cleaned.edits} == {"html_tag"}
+    assert_maps_back(raw)

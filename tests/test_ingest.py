@@ -24,8 +24,8 @@ from newsflow.ingest import (
     Rejection,
     decode,
     list_raw_files,
-    read_article,
 )
+from tests.conftest import read_article
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -215,7 +215,8 @@ DISCOVER_AND_READ = """
 import json, sys
 from pathlib import Path
 from newsflow.config import Settings
-from newsflow.ingest import list_raw_files, read_article
+from newsflow.ingest import list_raw_files
+from tests.conftest import read_article
 raw = Path(sys.argv[1])
 files, rejections = list_raw_files(raw)
 read = [read_article(path, raw, Settings()) for path in files]

@@ -12,14 +12,15 @@ from flows.deployment import build_deployment
 from tests.conftest import REPO
 
 
-@pytest.mark.parametrize("schedule", [{"cron": "*/15 * * * *"}, {"interval": 900}])
+@pytest.mark.parametrize("schedule", [{"cron": "*/15 * * * *", "metadata": "/data/meta.csv"}, {"interval": 900}])
 def test_deployment_is_registered_with_its_schedule_and_parameters(prefect_server, schedule, tmp_path):
-    deployment = build_deployment(str(tmp_path / "raw"), str(tmp_path / "out"), name=f"test-{len(schedule)}-{list(schedule)[0]}",
+    deployment = build_deployment(str(tmp_path / "raw"), str(tmp_path / "out"), name=f"test-{list(schedule)[0]}",
                                   **schedule)
     deployment_id = deployment.apply()
     with get_client(sync_client=True) as client:
         registered = client.read_deployment(deployment_id)
-    assert registered.parameters == {"raw_dir": str(tmp_path / "raw"), "out_dir": str(tmp_path / "out")}
+    sidecar = {"metadata": schedule["metadata"]} if "metadata" in schedule else {}
+    assert registered.parameters == {"raw_dir": str(tmp_path / "raw"), "out_dir": str(tmp_path / "out"), **sidecar}
     (registered_schedule,) = registered.schedules
     if "cron" in schedule:
         assert registered_schedule.schedule.cron == "*/15 * * * *"

@@ -10,10 +10,9 @@ import pytest
 
 from newsflow.article import process_articles
 from newsflow.config import Settings
-from newsflow.ingest import read_article
 from newsflow.nlp import load_model
 from newsflow.validate import get_validator, with_evidence
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, read_article
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,104 @@
+"""A sidecar: a table of metadata beside the raw folder (``--metadata FILE``).
+
+One row per file (``source_file``, relative to the raw folder) or, for a
+container, per record (``source_file`` and ``source_record``), with any of
+``title``, ``url``, ``outlet``, ``published_at``, ``authors`` and
+``language`` (or the other usual names of :data:`newsflow.metadata.ALIASES`).
+CSV, TSV, JSONL or Parquet, read with pandas. Its values win over what the
+documents say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from newsflow.ids import sha256_hex
+from newsflow.metadata import ALIASES, BadMetadata, Metadata, from_fields
+
+_READERS = {
+    ".csv": lambda path: pd.read_csv(path, dtype=str, keep_default_na=False),
+    ".tsv": lambda path: pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False),
+    ".jsonl": lambda path: pd.read_json(path, lines=True, dtype=False, convert_dates=False),
+    ".ndjson": lambda path: pd.read_json(path, lines=True, dtype=False, convert_dates=False),
+    ".parquet": pd.read_parquet,
+}
+FORMATS = tuple(_READERS)
+
+
+class SidecarError(ValueError):
+    """A sidecar newsflow cannot use at all (so the run does not start)."""
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    path: str
+    sha256: str
+    rows: dict[tuple[str, int | None], Metadata]
+    problems: tuple[str, ...] = field(default=())  # rows or values that were left out, and why
+
+    def lookup(self, source_file: str, source_record: int | None) -> Metadata:
+        """The row for this record, else the row for its whole file."""
+        return self.rows.get((source_file, source_record)) or self.rows.get((source_file, None)) or Metadata()
+
+    def unmatched(self, source_files: set[str]) -> list[str]:
+        """Rows naming a file that is not in the raw folder, as ``file`` or ``file#record``."""
+        return sorted(_shown(key) for key in self.rows if key[0] not in source_files)
+
+
+def _shown(key: tuple[str, int | None]) -> str:
+    return key[0] if key[1] is None else f"{key[0]}#{key[1]}"
+
+
+def read_sidecar(path: str | Path) -> Sidecar:
+    """Read and check a sidecar; raises :class:`SidecarError` when it cannot be used."""
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise SidecarError(f"{path}: a sidecar must be one of {', '.join(FORMATS)}, not {path.suffix or 'no suffix'}")
+    try:
+        data = path.read_bytes()
+        frame = reader(path)
+    except (OSError, ValueError, ImportError) as exc:
+        raise SidecarError(f"{path} cannot be read: {exc}") from None
+    if "source_file" not in frame.columns:
+        raise SidecarError(f"{path} has no source_file column (columns: {', '.join(map(str, frame.columns))})")
+    rows: dict[tuple[str, int | None], Metadata] = {}
+    problems: list[str] = []
+    for number, record in enumerate(frame.to_dict("records"), start=2 if path.suffix.lower() in (".csv", ".tsv") else 1):
+        where = f"{path.name} row {number}"
+        try:
+            key = (_source_file(record["source_file"]), _record_number(record.get("source_record")))
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}; row left out")
+            continue
+        if key in rows:
+            problems.append(f"{where}: a second row for {_shown(key)}; the first is used")
+            continue
+        try:
+            rows[key] = from_fields(record, "sidecar")
+        except BadMetadata as exc:
+            problems.append(f"{where}: {exc}; its date is left out")
+            rows[key] = from_fields({**record, **dict.fromkeys(ALIASES["published"])}, "sidecar")
+    return Sidecar(str(path), sha256_hex(data), rows, tuple(problems))
+
+
+def _source_file(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("empty source_file")
+    # Written on Windows or with a leading "./": the same file either way.
+    return value.strip().replace("\\", "/").removeprefix("./")
+
+
+def _record_number(value) -> int | None:
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"source_record {value!r} is not a whole number") from None
+    if number < 1:
+        raise ValueError(f"source_record {number} is not a record number (they count from 1)")
+    return number
