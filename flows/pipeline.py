@@ -171,9 +171,11 @@ def _metadata_report(sidecar: Sidecar, inputs: list[dict]) -> dict:
     without = sorted(files - described)
     problems = list(sidecar.problems)
     if unmatched:
-        problems.append(f"{len(unmatched):,} rows name no file under the raw folder: {_some(unmatched)}")
+        rows = "1 row names" if len(unmatched) == 1 else f"{len(unmatched):,} rows name"
+        problems.append(f"{rows} no file under the raw folder: {_some(unmatched)}")
     if without:
-        problems.append(f"{len(without):,} files have no row: {_some(without)}")
+        files = "1 file has" if len(without) == 1 else f"{len(without):,} files have"
+        problems.append(f"{files} no row: {_some(without)}")
     return {
         "file": sidecar.path,
         "sha256": sidecar.sha256,

@@ -24,7 +24,10 @@ def extract_records(articles: list[RawArticle], settings: Settings) -> tuple[dic
     for article, outcome in process_articles(articles, nlp):
         if not isinstance(outcome, Exception):
             try:
-                extracted[article.article_id] = {name: with_evidence(name, rows, article.text) for name, rows in outcome.items()}
+                removed = [(e["start"], e["end"]) for e in outcome["articles"][0]["cleaning"] if e["kind"] == "boilerplate"]
+                extracted[article.article_id] = {
+                    name: with_evidence(name, rows, article.text, removed) for name, rows in outcome.items()
+                }
                 continue
             except Exception as exc:  # noqa: BLE001 - this article only
                 outcome = exc

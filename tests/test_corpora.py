@@ -106,7 +106,7 @@ def test_sidecar_metadata_reaches_every_table_and_resolves_dates(prefect_server,
 
     report = json.loads(summary["metadata"])
     assert report["unmatched_rows"] == ["missing.txt"] and report["files_without_row"] == ["sample.txt"]
-    assert "1 rows name no file under the raw folder: missing.txt" in report["problems"]
+    assert report["problems"] == ["1 row names no file under the raw folder: missing.txt", "1 file has no row: sample.txt"]
 
     # A sidecar edit is an input change: that article alone is extracted again.
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("City Gazette", "Town Gazette"), encoding="utf-8")

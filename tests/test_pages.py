@@ -153,3 +153,25 @@ def test_score_pages_counts_every_snippet():
     for scores in result.values():
         assert scores["tp"] + scores["fn"] + scores["fp"] + scores["tn"] == n_snippets
     assert result["newsflow"]["f1"] == 1.0
+
+
+def test_a_quote_over_paragraphs_holds_its_evidence_across_a_removed_aside():
+    paragraph = "The harbour reopened on Saturday after three months of repairs to the sea wall, officials said."
+    html = (
+        "<html><body><article><h1>Harbour reopens after storm repairs</h1>"
+        f"<p>{paragraph}</p><p>{paragraph.replace('Saturday', 'Sunday')}</p>"
+        "<p>“It has been a long winter for everyone who works on the quay and in the town.</p>"
+        "<aside><a href='/b'>Read more: Ferry timetable changes announced for the spring season</a></aside>"
+        "<p>“The crews did a remarkable job in awful weather and we are grateful,” said Tom Baker.</p>"
+        f"<p>{paragraph.replace('three', 'four')}</p></article></body></html>"
+    )
+    cleaned = page_text(html)
+    quote = cleaned.text[cleaned.text.index("“It has") : cleaned.text.index("grateful,”") + len("grateful,”")]
+    assert "Ferry" not in quote
+    start = cleaned.text.index(quote)
+    raw_start, raw_end = cleaned.to_raw(start, start + len(quote))
+    removed = [(e.start, e.end) for e in cleaned.edits if e.kind == "boilerplate"]
+    assert "Ferry timetable" in html[raw_start:raw_end]
+    assert not evidence_matches(html, raw_start, raw_end, quote)  # the aside is in the raw span
+    assert evidence_matches(html, raw_start, raw_end, quote, removed)  # left out, as cleaning left it out
+    assert not evidence_matches(html, raw_start, raw_end, quote.replace("crews", "teams"), removed)
