@@ -16,9 +16,7 @@ more than the work on large batches.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from prefect import flow, get_run_logger
@@ -37,6 +35,7 @@ from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
 from newsflow.store import ARTICLES_PER_PART, OutputBusy, OutputLock, OutputStore, check_folders, published_rows
+from newsflow.timing import timed
 from newsflow.validate import quarantine_record
 from tasks.batch import KeptArticle, process_batch
 from tasks.ingest import discover_inputs
@@ -74,7 +73,7 @@ def newsflow_pipeline(
     run_id = started_at.strftime("%Y%m%dT%H%M%S%fZ")
     timings: Counter = Counter()
 
-    with _timed(timings, "discover"):
+    with timed(timings, "discover"):
         files, refused = discover_inputs(raw_dir)
         sidecar = read_sidecar(metadata) if metadata else None
     logger.info("Found %d files under %s", len(files), raw_dir)
@@ -120,7 +119,7 @@ def newsflow_pipeline(
             why = f"none of the {len(inputs)} inputs under {raw_dir} could be published"
             _refuse_to_empty(out_dir, why if inputs else f"no files under {raw_dir}")
 
-        with _timed(timings, "write"):
+        with timed(timings, "write"):
             parts = [
                 # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
                 write_part.submit(store, articles, cache, part)
@@ -133,7 +132,7 @@ def newsflow_pipeline(
                 for name, count in written.counts.items():
                     row_counts[name] += count
                 invalid += written.quarantined
-        with _timed(timings, "report"):
+        with timed(timings, "report"):
             summary = report_validation.submit(store).result() if parts else {}
         quarantine = [_rejection_row(r) for r in rejections] + invalid
         run = run_record(
@@ -197,16 +196,6 @@ def _refuse_to_empty(out_dir: str, why: str) -> None:
             f"{why}: publishing would replace the {published:,} articles in {out_dir} with empty tables. "
             "Nothing was changed; pass --allow-empty to empty the output."
         )
-
-
-@contextmanager
-def _timed(timings: Counter, stage: str):
-    """Add the seconds spent in the block to ``timings[stage]``."""
-    began = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] += time.perf_counter() - began
 
 
 def _rejection_row(rejection: Rejection) -> dict:

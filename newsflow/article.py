@@ -27,7 +27,6 @@ from newsflow.quotes import QuoteExtractor
 from newsflow.schemas import TABLES, check_columns
 from newsflow.segment import paragraph_spans, sentence_spans
 
-
 # Documents per spaCy batch. Measured here on 300 articles in 2 workers: 8
 # parses as fast as 16 and lowers the peak memory of the run from 1.8 to
 # 1.5 GB (a batch of long articles is big); 4 saves a little more but is

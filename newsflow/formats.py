@@ -80,43 +80,52 @@ def kind_of(path: Path) -> str:
 
 
 def read_file(path: Path, raw_dir: Path, settings: Settings, sidecar: Sidecar | None = None) -> FileRead:
-    """Every article in the file at ``path``; nothing raises."""
-    source_file = source_file_of(path, raw_dir)
-    found = FileRead(source_file)
+    """Every article in the file at ``path``, all at once; nothing raises."""
+    found = FileRead(source_file_of(path, raw_dir))
+    for outcome in read_records(path, raw_dir, settings, sidecar, found):
+        found.add(outcome)
+    return found
+
+
+def read_records(
+    path: Path, raw_dir: Path, settings: Settings, sidecar: Sidecar | None, found: FileRead
+) -> Iterator[RawArticle | Rejection]:
+    """The articles of the file at ``path`` and the rejections of what cannot
+    be read, one at a time as the file is read; ``found`` gets the file's
+    hash, size, counts and warnings. Nothing raises."""
     kind = kind_of(path)
     given = sidecar.lookup if sidecar else lambda file, record: Metadata()
     if kind in ("text", "html"):
         data = read_bytes(path, raw_dir, settings.max_bytes)
         if isinstance(data, Rejection):
-            found.rejections.append(data)
-            return found
+            yield data
+            return
         found.sha256, found.n_bytes, found.n_records = sha256_hex(data), len(data), 1
         declared = _declared_charset(data) if kind == "html" else None
-        found.add(article_from_bytes(data, source_file, settings, form=kind, metadata=given(source_file, None),
-                                     declared=declared))
-        return found
+        yield article_from_bytes(data, found.source_file, settings, form=kind, metadata=given(found.source_file, None),
+                                 declared=declared)
+        return
     handle = open_input(path, raw_dir)
     if isinstance(handle, Rejection):
-        found.rejections.append(handle)
-        return found
+        yield handle
+        return
     with handle:
         hashing = _Hashing(handle)
         stream = io.BufferedReader(hashing, _CHUNK)
         reader = _jsonl_articles if kind == "jsonl" else _warc_articles
         try:
-            reader(stream, path.name.lower().endswith(".gz"), found, settings, given)
+            yield from reader(stream, path.name.lower().endswith(".gz"), found, settings, given)
         except (OSError, EOFError, zlib.error, ArchiveLoadFailed, ValueError) as exc:
             # A truncated or corrupted archive: what came before stays.
             what = "line" if kind == "jsonl" else "record"
             detail = f"the file breaks off at {what} {found.n_records + 1}: {exc}"
-            found.rejections.append(Rejection(source_file, "truncated", detail))
+            yield Rejection(found.source_file, "truncated", detail)
         try:
             while hashing.read(_CHUNK):  # the hash is of the whole file
                 pass
         except OSError as exc:
-            found.rejections.append(Rejection(source_file, "unreadable", f"{type(exc).__name__}: {exc}"))
+            yield Rejection(found.source_file, "unreadable", f"{type(exc).__name__}: {exc}")
         found.sha256, found.n_bytes = hashing.hash.hexdigest(), hashing.n_bytes
-    return found
 
 
 class Truncated(ValueError):
@@ -142,16 +151,18 @@ class _Hashing(io.RawIOBase):
         return n
 
 
-def _jsonl_articles(stream: BinaryIO, gzipped: bool, found: FileRead, settings: Settings, given) -> None:
+def _jsonl_articles(
+    stream: BinaryIO, gzipped: bool, found: FileRead, settings: Settings, given
+) -> Iterator[RawArticle | Rejection]:
     lines = gzip.GzipFile(fileobj=stream) if gzipped else stream
     for number, line in _lines(lines, settings.max_bytes):
         found.n_records = number
         if line is None:
             detail = f"line {number} is over the {settings.max_bytes:,}-byte limit"
-            found.rejections.append(Rejection(found.source_file, "too_large", detail, None, number))
+            yield Rejection(found.source_file, "too_large", detail, None, number)
             continue
         if line.strip():
-            found.add(_jsonl_article(line, number, found, settings, given))
+            yield _jsonl_article(line, number, found, settings, given)
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
@@ -200,7 +211,9 @@ def _jsonl_article(line: bytes, number: int, found: FileRead, settings: Settings
     return checked(article, settings)
 
 
-def _warc_articles(stream: BinaryIO, gzipped: bool, found: FileRead, settings: Settings, given) -> None:
+def _warc_articles(
+    stream: BinaryIO, gzipped: bool, found: FileRead, settings: Settings, given
+) -> Iterator[RawArticle | Rejection]:
     # warcio finds the compression itself, record by record.
     records = _Archive(stream)
     number = 0
@@ -221,8 +234,8 @@ def _warc_articles(stream: BinaryIO, gzipped: bool, found: FileRead, settings: S
         body = record.content_stream().read(settings.max_bytes + 1)
         if len(body) > settings.max_bytes:
             detail = f"record {number}: the page is over the {settings.max_bytes:,}-byte limit"
-            found.rejections.append(Rejection(found.source_file, "too_large", detail, None, number))
             found.n_records = number
+            yield Rejection(found.source_file, "too_large", detail, None, number)
             continue
         if record.raw_stream.limit:  # warcio ends a cut record's body early without a word
             raise Truncated(f"{record.raw_stream.limit:,} bytes of its body are missing")
@@ -230,8 +243,8 @@ def _warc_articles(stream: BinaryIO, gzipped: bool, found: FileRead, settings: S
         url = record.rec_headers.get_header("WARC-Target-URI")
         metadata = given(found.source_file, number).over(Metadata(url=url))
         declared = _charset(content_type) or _declared_charset(body)
-        found.add(article_from_bytes(body, found.source_file, settings, source_record=number, form="html",
-                                     metadata=metadata, declared=declared))
+        yield article_from_bytes(body, found.source_file, settings, source_record=number, form="html",
+                                 metadata=metadata, declared=declared)
     if records.cut_short:
         found.n_records = number
         raise Truncated("the last gzip member ends before its end")

@@ -67,7 +67,8 @@ def read_sidecar(path: str | Path) -> Sidecar:
         raise SidecarError(f"{path} has no source_file column (columns: {', '.join(map(str, frame.columns))})")
     rows: dict[tuple[str, int | None], Metadata] = {}
     problems: list[str] = []
-    for number, record in enumerate(frame.to_dict("records"), start=2 if path.suffix.lower() in (".csv", ".tsv") else 1):
+    first_row = 2 if path.suffix.lower() in (".csv", ".tsv") else 1  # after the header line
+    for number, record in enumerate(frame.to_dict("records"), start=first_row):
         where = f"{path.name} row {number}"
         try:
             key = (_source_file(record["source_file"]), _record_number(record.get("source_record")))

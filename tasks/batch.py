@@ -9,22 +9,23 @@ themselves go to the per-article cache, where the part writers
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from newsflow.batching import batched
 from newsflow.cache import NO_ENTRY, ArticleCache
 from newsflow.config import Settings
-from newsflow.ingest import Rejection, first_copies, where
+from newsflow.formats import FileRead, read_records
+from newsflow.ingest import RawArticle, Rejection, first_copies, source_file_of, where
 from newsflow.sidecar import Sidecar
+from newsflow.timing import timed
 from tasks.extract import extract_records
-from tasks.ingest import read_articles
 
 
 class KeptArticle(NamedTuple):
@@ -47,40 +48,67 @@ class BatchOutcome:
 def process_batch(
     paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings, sidecar: Sidecar | None
 ) -> BatchOutcome:
+    """Read the files, and extract and keep the articles not kept already,
+    ``settings.batch_size`` articles at a time: a JSONL or WARC file of many
+    thousand articles streams through in bounded memory."""
     outcome = BatchOutcome()
+    reads: list[FileRead] = []
+
+    def records() -> Iterator[RawArticle | Rejection]:
+        for path in paths:
+            reads.append(found := FileRead(source_file_of(Path(path), Path(raw_dir))))
+            yield from read_records(Path(path), Path(raw_dir), settings, sidecar, found)
+
+    first: dict[str, str] = {}  # article id -> where it was first read in this batch
+    for chunk in batched(_timed(records(), outcome.timings, "read"), settings.batch_size):
+        articles = [item for item in chunk if isinstance(item, RawArticle)]
+        outcome.rejections += [item for item in chunk if isinstance(item, Rejection)]
+        articles, duplicates = first_copies(articles, first)
+        outcome.rejections += duplicates
+        failed = _extract_and_keep(articles, cache, settings, outcome)
+        outcome.articles += [KeptArticle(a.source_file, a.source_record, a.key, a.article_id)
+                             for a in articles if a.article_id not in failed]
     logger = get_run_logger()
-    began = time.perf_counter()
-    reads = read_articles(paths, raw_dir, settings, sidecar)
-    outcome.timings["read"] += time.perf_counter() - began
-    articles = []
-    for read in reads:
-        outcome.inputs.append(read.input)
-        articles += read.articles
-        outcome.rejections += read.rejections
-        for note in read.notes:
+    for found in reads:
+        outcome.inputs.append(found.input)
+        for note in found.notes:
             logger.warning("%s", note)
-    articles, duplicates = first_copies(articles, {})
-    outcome.rejections += duplicates
-    failed_ids: set[str] = set()
+    return outcome
+
+
+def _extract_and_keep(articles: list[RawArticle], cache: ArticleCache, settings: Settings,
+                      outcome: BatchOutcome) -> set[str]:
+    """Extract the articles without a usable kept result and keep theirs;
+    returns the ids of those whose extraction failed."""
     fresh = []
     for article in articles:
         if (problem := cache.check(article.key, article.article_id)) is not None:
             fresh.append(article)
             if problem != NO_ENTRY:
-                logger.warning("The kept result of %s cannot be used (%s): extracting it again", where(article), problem)
-    if fresh:
-        began = time.perf_counter()
+                get_run_logger().warning(
+                    "The kept result of %s cannot be used (%s): extracting it again", where(article), problem
+                )
+    if not fresh:
+        return set()
+    with timed(outcome.timings, "extract"):
         extracted, failed = extract_records(quote(fresh), settings)
-        outcome.timings["extract"] += time.perf_counter() - began
-        began = time.perf_counter()
+    with timed(outcome.timings, "cache"):
         for article in fresh:
             if article.article_id in extracted:
                 cache.put(article.key, extracted[article.article_id])
-        outcome.timings["cache"] += time.perf_counter() - began
-        failed_ids = {r.article_id for r in failed}
-        outcome.extracted = set(extracted)
-        outcome.rejections += failed
-    outcome.articles = [
-        KeptArticle(a.source_file, a.source_record, a.key, a.article_id) for a in articles if a.article_id not in failed_ids
-    ]
-    return outcome
+    outcome.extracted |= set(extracted)
+    outcome.rejections += failed
+    return {r.article_id for r in failed}
+
+
+def _timed(items: Iterator, timings: Counter, stage: str) -> Iterator:
+    """``items``, adding the time spent producing each to ``timings[stage]``."""
+    while True:
+        with timed(timings, stage):
+            item = next(items, _DONE)
+        if item is _DONE:
+            return
+        yield item
+
+
+_DONE = object()

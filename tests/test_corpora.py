@@ -106,7 +106,10 @@ def test_sidecar_metadata_reaches_every_table_and_resolves_dates(prefect_server,
 
     report = json.loads(summary["metadata"])
     assert report["unmatched_rows"] == ["missing.txt"] and report["files_without_row"] == ["sample.txt"]
-    assert report["problems"] == ["1 row names no file under the raw folder: missing.txt", "1 file has no row: sample.txt"]
+    assert report["problems"] == [
+        "1 row names no file under the raw folder: missing.txt",
+        "1 file has no row: sample.txt",
+    ]
 
     # A sidecar edit is an input change: that article alone is extracted again.
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("City Gazette", "Town Gazette"), encoding="utf-8")
@@ -145,3 +148,19 @@ def test_pages_in_a_warc_give_the_texts_of_the_same_pages_as_files(prefect_serve
         record_rows = by_record[by_record.source_record == record].sort_values("paragraph")[columns]
         pd.testing.assert_frame_equal(page_rows, record_rows.reset_index(drop=True))
     assert summary["inputs"][0]["n_skipped"] == len(pages)  # the requests
+
+
+def test_a_dump_larger_than_a_batch_streams_through_in_chunks(prefect_server, tmp_path, texts):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    records = [news_please(f"Story {n}\n\n{SHORT_ARTICLE}") for n in range(5)]
+    records.insert(3, records[0])  # the same record again, in another chunk of two
+    (raw / "dump.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    summary = run(raw, tmp_path / "out", batch_size=2)
+
+    articles = read(tmp_path / "out", "articles")
+    assert sorted(articles.source_record) == [1, 2, 3, 5, 6]
+    (duplicate,) = summary["quarantine"]
+    assert (duplicate["source_record"], duplicate["reason"]) == (4, "duplicate")
+    assert duplicate["detail"] == "same bytes as dump.jsonl record 1"
+    assert summary["inputs"][0]["n_records"] == 6

@@ -13,8 +13,8 @@ import pytest
 
 from newsflow.config import Settings
 from newsflow.dates import Cues, extract_dates, find_anchor, normalise
-from newsflow.schemas import GRANULARITIES
 from newsflow.nlp import load_model
+from newsflow.schemas import GRANULARITIES
 
 ANCHOR = date(2016, 9, 12)
 PAST, FUTURE = Cues(tense="past"), Cues(tense="future")

@@ -151,8 +151,10 @@ def test_sidecar_values_win_and_problems_are_named(tmp_path):
     )
     read = read_sidecar(sidecar)
 
-    assert read.lookup("a.txt", None) == Metadata(title="Budget passes", outlet="Gazette", authors=("Ann Lee", "Bo Chan"),
-                                                  published_date=date(2016, 9, 12), date_source="sidecar")
+    assert read.lookup("a.txt", None) == Metadata(
+        title="Budget passes", outlet="Gazette", authors=("Ann Lee", "Bo Chan"), published_date=date(2016, 9, 12),
+        date_source="sidecar",
+    )
     assert read.lookup("sub/b.txt", 3) == Metadata(outlet="Herald")  # a file's row holds for its every record
     assert read.problems == (
         "meta.csv row 3: publication date 'not a date' is not an ISO 8601 or RFC 2822 date; its date is left out",
@@ -165,7 +167,9 @@ def test_sidecar_values_win_and_problems_are_named(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".tsv", ".jsonl", ".parquet"])
 def test_sidecar_formats(tmp_path, suffix):
-    frame = pd.DataFrame({"source_file": ["a.txt"], "source_record": [2], "published_at": ["2016-09-12T23:30:00+02:00"]})
+    frame = pd.DataFrame(
+        {"source_file": ["a.txt"], "source_record": [2], "published_at": ["2016-09-12T23:30:00+02:00"]}
+    )
     path = tmp_path / f"meta{suffix}"
     {".tsv": lambda: frame.to_csv(path, sep="\t", index=False),
      ".jsonl": lambda: frame.to_json(path, orient="records", lines=True),
