@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timezone
+from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.states import Cancelled
@@ -29,7 +30,7 @@ from newsflow.cache import ArticleCache
 from newsflow.config import Settings
 from newsflow.fingerprint import extraction_fingerprint
 from newsflow.formats import FileRead
-from newsflow.ingest import Rejection, first_copies, where
+from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
@@ -88,8 +89,9 @@ def newsflow_pipeline(
         fingerprint = extraction_fingerprint(settings.model)
         cache = ArticleCache(out_dir, fingerprint)
         batches = [
-            # The sidecar not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
-            process_batch.submit(paths, raw_dir, cache, settings, sidecar)
+            # Each batch gets its files' sidecar rows alone, not quote()d: Dask
+            # rebuilds the annotation wrongly (prefect-dask 0.3.7).
+            process_batch.submit(paths, raw_dir, cache, settings, _rows_for(sidecar, paths, raw_dir))
             for paths in batched(files, settings.batch_size)
         ]
         inputs: list[dict] = [FileRead(r.source_file).input for r in refused]
@@ -159,6 +161,12 @@ def newsflow_pipeline(
         except OSError as exc:  # the run is published; stale entries cost only space, and go next time
             logger.warning("Could not remove stale cache entries: %s", exc)
         return {**run, "out_dir": out_dir, "quarantine": quarantine}
+
+
+def _rows_for(sidecar: Sidecar | None, paths: list, raw_dir: str) -> Sidecar | None:
+    if sidecar is None:
+        return None
+    return sidecar.only({source_file_of(Path(path), Path(raw_dir)) for path in paths})
 
 
 def _metadata_report(sidecar: Sidecar, inputs: list[dict]) -> dict:

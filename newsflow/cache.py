@@ -44,6 +44,7 @@ _TEMPORAL_COLUMNS = {
     for name in DATA_TABLES
 }
 
+
 class DamagedEntry(ValueError):
     """A cache entry that cannot be trusted; the article is extracted again."""
 
@@ -111,6 +112,7 @@ class ArticleCache:
         partial = f"{path}.{os.getpid()}.tmp"
         self.fs.pipe_file(partial, data)
         self.fs.mv(partial, path)
+
     def discard(self, key: str) -> None:
         if self.fs.exists(path := self._path(key)):
             self.fs.rm(path)

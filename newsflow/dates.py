@@ -785,7 +785,10 @@ def normalise(text: str, anchor: date | None, cues: Cues = Cues()) -> tuple[str 
     reason = _without_value(core, whole)
     if reason is not None:
         return None, reason, qualifier
-    reading = _resolve(core, anchor, cues)
+    try:
+        reading = _resolve(core, anchor, cues)
+    except (ValueError, OverflowError):  # "5000 years ago": before the calendar datetime knows
+        return None, "vague", qualifier
     if reading is None:
         return None, _leftover(core), qualifier
     return reading[0], reading[1], qualifier

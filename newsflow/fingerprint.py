@@ -25,9 +25,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 # The modules that turn bytes into rows; the newsflow modules they import are
 # found by reading their import statements.
-EXTRACTION_MODULES = ("newsflow.ingest", "newsflow.article", "newsflow.nlp", "newsflow.validate", "tasks.extract")
-# Packages that read or write the text and rows; their dependencies count too.
-TEXT_PACKAGES = ("spacy", "dateparser", "quantulum3", "ftfy", "charset-normalizer", "pyarrow")
+EXTRACTION_MODULES = (
+    "newsflow.ingest", "newsflow.formats", "newsflow.article", "newsflow.nlp", "newsflow.validate", "tasks.extract"
+)
+# Packages that read or write the text and rows; their dependencies count too
+# (trafilatura's bring htmldate, lxml and justext).
+TEXT_PACKAGES = (
+    "spacy", "dateparser", "quantulum3", "ftfy", "charset-normalizer", "pyarrow", "trafilatura", "warcio"
+)
 
 
 def extraction_fingerprint(model: str) -> str:

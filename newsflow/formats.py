@@ -31,9 +31,8 @@ from newsflow.ingest import (
     checked,
     open_input,
     read_bytes,
-    source_file_of,
 )
-from newsflow.metadata import ALIASES, BadMetadata, Metadata, from_fields
+from newsflow.metadata import Metadata, read_fields
 from newsflow.sidecar import Sidecar
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -50,12 +49,10 @@ _CHUNK = 1 << 20
 
 @dataclass
 class FileRead:
-    """What one raw file gave: its articles, its rejections, and a row for
-    the run's list of inputs."""
+    """What was found of one raw file while its records were read: a row for
+    the run's list of inputs, and warnings."""
 
     source_file: str
-    articles: list[RawArticle] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
     sha256: str | None = None
     n_bytes: int | None = None
     n_records: int = 0
@@ -67,9 +64,6 @@ class FileRead:
         names = ("source_file", "sha256", "n_bytes", "n_records", "n_skipped")
         return {name: getattr(self, name) for name in names}
 
-    def add(self, outcome: RawArticle | Rejection) -> None:
-        (self.articles if isinstance(outcome, RawArticle) else self.rejections).append(outcome)
-
 
 def kind_of(path: Path) -> str:
     name = path.name.lower()
@@ -77,14 +71,6 @@ def kind_of(path: Path) -> str:
         if name.endswith(suffixes):
             return kind
     return "text"
-
-
-def read_file(path: Path, raw_dir: Path, settings: Settings, sidecar: Sidecar | None = None) -> FileRead:
-    """Every article in the file at ``path``, all at once; nothing raises."""
-    found = FileRead(source_file_of(path, raw_dir))
-    for outcome in read_records(path, raw_dir, settings, sidecar, found):
-        found.add(outcome)
-    return found
 
 
 def read_records(
@@ -101,7 +87,7 @@ def read_records(
             yield data
             return
         found.sha256, found.n_bytes, found.n_records = sha256_hex(data), len(data), 1
-        declared = _declared_charset(data) if kind == "html" else None
+        declared = declared_charset(data) if kind == "html" else None
         yield article_from_bytes(data, found.source_file, settings, form=kind, metadata=given(found.source_file, None),
                                  declared=declared)
         return
@@ -114,7 +100,7 @@ def read_records(
         stream = io.BufferedReader(hashing, _CHUNK)
         reader = _jsonl_articles if kind == "jsonl" else _warc_articles
         try:
-            yield from reader(stream, path.name.lower().endswith(".gz"), found, settings, given)
+            yield from reader(stream, found, settings, given)
         except (OSError, EOFError, zlib.error, ArchiveLoadFailed, ValueError) as exc:
             # A truncated or corrupted archive: what came before stays.
             what = "line" if kind == "jsonl" else "record"
@@ -129,7 +115,7 @@ def read_records(
 
 
 class Truncated(ValueError):
-    """A WARC record cut short: the archive ends inside it."""
+    """A WARC archive that ends inside a record."""
 
 
 class _Hashing(io.RawIOBase):
@@ -151,10 +137,8 @@ class _Hashing(io.RawIOBase):
         return n
 
 
-def _jsonl_articles(
-    stream: BinaryIO, gzipped: bool, found: FileRead, settings: Settings, given
-) -> Iterator[RawArticle | Rejection]:
-    lines = gzip.GzipFile(fileobj=stream) if gzipped else stream
+def _jsonl_articles(stream: BinaryIO, found: FileRead, settings: Settings, given) -> Iterator[RawArticle | Rejection]:
+    lines = gzip.GzipFile(fileobj=stream) if found.source_file.lower().endswith(".gz") else stream
     for number, line in _lines(lines, settings.max_bytes):
         found.n_records = number
         if line is None:
@@ -169,17 +153,16 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
     """``(number, line)`` without its line break; None for a line over
     ``limit`` bytes, which is skipped without holding it in memory."""
     number = 0
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
+    while line := stream.readline(limit + 2):  # the limit, and a "\r\n" after it
         number += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
-                pass
-            yield number, None
-            continue
-        yield number, line.rstrip(b"\r\n")
+        longer = False
+        if not line.endswith(b"\n"):  # cut at the limit, or the last line of the file
+            while rest := stream.readline(_CHUNK):
+                longer = True
+                if rest.endswith(b"\n"):
+                    break
+        text = line.rstrip(b"\r\n")
+        yield number, None if longer or len(text) > limit else text
 
 
 def _jsonl_article(line: bytes, number: int, found: FileRead, settings: Settings, given) -> RawArticle | Rejection:
@@ -194,26 +177,24 @@ def _jsonl_article(line: bytes, number: int, found: FileRead, settings: Settings
         return rejection("undecodable", f"invalid UTF-8 at byte {exc.start}")
     except ValueError as exc:
         return rejection("not_json", f"not JSON ({exc})")
+    except RecursionError:
+        return rejection("not_json", "JSON nested too deeply to read")
     if not isinstance(record, dict):
         return rejection("not_json", f"a JSON {type(record).__name__}, not an object")
     text = next((record[name] for name in TEXT_FIELDS if isinstance(record.get(name), str) and record[name].strip()),
                 None)
     if text is None:
         return rejection("no_text", f"no text in any of the fields {', '.join(TEXT_FIELDS)}")
-    try:
-        metadata = from_fields(record, "jsonl")
-    except BadMetadata as exc:
-        found.notes.append(f"{found.source_file} line {number}: {exc}; the article is kept without it")
-        metadata = from_fields({**record, **dict.fromkeys(ALIASES["published"])}, "jsonl")
+    metadata, bad_date = read_fields(record, "jsonl")
+    if bad_date:
+        found.notes.append(f"{found.source_file} line {number}: {bad_date}; the article is kept without it")
     form = "html" if _HTML_DOCUMENT.match(text) else "text"
     article = RawArticle(found.source_file, article_id, sha256_hex(line), len(line), "utf-8", text, number, form,
                          given(found.source_file, number).over(metadata))
     return checked(article, settings)
 
 
-def _warc_articles(
-    stream: BinaryIO, gzipped: bool, found: FileRead, settings: Settings, given
-) -> Iterator[RawArticle | Rejection]:
+def _warc_articles(stream: BinaryIO, found: FileRead, settings: Settings, given) -> Iterator[RawArticle | Rejection]:
     # warcio finds the compression itself, record by record.
     records = _Archive(stream)
     number = 0
@@ -242,7 +223,7 @@ def _warc_articles(
         found.n_records = number
         url = record.rec_headers.get_header("WARC-Target-URI")
         metadata = given(found.source_file, number).over(Metadata(url=url))
-        declared = _charset(content_type) or _declared_charset(body)
+        declared = _charset(content_type) or declared_charset(body)
         yield article_from_bytes(body, found.source_file, settings, source_record=number, form="html",
                                  metadata=metadata, declared=declared)
     if records.cut_short:
@@ -267,7 +248,7 @@ def _charset(content_type: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _declared_charset(page: bytes) -> str | None:
+def declared_charset(page: bytes) -> str | None:
     """The charset a page's ``<meta>`` names, looked for where browsers look."""
     match = _META_CHARSET.search(page, 0, 4096)
     return match.group(1).decode("ascii") if match else None

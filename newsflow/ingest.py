@@ -41,6 +41,8 @@ _BOMS = (
 _LATIN_FAMILY = {"cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "iso8859_9", "cp1254", "cp1257", "mac_roman"}
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Only JSON's \u escapes can make these; no UTF-8 file or Parquet column holds them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_CHAOS = 0.1
 _MAX_CONTROL_RATIO = 0.01
 # Separators, controls and format characters (U+200B, U+FEFF, U+2060...):
@@ -80,10 +82,11 @@ class RawArticle:
     @property
     def key(self) -> str:
         """Everything given with the article that shapes its rows: its bytes,
-        and the metadata from outside them (a sidecar, a WARC header)."""
-        if not self.metadata:
-            return self.sha256
-        return sha256_hex(f"{self.sha256}\n{self.metadata.as_key()}".encode())
+        how they were read (a .txt and an .html of the same bytes differ, and
+        so do two charsets) and the metadata from outside them (a sidecar, a
+        WARC header)."""
+        given = f"{self.sha256}\n{self.form}\n{self.encoding}\n{self.metadata.as_key()}"
+        return sha256_hex(given.encode())
 
 
 @dataclass(frozen=True)
@@ -258,9 +261,14 @@ def _codec(charset: str) -> str | None:
     """Python's name for a declared charset; Latin-1 is read as
     windows-1252, as browsers read it (WHATWG)."""
     try:
-        name = codecs.lookup(charset.strip().strip("\"'")).name
+        codec = codecs.lookup(charset.strip().strip("\"'"))
     except (LookupError, ValueError):
         return None
+    # "base64", "hex", "rot13" are names Python knows (str.encode refuses
+    # them by this flag), not charsets; the escapes decode text, not bytes.
+    if not codec._is_text_encoding or codec.name in ("unicode-escape", "raw-unicode-escape"):
+        return None
+    name = codec.name
     return "cp1252" if name in ("iso8859-1", "ascii") else name
 
 
@@ -306,6 +314,8 @@ def checked(article: RawArticle, settings: Settings) -> RawArticle | Rejection:
 
     if len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
         return rejection("binary", "too many control characters for text")
+    if surrogate := _SURROGATE.search(text):
+        return rejection("undecodable", f"a lone surrogate (a broken \\u escape) at character {surrogate.start():,}")
     if _blank(text):
         return rejection("empty", "it holds only whitespace or invisible characters")
     # Web pages are often minified onto a few long lines: their limit is

@@ -34,6 +34,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 DATE_SOURCES = ("sidecar", "jsonl", "html", "dateline")
 # "Smith, John" is one author: only these separate several in one string.
 _AUTHOR_SEPARATORS = re.compile(r"\s*[;|]\s*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadMetadata(ValueError):
@@ -52,11 +53,13 @@ class Metadata:
     date_source: str | None = None
 
     def over(self, weaker: Metadata) -> Metadata:
-        """These values, with ``weaker``'s where these have none."""
-        return replace(
-            weaker,
-            **{f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, ())},
-        )
+        """These values, with ``weaker``'s where these have none. The date,
+        its time and its source go together: never one source's day with
+        another's time."""
+        mine = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, ())}
+        if self.published_date is not None:
+            mine.update(published_at=self.published_at, date_source=self.date_source)
+        return replace(weaker, **mine)
 
     def as_key(self) -> str:
         """A stable text of every value, for cache keys."""
@@ -65,6 +68,15 @@ class Metadata:
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) not in (None, ()) for f in fields(self))
+
+
+def read_fields(record: Mapping[str, Any], source: str) -> tuple[Metadata, str | None]:
+    """Metadata from a record's fields, and what was wrong with its date (the
+    rest is kept without it), if anything."""
+    try:
+        return from_fields(record, source), None
+    except BadMetadata as bad:
+        return from_fields({**record, **dict.fromkeys(ALIASES["published"])}, source), str(bad)
 
 
 def from_fields(record: Mapping[str, Any], source: str) -> Metadata:
@@ -93,35 +105,37 @@ def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
 
 
 def _missing(value: Any) -> bool:
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return True
-    if isinstance(value, float) and value != value:  # NaN: an empty cell read by pandas
-        return True
-    if isinstance(value, str) and not value.strip():
-        return True
-    return False
+    try:
+        return bool(value != value)  # NaN, NaT: an empty cell read by pandas
+    except (TypeError, ValueError):  # an array has no single truth
+        return False
 
 
 def _text(value: Any) -> str | None:
-    if _missing(value):
+    """A value as one line of text: {"name": ...} objects (schema.org) give
+    their name, a list its first text; a number its digits; nothing else."""
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    if isinstance(value, (list, tuple)):
+        return next((text for text in map(_text, value) if text), None)
+    if _missing(value) or isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
-    if isinstance(value, dict):  # {"name": "Reuters"} in some exports
-        value = value.get("name")
-        return _text(value)
-    return " ".join(str(value).split())
+    # A lone surrogate (a broken \u escape) cannot be stored as UTF-8.
+    return " ".join(_SURROGATE.sub("\ufffd", str(value)).split())
 
 
 def _authors(value: Any) -> tuple[str, ...]:
     if _missing(value):
         return ()
     if isinstance(value, str):
-        names = _AUTHOR_SEPARATORS.split(value)
+        names = [_text(name) for name in _AUTHOR_SEPARATORS.split(value)]
     elif isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
-        names = [_text(v) or "" for v in (value.tolist() if hasattr(value, "tolist") else value)]
+        names = [_text(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
     else:
-        names = [str(value)]
-    cleaned = (" ".join(name.split()) for name in names)
-    return tuple(dict.fromkeys(name for name in cleaned if name))
+        names = [_text(value)]
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def parse_published(value: Any) -> tuple[datetime | None, date | None]:
@@ -131,7 +145,10 @@ def parse_published(value: Any) -> tuple[datetime | None, date | None]:
     if hasattr(value, "to_pydatetime"):  # a pandas Timestamp from a Parquet or CSV sidecar
         value = value.to_pydatetime()
     if isinstance(value, datetime):
-        return _instant(value), value.date()
+        try:
+            return _instant(value), value.date()
+        except OverflowError:
+            raise BadMetadata(f"publication date {value} is out of range") from None
     if isinstance(value, date):
         return None, value
     if not isinstance(value, str):
@@ -145,7 +162,10 @@ def parse_published(value: Any) -> tuple[datetime | None, date | None]:
         raise BadMetadata(f"publication date {text!r} is not an ISO 8601 or RFC 2822 date")
     if _DATE_ONLY.fullmatch(text):
         return None, parsed.date()
-    return _instant(parsed), parsed.date()
+    try:
+        return _instant(parsed), parsed.date()
+    except OverflowError:  # "0001-01-01T00:00:00+01:00", a zero date with an offset
+        raise BadMetadata(f"publication date {text!r} is out of range") from None
 
 
 _DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d|\d{8}")

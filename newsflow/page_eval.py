@@ -17,6 +17,7 @@ from typing import Callable
 import trafilatura
 
 from newsflow.clean import clean
+from newsflow.formats import declared_charset
 from newsflow.ingest import decode
 from newsflow.pages import NoArticleText, page_text
 
@@ -73,7 +74,8 @@ def score_pages(pages_dir: str | Path, snippets_json: str | Path) -> dict:
     for name, extract in EXTRACTORS.items():
         pages = {}
         for file_name, item in snippets.items():
-            html, _ = decode((Path(pages_dir) / file_name).read_bytes())
+            data = (Path(pages_dir) / file_name).read_bytes()
+            html, _ = decode(data, declared_charset(data))  # as a run reads the page
             pages[file_name] = page_counts(extract(html, item.get("url")), item)
         totals = {k: sum(p[k] for p in pages.values()) for k in ("tp", "fn", "fp", "tn")}
         result[name] = {**totals, **scores(totals), "pages": pages}

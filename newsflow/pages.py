@@ -48,6 +48,9 @@ _BODY_START = re.compile(r"<body\b", re.IGNORECASE)
 _FIRST_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL | re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 _MIN_TITLE_WORDS = 3
+# htmldate's default latest date is today, which would make a page's date
+# depend on the day it is read (and keep the answer in the cache).
+_DATE_CONFIG = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$")
 _PUBLISHED_META = (
     "//meta[@property='article:published_time']/@content",
@@ -290,7 +293,7 @@ def page_metadata(html: str, url: str | None = None) -> dict:
     when its local date is that date.
     """
     # Not htmldate's extensive search: it reads "© 2024" as 1 January 2024.
-    meta = extract_metadata(html, default_url=url, extensive=False)
+    meta = extract_metadata(html, default_url=url, date_config=_DATE_CONFIG, extensive=False)
     tree = load_html(html)
     title = _without_outlet(meta.title, meta.sitename) if meta.title else _first_h1(html)
     published_date = date.fromisoformat(meta.date) if meta.date else None
@@ -327,7 +330,17 @@ def _published_stamps(tree: HtmlElement) -> list[datetime]:
             values.extend(_json_values(json.loads(script), "datePublished"))
         except ValueError:
             continue
-    return [datetime.fromisoformat(v.strip()) for v in values if isinstance(v, str) and _TIMESTAMP.match(v.strip())]
+    return [stamp for v in values if isinstance(v, str) and (stamp := _timestamp(v.strip()))]
+
+
+def _timestamp(value: str) -> datetime | None:
+    """An ISO timestamp with its offset, or None (also for "2024-02-30T10:00Z")."""
+    if not _TIMESTAMP.match(value):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _json_values(node: object, name: str) -> list:

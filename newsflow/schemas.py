@@ -90,11 +90,12 @@ PUBLISHED_DATE = Column("published_date", pa.date32(), "The article's publicatio
                         "zone, when known (see articles.metadata_source).", nullable=True)
 OUTLET = Column("outlet", pa.string(), "The publisher or site (sidecar, JSONL field or the page's site name).",
                 nullable=True)
+# What every row says of its article, beside its id and file.
 ARTICLE = (SOURCE_RECORD, PUBLISHED_DATE, OUTLET)
 GRANULARITIES = (
     "time", "day", "weekend", "week", "month", "season", "quarter", "year", "decade", "century",  # with a value
     "duration", "recurring", "age", "vague", "anaphoric", "unanchored", "unresolved",  # why there is none
-)  # what every row says of its article, beside its id and file
+)
 START = Column("start", OFFSET, "Start of the evidence: a character offset into the article's raw decoded text "
                "(the file's, or for a container the record's: the JSON field's value, the WARC record's HTTP body).")
 END = Column("end", OFFSET, "End (exclusive) of the evidence in the article's raw decoded text.")
@@ -332,7 +333,8 @@ TABLES: dict[str, Table] = {
                        "too_large, line_too_long, too_long, vanished, unreadable, duplicate, extraction_error, "
                        "cache_damaged, link_outside_raw, dangling_link, link_loop, not_a_file, bad_file_name, "
                        "truncated (a container that breaks off), not_json and no_text (a JSONL line), no_article (a "
-                       "web page without an article: a login wall, an index page). Records "
+                       "web page without an article: a login wall, an index page), read_error (reading raised: a "
+                       "bug, with its message). Records "
                        "(stage validate): the failed expectation, or article_quarantined for the other rows of an "
                        "article whose own row failed."),
                 Column("detail", pa.string(), "Human-readable detail."),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from newsflow.ids import sha256_hex
-from newsflow.metadata import ALIASES, BadMetadata, Metadata, from_fields
+from newsflow.metadata import Metadata, read_fields
 
 _READERS = {
     ".csv": lambda path: pd.read_csv(path, dtype=str, keep_default_na=False),
@@ -42,6 +42,11 @@ class Sidecar:
     def lookup(self, source_file: str, source_record: int | None) -> Metadata:
         """The row for this record, else the row for its whole file."""
         return self.rows.get((source_file, source_record)) or self.rows.get((source_file, None)) or Metadata()
+
+    def only(self, source_files: set[str]) -> Sidecar:
+        """The rows of these files alone: what a batch of them needs."""
+        rows = {key: row for key, row in self.rows.items() if key[0] in source_files}
+        return Sidecar(self.path, self.sha256, rows, self.problems)
 
     def unmatched(self, source_files: set[str]) -> list[str]:
         """Rows naming a file that is not in the raw folder, as ``file`` or ``file#record``."""
@@ -78,11 +83,9 @@ def read_sidecar(path: str | Path) -> Sidecar:
         if key in rows:
             problems.append(f"{where}: a second row for {_shown(key)}; the first is used")
             continue
-        try:
-            rows[key] = from_fields(record, "sidecar")
-        except BadMetadata as exc:
-            problems.append(f"{where}: {exc}; its date is left out")
-            rows[key] = from_fields({**record, **dict.fromkeys(ALIASES["published"])}, "sidecar")
+        rows[key], bad_date = read_fields(record, "sidecar")
+        if bad_date:
+            problems.append(f"{where}: {bad_date}; its date is left out")
     return Sidecar(str(path), sha256_hex(data), rows, tuple(problems))
 
 
@@ -97,9 +100,13 @@ def _record_number(value) -> int | None:
     if value is None or (isinstance(value, float) and value != value) or value == "":
         return None
     try:
-        number = int(value)
+        number = float(value)  # "2.0": a column pandas wrote as floats
+        whole = number.is_integer()
     except (TypeError, ValueError):
-        raise ValueError(f"source_record {value!r} is not a whole number") from None
+        whole = False
+    if not whole:
+        raise ValueError(f"source_record {value!r} is not a whole number")
+    number = int(number)
     if number < 1:
         raise ValueError(f"source_record {number} is not a record number (they count from 1)")
     return number

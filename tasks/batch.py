@@ -57,7 +57,10 @@ def process_batch(
     def records() -> Iterator[RawArticle | Rejection]:
         for path in paths:
             reads.append(found := FileRead(source_file_of(Path(path), Path(raw_dir))))
-            yield from read_records(Path(path), Path(raw_dir), settings, sidecar, found)
+            try:
+                yield from read_records(Path(path), Path(raw_dir), settings, sidecar, found)
+            except Exception as exc:  # noqa: BLE001 - a bug meets one file: the others go on
+                yield Rejection(found.source_file, "read_error", f"reading failed: {type(exc).__name__}: {exc}")
 
     first: dict[str, str] = {}  # article id -> where it was first read in this batch
     for chunk in batched(_timed(records(), outcome.timings, "read"), settings.batch_size):

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 # Prefect reads its settings at import: keep its home out of ~/.prefect and
@@ -74,12 +75,33 @@ Critics said the plan does too little for schools.
 """
 
 
+@dataclass
+class WholeFile:
+    """Every article and rejection of one file, read at once, and what was
+    found of the file (its hash, counts and warnings, as attributes)."""
+
+    articles: list
+    rejections: list
+    found: object
+
+    def __getattr__(self, name: str):
+        return getattr(self.found, name)
+
+
+def read_file(path: Path, raw_dir: Path, settings, sidecar=None) -> WholeFile:
+    from newsflow.formats import FileRead, read_records
+    from newsflow.ingest import RawArticle, source_file_of
+
+    found = FileRead(source_file_of(path, raw_dir))
+    outcomes = list(read_records(path, raw_dir, settings, sidecar, found))
+    articles = [o for o in outcomes if isinstance(o, RawArticle)]
+    return WholeFile(articles, [o for o in outcomes if not isinstance(o, RawArticle)], found)
+
+
 def read_article(path: Path, raw_dir: Path, settings):
     """The one article, or the rejection, that a file holding one document gives."""
-    from newsflow.formats import read_file
-
-    found = read_file(path, raw_dir, settings)
-    (outcome,) = found.articles + found.rejections
+    whole = read_file(path, raw_dir, settings)
+    (outcome,) = whole.articles + whole.rejections
     return outcome
 
 

@@ -231,3 +231,8 @@ def test_anchor_is_a_full_date_near_the_top():
     text = "Headline\n\nWASHINGTON, Nov. 5, 2021 — Officials said.\n\nMore."
     assert find_anchor(text, [0, 10, 52]) == date(2021, 11, 5)
     assert find_anchor("Headline\n\nNo date here.", [0, 10]) is None
+
+
+@pytest.mark.parametrize("text", ["5000 years ago", "8000 years from now", "1000000 days ago"])
+def test_a_date_beyond_the_calendar_has_no_value_rather_than_failing_its_article(text):
+    assert normalise(text, ANCHOR)[:2] == (None, "vague")

