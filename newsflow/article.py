@@ -77,7 +77,7 @@ class Read(NamedTuple):
 def _cleaned(article: RawArticle, nlp: Language) -> Read:
     if article.form == "html":
         cleaned = page_text(article.text, article.metadata.url)
-        metadata = article.metadata.over(_page_metadata(article.text, article.metadata.url))
+        metadata = article.metadata.over(page_metadata(article.text, article.metadata.url))
     else:
         cleaned, metadata = clean(article.text), article.metadata
     if len(cleaned.text) > nlp.max_length:
@@ -85,12 +85,6 @@ def _cleaned(article: RawArticle, nlp: Language) -> Read:
             f"{len(cleaned.text):,} characters after cleaning is over the model's limit of {nlp.max_length:,}"
         )
     return Read(cleaned, metadata)
-
-
-def _page_metadata(page: str, url: str | None) -> Metadata:
-    found = page_metadata(page, url)
-    source = "html" if found["published_date"] else None
-    return Metadata(**{**found, "authors": tuple(found["authors"] or ()), "date_source": source})
 
 
 def _checked_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:

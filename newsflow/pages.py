@@ -22,6 +22,7 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from newsflow.clean import CleanText, Edit, MappedText, clean, normalise, strip_markup, trimmed
+from newsflow.metadata import Metadata
 
 # Comments are reader debris; tables come out as "| a | b |" rows, which are
 # not the page's text, and made no difference on the evaluation pages.
@@ -285,7 +286,7 @@ def _prose_words(text: str) -> int:
     return sum(n for n in counts if n >= _PROSE_LINE)
 
 
-def page_metadata(html: str, url: str | None = None) -> dict:
+def page_metadata(html: str, url: str | None = None) -> Metadata:
     """Title, canonical URL, outlet, authors, language and publication date.
 
     ``published_date`` is trafilatura's (htmldate's) date; ``published_at``
@@ -302,16 +303,16 @@ def page_metadata(html: str, url: str | None = None) -> dict:
         if stamp.date() == published_date:
             published_at = stamp.astimezone(timezone.utc)
             break
-    authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()]
-    return {
-        "title": title,
-        "url": meta.url or url,
-        "outlet": meta.sitename,
-        "authors": authors or None,
-        "language": _language(tree) if tree is not None else None,
-        "published_at": published_at,
-        "published_date": published_date,
-    }
+    return Metadata(
+        title=title,
+        url=meta.url or url,
+        outlet=meta.sitename,
+        authors=tuple(a.strip() for a in (meta.author or "").split(";") if a.strip()),
+        language=_language(tree) if tree is not None else None,
+        published_at=published_at,
+        published_date=published_date,
+        date_source="html" if published_date else None,
+    )
 
 
 def _without_outlet(title: str, outlet: str | None) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsflow.clean import CleanText, clean
+from newsflow.metadata import Metadata
 from newsflow.page_eval import comparable, score_pages
 from newsflow.pages import NoArticleText, page_metadata, page_text
 from newsflow.segment import paragraph_spans
@@ -105,31 +106,32 @@ def test_entities_and_line_breaks_inside_paragraphs():
 
 def test_page_metadata_of_a_fixture_page():
     meta = page_metadata(read("harpers.org.justice.html"), "https://harpers.org/?p=279977")
-    assert meta == {
-        "title": "A Letter on Justice and Open Debate",
-        "url": "https://harpers.org/a-letter-on-justice-and-open-debate/",
-        "outlet": "Harper's Magazine",
-        "authors": None,
-        "language": "en",
-        "published_at": datetime(2020, 7, 7, 12, 59, 16, tzinfo=timezone.utc),
-        "published_date": date(2020, 7, 7),
-    }
+    assert meta == Metadata(
+        title="A Letter on Justice and Open Debate",
+        url="https://harpers.org/a-letter-on-justice-and-open-debate/",
+        outlet="Harper's Magazine",
+        authors=(),
+        language="en",
+        published_at=datetime(2020, 7, 7, 12, 59, 16, tzinfo=timezone.utc),
+        published_date=date(2020, 7, 7),
+        date_source="html",
+    )
 
 
 def test_published_date_is_the_publishers_local_date():
     html = read("tiny-article.html")
     meta = page_metadata(html)
     # 23:30 on 9 March in New York is 04:30 on 10 March in UTC.
-    assert meta["published_at"] == datetime(2024, 3, 10, 4, 30, tzinfo=timezone.utc)
-    assert meta["published_date"] == date(2024, 3, 9)
-    assert (meta["title"], meta["outlet"], meta["authors"], meta["language"]) == (
+    assert meta.published_at == datetime(2024, 3, 10, 4, 30, tzinfo=timezone.utc)
+    assert meta.published_date == date(2024, 3, 9)
+    assert (meta.title, meta.outlet, meta.authors, meta.language) == (
         "Harbour reopens after storm repairs",
         "The Coastal Courier",
-        ["Jane Roe"],
+        ("Jane Roe",),
         "en",
     )
     without_offset = page_metadata(html.replace("2024-03-09T23:30:00-05:00", "2024-03-09T23:30:00"))
-    assert (without_offset["published_at"], without_offset["published_date"]) == (None, date(2024, 3, 9))
+    assert (without_offset.published_at, without_offset.published_date) == (None, date(2024, 3, 9))
 
 
 def test_a_login_wall_has_no_article_text_and_no_guessed_date():
@@ -138,7 +140,7 @@ def test_a_login_wall_has_no_article_text_and_no_guessed_date():
         page_text(html)
     assert caught.value.reason == "no_article"
     # "© 2024" in the footer is no publication date.
-    assert page_metadata(html)["published_date"] is None
+    assert page_metadata(html).published_date is None
 
 
 @pytest.mark.parametrize("html", ["", "<html><body></body></html>", "<html><body><nav>Home News</nav></body></html>"])
