@@ -24,8 +24,10 @@ $(INSTALLED): $(LOCK) pyproject.toml
 run: setup
 	$(VENV)/bin/newsflow run $(RAW) --out $(OUT)
 
+# Two test processes (pytest-xdist): most tests wait on a flow or a command.
+# `.venv/bin/pytest -m "not slow"` runs the fast layer alone.
 test: setup
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2
 
 # Paste the table reference generated from the schemas into README.md.
 readme: setup

@@ -19,7 +19,7 @@ os.environ.setdefault("PREFECT_HOME", os.path.join(tempfile.gettempdir(), "newsf
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-from newsflow.server import start_temporary_server  # noqa: E402
+from cli.server import start_temporary_server  # noqa: E402
 
 began = time.perf_counter()
 server = start_temporary_server()
@@ -47,7 +47,7 @@ def fifty_tasks() -> list[int]:
 
 
 def main() -> None:
-    from newsflow.cli import _drain_prefect
+    from cli.main import _drain_prefect
 
     try:
         empty()  # the first flow run of a process sets up Prefect's client

@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from newsflow.lifetime import descendants
+from flows.lifetime import descendants
 
 BIN = Path(sys.executable).parent
 WORKER_STAGES = ("read", "extract", "cache")  # timed inside the batch tasks, summed over workers

@@ -35,7 +35,7 @@ from newsflow.manifest import run_record
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
-from newsflow.store import ARTICLES_PER_PART, OutputBusy, OutputLock, OutputStore, check_folders, published_rows
+from newsflow.store import OutputBusy, OutputLock, OutputStore, check_folders, published_rows
 from newsflow.timing import timed
 from newsflow.validate import quarantine_record
 from tasks.batch import KeptArticle, process_batch
@@ -47,8 +47,8 @@ class NothingToPublish(RuntimeError):
     """A run would replace a non-empty output with empty tables."""
 
 
-# Batches run one at a time in this process unless the caller picks another
-# task runner (newsflow run --workers N).
+# Batches run one at a time in this process unless the flow comes with the
+# task runner of its settings, as every run's does (flows/runners.py).
 @flow(name="newsflow", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def newsflow_pipeline(
     raw_dir: str = "data/raw",
@@ -125,7 +125,7 @@ def newsflow_pipeline(
             parts = [
                 # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
                 write_part.submit(store, articles, cache, part)
-                for part, articles in enumerate(batched(current, ARTICLES_PER_PART))
+                for part, articles in enumerate(batched(current, settings.part_size))
             ]
             row_counts = dict.fromkeys(DATA_TABLES, 0)
             invalid: list[dict] = []

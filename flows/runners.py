@@ -1,4 +1,7 @@
-"""The task runners that run the flow's batches and parts."""
+"""The runtime of a run: the task runner that runs the flow's batches and
+parts, picked from the settings, and the pipeline flow that uses it. A run
+by hand (``newsflow run``), a served one (``newsflow serve``) and a deployed
+one (``prefect.yaml``) all get their flow from here."""
 
 from __future__ import annotations
 
@@ -6,9 +9,12 @@ import logging
 import multiprocessing
 import os
 
+from prefect import Flow
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from newsflow.lifetime import start_worker
+from flows.lifetime import start_worker
+from flows.pipeline import newsflow_pipeline
+from newsflow.config import Settings
 
 
 class StoppableProcessPool(ProcessPoolTaskRunner):
@@ -23,15 +29,23 @@ class StoppableProcessPool(ProcessPoolTaskRunner):
         super().__exit__(exc_type, exc_value, traceback)
 
 
-def task_runner(runner: str, workers: int, address: str | None):
-    """The Prefect task runner for ``--runner`` and ``--workers``."""
-    if runner == "dask":
+def task_runner(settings: Settings):
+    """The Prefect task runner the settings ask for: a Dask cluster, a pool of
+    worker processes, or, for one worker, this process alone. Nothing starts
+    until a flow run enters it."""
+    workers = settings.usable_workers
+    if settings.runner == "dask":
         from prefect_dask import DaskTaskRunner
 
         logging.getLogger("distributed").setLevel(os.environ.get("DASK_LOGGING__DISTRIBUTED", "warning").upper())
-        if address:
-            return DaskTaskRunner(address=address)
+        if settings.address:
+            return DaskTaskRunner(address=settings.address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
     if workers > 1:
         return StoppableProcessPool(max_workers=workers, initializer=start_worker)
     return ThreadPoolTaskRunner(max_workers=1)
+
+
+def configured_pipeline(settings: Settings) -> Flow:
+    """The pipeline flow on the task runner of ``settings``."""
+    return newsflow_pipeline.with_options(task_runner=task_runner(settings))

@@ -1,4 +1,5 @@
-"""From decoded articles to table rows: clean, parse, segment, extract.
+"""From decoded articles to table rows: clean, parse and extract, then
+build the rows from what the extractors left on each Doc.
 
 Extractors work in clean-text coordinates; this module is the one place
 where their spans are turned into raw offsets (``CleanText.to_raw``), so every
@@ -7,7 +8,7 @@ row's ``start``/``end`` points at its evidence in the raw decoded text.
 
 from __future__ import annotations
 
-import bisect
+from datetime import date
 from typing import Iterable, Iterator, NamedTuple
 
 from spacy.language import Language
@@ -16,22 +17,14 @@ from spacy.tokens import Doc
 from newsflow.batching import batched
 from newsflow.clean import CleanText, clean
 from newsflow.counts import Rows, with_counts
-from newsflow.dates import extract_dates, find_anchor
+from newsflow.dates import find_anchor
 from newsflow.ids import record_id
 from newsflow.ingest import RawArticle
-from newsflow.mentions import Entity, EntityIndex
+from newsflow.mentions import Entity
 from newsflow.metadata import Metadata
-from newsflow.numbers import extract_numbers
 from newsflow.pages import page_metadata, page_text
-from newsflow.quotes import QuoteExtractor
 from newsflow.schemas import TABLES, check_columns
-from newsflow.segment import paragraph_spans, sentence_spans
-
-# Documents per spaCy batch. Measured here on 300 articles in 2 workers: 8
-# parses as fast as 16 and lowers the peak memory of the run from 1.8 to
-# 1.5 GB (a batch of long articles is big); 4 saves a little more but is
-# about 10% slower.
-SPACY_BATCH = 8
+from newsflow.segment import paragraph_spans
 
 
 class TooLongForModel(ValueError):
@@ -41,7 +34,7 @@ class TooLongForModel(ValueError):
 
 
 def process_articles(
-    articles: Iterable[RawArticle], nlp: Language, batch_size: int = SPACY_BATCH
+    articles: Iterable[RawArticle], nlp: Language, batch_size: int
 ) -> Iterator[tuple[RawArticle, Rows | Exception]]:
     """Rows of every table for each article, parsed ``batch_size`` at a time
     with ``nlp.pipe``.
@@ -54,15 +47,15 @@ def process_articles(
     for batch in batched(articles, batch_size):
         prepared: list[tuple[RawArticle, Read]] = []
         for article in batch:
-            outcome = _attempt(_cleaned, article, nlp)
+            outcome = _attempt(_read, article, nlp)
             if isinstance(outcome, Exception):
                 yield article, outcome
             else:
                 prepared.append((article, outcome))
         try:
-            docs: list[Doc | Exception] = list(nlp.pipe([r.cleaned.text for _, r in prepared], batch_size=batch_size))
+            docs: list[Doc | Exception] = list(nlp.pipe([_unparsed(nlp, r) for _, r in prepared], batch_size=batch_size))
         except Exception:  # noqa: BLE001 - one of the batch broke the parse: find which
-            docs = [_attempt(nlp, r.cleaned.text) for _, r in prepared]
+            docs = [_attempt(nlp, _unparsed(nlp, r)) for _, r in prepared]
         for (article, read), doc in zip(prepared, docs):
             yield article, doc if isinstance(doc, Exception) else _attempt(_checked_rows, article, read, doc)
 
@@ -71,10 +64,11 @@ class Read(NamedTuple):
     """An article's clean text, and what is known of it before parsing."""
 
     cleaned: CleanText
-    metadata: Metadata
+    metadata: Metadata  # with the dateline's date where nothing else gives one
+    dateline: date | None
 
 
-def _cleaned(article: RawArticle, nlp: Language) -> Read:
+def _read(article: RawArticle, nlp: Language) -> Read:
     if article.form == "html":
         cleaned = page_text(article.text, article.metadata.url)
         metadata = article.metadata.over(page_metadata(article.text, article.metadata.url))
@@ -84,7 +78,16 @@ def _cleaned(article: RawArticle, nlp: Language) -> Read:
         raise TooLongForModel(
             f"{len(cleaned.text):,} characters after cleaning is over the model's limit of {nlp.max_length:,}"
         )
-    return Read(cleaned, metadata)
+    dateline = find_anchor(cleaned.text, [p.start for p in paragraph_spans(cleaned.text)])
+    metadata = metadata.over(Metadata(published_date=dateline, date_source="dateline" if dateline else None))
+    return Read(cleaned, metadata, dateline)
+
+
+def _unparsed(nlp: Language, read: Read) -> Doc:
+    """The article's tokens, with the date its relative dates count from."""
+    doc = nlp.make_doc(read.cleaned.text)
+    doc._.published_date = read.metadata.published_date
+    return doc
 
 
 def _checked_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
@@ -103,29 +106,18 @@ def _attempt(function, *args):
 
 
 def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
-    cleaned = read.cleaned
+    cleaned, metadata = read.cleaned, read.metadata
     text = cleaned.text
 
     def raw(start: int, end: int) -> tuple[int, int]:
         return cleaned.to_raw(start, end)
 
-    paragraphs = paragraph_spans(text)
-    paragraph_starts = [p.start for p in paragraphs]
-    sentences = sentence_spans(doc)
-    sentence_starts = [s.start for s in sentences]
-
-    def paragraph_of(char: int) -> int:
-        return max(bisect.bisect_right(paragraph_starts, char) - 1, 0)
-
-    def sentence_of(char: int) -> int:
-        return max(bisect.bisect_right(sentence_starts, char) - 1, 0)
-
-    entities = EntityIndex(doc, sentence_of)
-    quotes = QuoteExtractor(doc, paragraphs, entities, paragraph_of, sentence_of).extract()
-    numbers = extract_numbers(doc, sentence_of)
-    dateline = find_anchor(text, paragraph_starts)
-    metadata = read.metadata.over(Metadata(published_date=dateline, date_source="dateline" if dateline else None))
-    dates = extract_dates(doc, metadata.published_date, sentence_of)
+    layout = doc._.layout
+    paragraphs, sentences = layout.paragraphs, layout.sentences
+    entities = doc._.entities
+    quotes = [span._.quote for span in doc.spans["quotes"]]
+    numbers = [span._.number for span in doc.spans["numbers"]]
+    dates = [span._.date for span in doc.spans["dates"]]
     base = {
         "article_id": article.article_id,
         "source_file": article.source_file,
@@ -143,7 +135,7 @@ def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
         {
             **base,
             "sentence": i,
-            "paragraph": paragraph_of(s.start),
+            "paragraph": layout.paragraph_of(s.start),
             **_span(raw, s.start, s.end),
             "text": text[s.start : s.end],
             "n_tokens": sum(1 for t in doc.char_span(s.start, s.end, alignment_mode="expand") if not t.is_space),
@@ -228,7 +220,7 @@ def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
             "encoding": article.encoding,
             "headline": text[headline.start : headline.end] if headline else None,
             **(_span(raw, headline.start, headline.end, "headline_") if headline else {"headline_start": None, "headline_end": None}),
-            "anchor_date": dateline,
+            "anchor_date": read.dateline,
             "n_chars_raw": len(article.text),
             "n_chars_clean": len(text),
             "n_paragraphs": len(paragraphs),

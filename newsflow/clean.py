@@ -19,6 +19,8 @@ from typing import Callable
 
 import ftfy
 
+from newsflow import lexicons
+
 # Mojibake repair and NFC only: curly quotes carry meaning for quote extraction,
 # and HTML entities are handled (and recorded) by their own step.
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -52,18 +54,10 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # A left single quote inside a word is a mistyped apostrophe ("Afghanistan‘s").
 _LEFT_QUOTE_APOSTROPHE = re.compile(r"(?<=\w)\u2018(?=\w)")
 # Whole lines that scraping leaves behind: navigation, sharing, subscription
-# and cookie prompts. Anchored to the full line so prose is never touched.
+# and cookie prompts (lexicons/debris_lines.txt). Anchored to the full line
+# so prose is never touched.
 _BOILERPLATE_LINE = re.compile(
-    r"^[ \t]*(?:"
-    r"view (?:the )?original (?:article|story|post)"
-    r"|scroll to top|back to top"
-    r"|(?:click|tap) here to (?:read|subscribe|sign up|share)[^\n]{0,80}"
-    r"|share (?:this|on) [^\n]{0,60}|share|tweet|email|print|advertisement"
-    r"|(?:subscribe|sign up)(?: now| today)?(?: to| for)? [^\n]{0,80}"
-    r"|(?:we|this (?:web)?site) uses? cookies[^\n]{0,200}|accept (?:all )?cookies"
-    r"|follow us on [^\n]{0,60}|read more(?::| here)?[^\n]{0,0}|continue reading|related(?: articles| stories)?:?"
-    r")[ \t.!:]*$",
-    re.IGNORECASE | re.MULTILINE,
+    r"^[ \t]*(?:" + "|".join(lexicons.entries("debris_lines.txt")) + r")[ \t.!:]*$", re.IGNORECASE | re.MULTILINE
 )
 _SPACE_RUN = re.compile(r" {2,}")
 _SPACE_AROUND_NEWLINE = re.compile(r" *\n *")

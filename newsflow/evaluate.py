@@ -26,17 +26,31 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-QUOTE_MARKS = re.compile(r"[\"“”„«»]")
-# Speech cues for the indirect-speech category (lower-case word forms).
+from newsflow import lexicons
+
+QUOTE_MARKS = re.compile(
+    "[" + re.escape("".join(sorted({m for row in lexicons.table("quotation_marks.tsv") if row["level"] == "double"
+                                   for m in (row["opening"], row["closing"])}))) + "]"
+)
+
+
+def _verb_forms(lemma: str, irregular: str) -> set[str]:
+    """The lemma, its -s form, and its past and -ing forms: the irregular
+    ones listed, or else the regular ones."""
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        third, past = lemma[:-1] + "ies", lemma[:-1] + "ied"
+    else:
+        third = lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
+        past = lemma + ("d" if lemma.endswith("e") else "ed")
+    ing = (lemma[:-1] if lemma.endswith("e") and not lemma.endswith("ee") else lemma) + "ing"
+    return {lemma, third, *(irregular.split() or (past, ing))}
+
+
+# Speech cues for the indirect-speech category (lower-case word forms): the
+# verbs the extractor takes as reporting indirect speech, and "according".
 SPEECH_CUE_WORDS = frozenset(
-    """say says said saying tell tells told telling add adds added adding write writes wrote written writing
-    according state states stated stating claim claims claimed claiming report reports reported reporting
-    announce announces announced explain explains explained argue argues argued note notes noted insist
-    insists insisted warn warns warned acknowledge acknowledged admit admits admitted deny denies denied
-    reply replied respond responded testify testified confirm confirms confirmed declare declared assert
-    asserted tweet tweets tweeted tweeting post posted suggest suggests suggested predict predicted
-    recall recalled concede conceded allege alleged charge charged complain complained vow vowed promise
-    promised""".split()
+    {"according"}.union(*(_verb_forms(row["lemma"], row["forms"]) for row in lexicons.table("speech_verbs.tsv")
+                          if row["reports"] == "indirect"))
 )
 _NAME_WORD = re.compile(r"[A-Z][\w’'-]+")
 _NOT_NAMES = {"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "The", "President", "Secretary"}

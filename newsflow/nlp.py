@@ -1,16 +1,23 @@
-"""Loading the spaCy pipeline once per process, with paragraph-aware sentences."""
+"""Loading the spaCy pipeline once per process: the model, paragraph-aware
+sentences, and newsflow's extractors (``newsflow.components``)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
+import newsflow.components  # noqa: F401 - registers the extractors' factories
+from newsflow import lexicons
 
-_CLOSING_MARKS = {"”", '"', "’", "»", "'"}
+# Every closing mark, single ones too: ``it 'works.'`` ends its sentence after the mark.
+_CLOSING_MARKS = frozenset(row["closing"] for row in lexicons.table("quotation_marks.tsv"))
+# The extractors, in the order they read each other's results.
+EXTRACTORS = (
+    "newsflow_layout", "newsflow_entities", "newsflow_quotes", "newsflow_speakers", "newsflow_numbers", "newsflow_dates"
+)
 
 
 @Language.component("newsflow_sentence_hints")
@@ -38,16 +45,6 @@ def load_model(name: str) -> Language:
     nlp = spacy.load(name)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsflow_sentence_hints", before="parser")
+    for extractor in EXTRACTORS:
+        nlp.add_pipe(extractor)
     return nlp
-
-
-def labelled_entities(doc: Doc, labels: set[str]) -> Iterator[tuple[Span, int, int, str]]:
-    """Entities with one of ``labels`` as ``(entity, start, end, text)``, the
-    span trimmed of the whitespace the model sometimes includes."""
-    for ent in doc.ents:
-        if ent.label_ not in labels:
-            continue
-        text = ent.text.strip()
-        if text:
-            start = ent.start_char + len(ent.text) - len(ent.text.lstrip())
-            yield ent, start, start + len(text), text

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
-from newsflow.nlp import labelled_entities
+from newsflow.mentions import labelled_entities
 
 with warnings.catch_warnings():
     # quantulum3 warns that its optional classifier is missing; the
@@ -22,14 +23,19 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from quantulum3 import parser as quantity_parser
 
-NUMBER_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
-_APPROXIMATOR = re.compile(
-    r"^(?:an?\s+|the\s+)?(?P<approx>estimated|approximately|about|around|roughly|nearly|almost|"
-    r"more than|over|less than|fewer than|under|at least|at most|up to|some|as many as|as much as|"
-    r"as few as|close to|just over|just under|well over|upwards of)\s+",
-    re.IGNORECASE,
-)
-_UNIT_BY_LABEL = {"PERCENT": "percentage", "MONEY": "currency"}
+
+@dataclass(frozen=True)
+class NumberRules:
+    labels: frozenset[str]  # the entity labels that are numbers
+    hedges: tuple[str, ...]  # "more than", "an estimated": tried in order
+    unit_by_label: dict[str, str]  # the unit when quantulum3 finds none: MONEY is currency
+
+    @cached_property
+    def hedge(self) -> re.Pattern:
+        phrases = "|".join(re.escape(h) for h in self.hedges)
+        return re.compile(rf"^(?:an?\s+|the\s+)?(?P<approx>{phrases})\s+", re.IGNORECASE)
+
+
 _COUNTED_LEFT_DEPS = {"amod", "compound", "nmod"}
 
 
@@ -46,7 +52,7 @@ class NumberMention:
     sentence: int
 
 
-def _approximator(ent: Span) -> tuple[str | None, str]:
+def _approximator(ent: Span, hedge: re.Pattern) -> tuple[str | None, str]:
     """The hedge ("an estimated", "more than") and the numeric core of the text.
 
     The hedge is looked for in the entity and in the two words before it,
@@ -56,19 +62,19 @@ def _approximator(ent: Span) -> tuple[str | None, str]:
     lead_start = max(ent.sent.start, ent.start - 2)
     for begin in range(lead_start, ent.start + 1):
         candidate = doc[begin : ent.end].text
-        match = _APPROXIMATOR.match(candidate)
+        match = hedge.match(candidate)
         if match and match.end() >= ent.start_char - doc[begin].idx:
             return match.group("approx").lower(), candidate[match.end():]
     return None, ent.text
 
 
-def _value_and_unit(label: str, core: str) -> tuple[float | None, str | None]:
+def _value_and_unit(core: str, label_unit: str | None) -> tuple[float | None, str | None]:
     quantities = quantity_parser.parse(core)
     if quantities:
         quantity = quantities[0]
         unit = quantity.unit.name
-        return float(quantity.value), (None if unit == "dimensionless" else unit) or _UNIT_BY_LABEL.get(label)
-    return None, _UNIT_BY_LABEL.get(label)
+        return float(quantity.value), (None if unit == "dimensionless" else unit) or label_unit
+    return None, label_unit
 
 
 def _counted(ent: Span) -> str | None:
@@ -97,11 +103,11 @@ def _noun_phrase(head: Token, after: int) -> str:
     return head.doc[start : head.i + 1].text
 
 
-def extract_numbers(doc: Doc, sentence_of_char) -> list[NumberMention]:
+def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberMention]:
     found = []
-    for ent, start, end, text in labelled_entities(doc, NUMBER_LABELS):
-        approximator, core = _approximator(ent)
-        value, unit = _value_and_unit(ent.label_, core)
+    for ent, start, end, text in labelled_entities(doc, rules.labels):
+        approximator, core = _approximator(ent, rules.hedge)
+        value, unit = _value_and_unit(core, rules.unit_by_label.get(ent.label_))
         found.append(
             NumberMention(
                 start=start,

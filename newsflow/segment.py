@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -45,3 +46,27 @@ def sentence_spans(doc: Doc) -> list[Span]:
         if stripped_end > stripped_start:
             spans.append(Span(sent.start_char + stripped_start, sent.start_char + stripped_end))
     return spans
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paragraphs and sentences of a parsed article, and which of them holds
+    a character (clean-text offsets)."""
+
+    paragraphs: list[Span]
+    sentences: list[Span]
+
+    @classmethod
+    def of(cls, doc: Doc) -> "Layout":
+        return cls(paragraph_spans(doc.text), sentence_spans(doc))
+
+    def paragraph_of(self, char: int) -> int:
+        return _index_of(self.paragraphs, char)
+
+    def sentence_of(self, char: int) -> int:
+        return _index_of(self.sentences, char)
+
+
+def _index_of(spans: list[Span], char: int) -> int:
+    """The last span starting at or before ``char`` (0 before the first)."""
+    return max(bisect.bisect_right(spans, char, key=lambda s: s.start) - 1, 0)

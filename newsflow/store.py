@@ -43,9 +43,6 @@ CURRENT = "current"
 VALIDATION_DIR = "_validation"
 DAMAGED_DIR = "_damaged"
 LOCK_FILE = ".newsflow.lock"
-# Rows of this many articles make one Parquet part file of each table: parts
-# of a useful size, and memory while writing bounded by it, not by the corpus.
-ARTICLES_PER_PART = 500
 # Fixed so that output bytes depend on the rows only.
 _WRITE_OPTIONS = {
     "compression": "zstd",

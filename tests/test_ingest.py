@@ -243,6 +243,7 @@ def discover_and_read_unprivileged(raw: Path, *locked: Path, mode: int = 0) -> d
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # a process without read rights
 def test_an_unreadable_folder_is_rejected(raw):
     (raw / "locked").mkdir()
     (raw / "locked" / "one.txt").write_text(TEXT, encoding="utf-8")
@@ -251,6 +252,7 @@ def test_an_unreadable_folder_is_rejected(raw):
     assert found["rejections"] == [["locked/", "unreadable", "PermissionError: Permission denied"]]
 
 
+@pytest.mark.slow  # a process without read rights
 def test_a_file_in_a_folder_that_cannot_be_searched_is_rejected(raw):
     (raw / "listable").mkdir()
     (raw / "listable" / "one.txt").write_text(TEXT, encoding="utf-8")
@@ -260,6 +262,7 @@ def test_a_file_in_a_folder_that_cannot_be_searched_is_rejected(raw):
     assert found["rejections"] == [["listable/one.txt", "unreadable", "PermissionError: Permission denied"]]
 
 
+@pytest.mark.slow  # a process without read rights
 def test_an_unreadable_file_is_rejected_when_read(raw):
     (raw / "locked.txt").write_text(TEXT, encoding="utf-8")
     found = discover_and_read_unprivileged(raw, raw / "locked.txt")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from newsflow.quotes import find_quotations
 from newsflow.segment import paragraph_spans
+from tests.handmade import extractors
 
 
 def quotations(text: str) -> list[str]:
-    return [text[s:e] for s, e in find_quotations(text, paragraph_spans(text))]
+    rules = extractors().get_pipe("newsflow_quotes").rules
+    return [text[s:e] for s, e in find_quotations(text, paragraph_spans(text), rules)]
 
 
 def test_multi_paragraph_quote_is_one_quote():

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 import tasks.extract
-from newsflow.lifetime import descendants
+from flows.lifetime import descendants
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputBusy, OutputLock
-from tests.conftest import SHORT_ARTICLE, data_files, read, run
+from tests.conftest import NEWSFLOW, SHORT_ARTICLE, cli_environment, data_files, read, run
 
 
 def test_same_input_gives_byte_identical_parquet(prefect_server, raw, tmp_path):
@@ -95,7 +93,7 @@ def _running(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its exit status is left
 
 
-def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_server, tmp_path):
+def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(shared_server, tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     for i in range(30):
@@ -108,9 +106,8 @@ def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_ser
     # The next run has nothing to extract: kill it as soon as the first
     # Parquet file of its new version appears, while it writes the tables.
     (raw / "a00.txt").unlink()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    newsflow = Path(sys.executable).with_name("newsflow")
-    process = subprocess.Popen([str(newsflow), "run", str(raw), "--out", str(out)], cwd=tmp_path, env=env,
+    env = cli_environment(NEWSFLOW_WORKERS="2", **shared_server)
+    process = subprocess.Popen([str(NEWSFLOW), "run", str(raw), "--out", str(out)], cwd=tmp_path, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     versions = out / ".versions"
     current = {p.name for p in versions.iterdir()}
@@ -119,7 +116,7 @@ def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(prefect_ser
     while time.monotonic() < deadline and process.poll() is None:
         new = [p for p in versions.iterdir() if p.name not in current]
         if new and any(new[0].glob("*/part-*.parquet")):
-            children = descendants(process.pid)  # its Prefect server and worker processes
+            children = descendants(process.pid)  # its worker processes
             process.send_signal(signal.SIGKILL)
             killed_while_writing = True
             break

@@ -18,7 +18,7 @@ from tests.conftest import SAMPLE, read_article
 @pytest.fixture(scope="module")
 def article_rows():
     article = read_article(SAMPLE, SAMPLE.parent, Settings())
-    _, rows = next(process_articles([article], load_model(Settings().model)))
+    _, rows = next(process_articles([article], load_model(Settings().model), Settings().spacy_batch))
     return article, rows
 
 

@@ -21,7 +21,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsflow.lifetime import end_with_parent
+from flows.lifetime import end_with_parent
 
 
 class PrefectServer:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from newsflow.config import RUNNERS, Settings, SettingsError
+
 EXIT_QUARANTINED = 3
 EXIT_BUSY = 4
 
@@ -64,16 +66,19 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes that extract batches side by side, at most the number of CPUs "
                    "[default: $NEWSFLOW_WORKERS or the number of CPUs].")
-@click.option("--runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local: a process pool on this machine; dask: a Dask cluster (prefect-dask).")
+@click.option("--runner", type=click.Choice(RUNNERS), default=None,
+              help="local: a process pool on this machine; dask: a Dask cluster (prefect-dask) "
+                   "[default: $NEWSFLOW_RUNNER or local].")
 @click.option("--address", default=None,
-              help="Dask scheduler address (tcp://host:8786) for --runner dask [default: a local cluster of --workers].")
+              help="Dask scheduler address (tcp://host:8786) for --runner dask "
+                   "[default: $NEWSFLOW_DASK_ADDRESS, or a local cluster of --workers].")
 @click.option("--allow-empty", is_flag=True,
               help="Publish even when no article can be published, emptying an output that holds articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON instead of a table.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs, with tracebacks.")
 def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, batch_size: int | None,
-        workers: int | None, runner: str, address: str | None, allow_empty: bool, as_json: bool, verbose: bool) -> None:
+        workers: int | None, runner: str | None, address: str | None, allow_empty: bool, as_json: bool,
+        verbose: bool) -> None:
     """Run the pipeline on every file under RAW_DIR (default: data/raw).
 
     Reads plain text (.txt and others), web pages (.html, .htm: the main
@@ -95,12 +100,11 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
     the same --out, 1 on error (nothing published), 2 on a usage error or a
     bad setting, 130/143 when interrupted (nothing published).
     """
-    if address and runner != "dask":
-        raise click.UsageError("--address goes with --runner dask")
-    settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers)
+    settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers, runner=runner,
+                                 address=address)
     _check_sidecar(metadata)
-    summary = _run_flow(verbose, settings.workers, runner, address, raw_dir=str(raw_dir), out_dir=str(out_dir),
-                        model=settings.model, batch_size=settings.batch_size, allow_empty=allow_empty,
+    summary = _run_flow(verbose, settings, raw_dir=str(raw_dir), out_dir=str(out_dir), model=settings.model,
+                        batch_size=settings.batch_size, allow_empty=allow_empty,
                         metadata=str(metadata) if metadata else None)
     if as_json:
         click.echo(json.dumps(_jsonable(summary), indent=2, sort_keys=True))
@@ -120,19 +124,26 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
 @click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server (and its UI).")
 @click.option("--metadata", "metadata", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Sidecar table of metadata per file, read again by every run (see newsflow run --help).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that extract batches side by side in every run "
+                   "[default: $NEWSFLOW_WORKERS or the number of CPUs].")
 def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None, name: str, port: int,
-          metadata: Path | None) -> None:
+          metadata: Path | None, workers: int | None) -> None:
     """Run the pipeline on a schedule until interrupted (Ctrl-C).
 
     Serves the flow as a Prefect deployment with its schedule. Unless
     PREFECT_API_URL points at a Prefect server, a local one is started
     (SQLite under PREFECT_HOME) and its UI, with every past run, is at
     http://127.0.0.1:PORT. Runs that would overlap are refused by the
-    output lock. Give exactly one of --cron and --interval.
+    output lock. Give exactly one of --cron and --interval. Every run uses
+    the settings (NEWSFLOW_*) and task runner a manual run would.
     """
     if (cron is None) == (interval is None):
         raise click.UsageError("give exactly one of --cron and --interval")
-    _checked_settings(raw_dir, out_dir)
+    settings = _checked_settings(raw_dir, out_dir, workers=workers)
+    # Prefect starts each run in a new process that reads its settings from
+    # the environment (flows/deployment.py), inherited from this one.
+    os.environ["NEWSFLOW_WORKERS"] = str(settings.workers)
     _check_sidecar(metadata)
     _prefect_environment(verbose=True)
     if cron is not None:
@@ -142,7 +153,7 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
         out_dir = str(Path(out_dir).resolve())
     from contextlib import nullcontext
 
-    from newsflow.server import local_prefect_server
+    from cli.server import local_prefect_server
 
     server = nullcontext(os.environ["PREFECT_API_URL"]) if os.environ.get("PREFECT_API_URL") else local_prefect_server(port)
     with server as api_url:
@@ -217,7 +228,7 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
         raise BadSetting(f"no annotations (*.ann) in {gold_dir / 'attributions'}")
     with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
         out = out_dir or Path(scratch)
-        summary = _run_flow(verbose, settings.workers, "local", None, raw_dir=str(gold_dir / "text"), out_dir=str(out))
+        summary = _run_flow(verbose, settings, raw_dir=str(gold_dir / "text"), out_dir=str(out))
         evaluation, counts = score_output(gold, gold_dir / "text", out)
     causes = Counter(f"{e['error']} {e['category']}: {e['cause']}" for e in evaluation.errors)
     report = {
@@ -300,12 +311,10 @@ def schema() -> None:
     click.echo(markdown_reference())
 
 
-def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides):
+def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides) -> Settings:
     """The run's settings, checked with the folders before anything starts:
     a bad value is a usage error, not a traceback from a worker."""
     from importlib.util import find_spec
-
-    from newsflow.config import Settings, SettingsError
 
     try:
         settings = Settings().with_overrides(**overrides)
@@ -326,11 +335,9 @@ def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides):
             check_folders(str(raw_dir), out_dir)
         except (ValueError, ImportError) as bad:  # also an unknown URL scheme
             raise BadSetting(str(bad)) from None
-    cpus = os.cpu_count() or 1
-    if settings.workers > cpus:
-        # Each worker holds a model: more than the CPUs only costs memory.
-        click.echo(f"Using {cpus} workers, the number of CPUs, instead of {settings.workers}", err=True)
-        settings = settings.with_overrides(workers=cpus)
+    if settings.usable_workers < settings.workers:
+        click.echo(f"Using {settings.usable_workers} workers, the number of CPUs, instead of {settings.workers}",
+                   err=True)
     return settings
 
 
@@ -355,26 +362,24 @@ def _check_cron(cron: str) -> None:
         raise BadSetting(f"--cron {cron!r} is not a valid cron expression (minute hour day month weekday)") from None
 
 
-def _run_flow(verbose: bool, workers: int, runner: str, address: str | None, **parameters) -> dict:
-    """Run the pipeline flow on a Prefect API server shared by every worker
-    process (the one PREFECT_API_URL names, or a temporary local one) and
-    return its summary; a refused or failed run exits with its status and
-    one line saying why."""
+def _run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
+    """Run the pipeline flow, on the task runner of ``settings``, on a Prefect
+    API server shared by every worker process (the one PREFECT_API_URL names,
+    or a temporary local one) and return its summary; a refused or failed run
+    exits with its status and one line saying why."""
     _prefect_environment(verbose)
-    from newsflow.server import start_temporary_server
+    from cli.server import start_temporary_server
 
     server = None if os.environ.get("PREFECT_API_URL") else start_temporary_server()
     try:
         if server is not None:
             # Before Prefect is imported: its settings, and the worker processes, read it.
             os.environ["PREFECT_API_URL"] = server.api_url
-        from flows.pipeline import newsflow_pipeline  # imports Prefect (seconds) while the server starts
+        from flows.runners import configured_pipeline  # imports Prefect (seconds) while the server starts
 
         if server is not None:
             server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-        from flows.runners import task_runner
-
-        flow = newsflow_pipeline.with_options(task_runner=task_runner(runner, workers, address))
+        flow = configured_pipeline(settings)
         try:
             with _interruptible() as interrupted:
                 state = flow(**parameters, return_state=True)

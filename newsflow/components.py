@@ -1,0 +1,201 @@
+"""newsflow's extractors as registered spaCy pipeline components.
+
+Each component reads the Doc, writes its results onto it and takes its
+rules as config, with the lexicons (``newsflow/lexicons/``) as defaults, so
+``nlp.config`` shows every rule that shaped the output:
+
+=====================  ==========================================================
+component              results
+=====================  ==========================================================
+``newsflow_layout``    ``doc._.layout``: paragraphs and sentences
+``newsflow_entities``  ``doc._.entities``; ``doc.spans["people"]``,
+                       ``["organizations"]``, ``["places"]``: every mention,
+                       ``span._.entity`` the entity it names
+``newsflow_quotes``    ``doc.spans["quotations"]``: every quoted stretch;
+                       ``doc.spans["quotes"]``: direct, partial and indirect
+                       quotes, ``span._.quote`` the quote with its cue and
+                       speaker mention
+``newsflow_speakers``  ``span._.quote.speaker`` of every quote: the name its
+                       speaker mention resolves to
+``newsflow_numbers``   ``doc.spans["numbers"]``, ``span._.number``
+``newsflow_dates``     ``doc.spans["dates"]``, ``span._.date``, resolved
+                       against ``doc._.published_date`` (set before parsing)
+=====================  ==========================================================
+
+A span's ``_`` record holds the exact clean-text offsets: a quotation mark
+glued to a word starts a quote inside a token, so the span (whole tokens)
+can be wider. Rows are built from these results by ``newsflow.article``.
+"""
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from newsflow import lexicons
+from newsflow.dates import DateReader, default_rules
+from newsflow.mentions import EntityRules, Title, find_entities
+from newsflow.numbers import NumberRules, find_numbers
+from newsflow.quotes import QuoteRules, find_quotes, quoted_tokens
+from newsflow.resolution import ResolutionRules, resolve_speakers
+from newsflow.segment import Layout
+from newsflow.speakers import QuotedDoc
+
+for _name in ("layout", "entities", "published_date"):
+    Doc.set_extension(_name, default=None, force=True)
+for _name in ("entity", "quote", "number", "date"):
+    Span.set_extension(_name, default=None, force=True)
+
+
+def _double_quotation_marks() -> dict[str, str]:
+    return {row["opening"]: row["closing"] for row in lexicons.table("quotation_marks.tsv") if row["level"] == "double"}
+
+
+class Extractor:
+    """A pipeline component: its rules, and what it does with them to a Doc."""
+
+    def __init__(self, rules, extract):
+        self.rules = rules
+        self._extract = extract
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._extract(doc, self.rules)
+        return doc
+
+
+@Language.factory("newsflow_layout")
+def make_layout(nlp: Language, name: str) -> Extractor:
+    return Extractor(None, _layout)
+
+
+def _layout(doc: Doc, rules: None) -> None:
+    doc._.layout = Layout.of(doc)
+
+
+@Language.factory(
+    "newsflow_entities",
+    default_config={
+        "titles": {
+            row["word"]: {"title": row["title"], "gender": row["gender"], "kind": row["kind"]}
+            for row in lexicons.table("titles.tsv")
+        },
+        "person_labels": ["PERSON"],
+        "organization_labels": ["ORG"],
+        "place_labels": ["GPE", "LOC", "FAC"],
+    },
+)
+def make_entities(
+    nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
+    organization_labels: list[str], place_labels: list[str],
+) -> Extractor:
+    rules = EntityRules(
+        titles={word: Title(t["title"], t.get("gender") or None, t.get("kind") or None) for word, t in titles.items()},
+        person_labels=frozenset(person_labels),
+        organization_labels=frozenset(organization_labels),
+        place_labels=frozenset(place_labels),
+    )
+    return Extractor(rules, _entities)
+
+
+def _entities(doc: Doc, rules: EntityRules) -> None:
+    found = find_entities(doc, rules)
+    doc._.entities = found
+    for group, members in (("people", found.people), ("organizations", found.organizations), ("places", found.places)):
+        doc.spans[group] = [_span(doc, m.start, m.end, "entity", entity) for entity in members for m in entity.mentions]
+
+
+@Language.factory(
+    "newsflow_quotes",
+    default_config={
+        "speech_verbs": {row["lemma"]: row["reports"] for row in lexicons.table("speech_verbs.tsv")},
+        "naming_verbs": list(lexicons.entries("naming_verbs.txt")),
+        "statement_nouns": list(lexicons.entries("statement_nouns.txt")),
+        "quotation_marks": _double_quotation_marks(),
+        "min_quote_chars": 3,
+        "max_attribution_tokens": 15,
+    },
+    requires=["doc._.layout", "doc._.entities"],
+)
+def make_quotes(
+    nlp: Language, name: str, speech_verbs: dict[str, str], naming_verbs: list[str], statement_nouns: list[str],
+    quotation_marks: dict[str, str], min_quote_chars: int, max_attribution_tokens: int,
+) -> Extractor:
+    rules = QuoteRules(
+        speech_verbs=frozenset(speech_verbs),
+        indirect_verbs=frozenset(lemma for lemma, reports in speech_verbs.items() if reports == "indirect"),
+        naming_verbs=frozenset(naming_verbs),
+        statement_nouns=frozenset(statement_nouns),
+        opening=dict(quotation_marks),
+        min_quote_chars=min_quote_chars,
+        max_attribution_tokens=max_attribution_tokens,
+    )
+    return Extractor(rules, _quotes)
+
+
+def _quotes(doc: Doc, rules: QuoteRules) -> None:
+    quotations, found = find_quotes(doc, doc._.layout, rules, lambda token: doc._.entities.person_at(token) is not None)
+    doc.spans["quotations"] = [doc.char_span(s, e, alignment_mode="expand") for s, e in quotations]
+    doc.spans["quotes"] = [_span(doc, q.start, q.end, "quote", q) for q in found]
+
+
+@Language.factory(
+    "newsflow_speakers",
+    default_config={
+        "pronouns": {row["pronoun"]: row["gender"] for row in lexicons.table("pronouns.tsv")},
+        "description_titles": {row["noun"]: row["title"] for row in lexicons.table("description_nouns.tsv")},
+        "continuation_paragraphs": 2,
+    },
+    requires=["doc._.layout", "doc._.entities", "span._.quote"],
+)
+def make_speakers(
+    nlp: Language, name: str, pronouns: dict[str, str], description_titles: dict[str, str], continuation_paragraphs: int
+) -> Extractor:
+    rules = ResolutionRules(
+        pronouns={word: gender or None for word, gender in pronouns.items()},
+        description_titles=dict(description_titles),
+        continuation_paragraphs=continuation_paragraphs,
+    )
+    return Extractor(rules, _speakers)
+
+
+def _speakers(doc: Doc, rules: ResolutionRules) -> None:
+    quoted = QuotedDoc(doc, quoted_tokens(doc, [(s.start_char, s.end_char) for s in doc.spans["quotations"]]))
+    spans = list(doc.spans["quotes"])
+    resolved = resolve_speakers([s._.quote for s in spans], quoted, doc._.entities, doc._.layout, rules)
+    for span, quote in zip(spans, resolved):
+        span._.quote = quote
+
+
+@Language.factory(
+    "newsflow_numbers",
+    default_config={
+        "labels": ["CARDINAL", "PERCENT", "MONEY", "QUANTITY"],
+        "hedges": list(lexicons.entries("number_hedges.txt")),
+        "unit_by_label": {"PERCENT": "percentage", "MONEY": "currency"},
+    },
+    requires=["doc._.layout"],
+)
+def make_numbers(
+    nlp: Language, name: str, labels: list[str], hedges: list[str], unit_by_label: dict[str, str]
+) -> Extractor:
+    return Extractor(NumberRules(frozenset(labels), tuple(hedges), dict(unit_by_label)), _numbers)
+
+
+def _numbers(doc: Doc, rules: NumberRules) -> None:
+    found = find_numbers(doc, rules, doc._.layout.sentence_of)
+    doc.spans["numbers"] = [_span(doc, n.start, n.end, "number", n) for n in found]
+
+
+@Language.factory("newsflow_dates", default_config={"rules": default_rules()}, requires=["doc._.layout"])
+def make_dates(nlp: Language, name: str, rules: dict) -> Extractor:
+    return Extractor(DateReader(rules), _dates)
+
+
+def _dates(doc: Doc, reader: DateReader) -> None:
+    found = reader.read(doc, doc._.published_date, doc._.layout.sentence_of)
+    doc.spans["dates"] = [_span(doc, d.start, d.end, "date", d) for d in found]
+
+
+def _span(doc: Doc, start: int, end: int, attribute: str, record) -> Span:
+    """The whole tokens over ``[start, end)``, carrying ``record``."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    span._.set(attribute, record)
+    return span

@@ -1,0 +1,145 @@
+"""People, organization and number rules on hand-built Docs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.handmade import extract
+
+NRF = (
+    "Ali Nazary of the National Resistance Front (NRF) spoke. Nazary leads the NRF.",
+    """
+    Ali         Ali         PROPN  NNP    compound  1   B-PERSON
+    Nazary      Nazary      PROPN  NNP    nsubj     10  I-PERSON
+    of          of          ADP    IN     prep      1
+    the         the         DET    DT     det       6   B-ORG
+    National    National    PROPN  NNP    compound  6   I-ORG
+    Resistance  Resistance  PROPN  NNP    compound  6   I-ORG
+    Front       Front       PROPN  NNP    pobj      2   I-ORG
+    (           (           PUNCT  -LRB-  punct     6
+    NRF         NRF         PROPN  NNP    appos     6   B-ORG
+    )           )           PUNCT  -RRB-  punct     6
+    spoke       speak       VERB   VBD    ROOT      10
+    .           .           PUNCT  .      punct     10
+    Nazary      Nazary      PROPN  NNP    nsubj     13  B-PERSON
+    leads       lead        VERB   VBZ    ROOT      13
+    the         the         DET    DT     det       15
+    NRF         NRF         PROPN  NNP    dobj      13  B-ORG
+    .           .           PUNCT  .      punct     13
+    """,
+)
+
+
+def test_a_surname_alone_joins_the_full_name_and_of_an_organization_is_an_affiliation():
+    doc = extract(*NRF)
+    (person,) = doc._.entities.people
+    assert person.name == "Ali Nazary"
+    assert [m.text for m in person.mentions] == ["Ali Nazary", "Nazary"]
+    assert person.affiliations == ["National Resistance Front"]
+    assert [(s.text, s._.entity.name) for s in doc.spans["people"]] == [("Ali Nazary", "Ali Nazary"), ("Nazary", "Ali Nazary")]
+
+
+def test_an_acronym_defined_in_parentheses_is_one_organization_with_its_long_form():
+    doc = extract(*NRF)
+    (organization,) = doc._.entities.organizations
+    assert (organization.name, organization.acronym) == ("National Resistance Front", "NRF")
+    assert [s.text for s in doc.spans["organizations"]] == ["the National Resistance Front", "NRF", "NRF"]
+
+
+def test_an_apposition_is_a_role_and_the_place_in_it_an_affiliation():
+    doc = extract(
+        "Jim Lee, the mayor of Boston, spoke.",
+        """
+        Jim     Jim     PROPN  NNP  compound  1  B-PERSON
+        Lee     Lee     PROPN  NNP  nsubj     8  I-PERSON
+        ,       ,       PUNCT  ,    punct     1
+        the     the     DET    DT   det       4
+        mayor   mayor   NOUN   NN   appos     1
+        of      of      ADP    IN   prep      4
+        Boston  Boston  PROPN  NNP  pobj      5  B-GPE
+        ,       ,       PUNCT  ,    punct     1
+        spoke   speak   VERB   VBD  ROOT      8
+        .       .       PUNCT  .    punct     8
+        """,
+    )
+    (person,) = doc._.entities.people
+    assert (person.name, person.roles, person.affiliations) == ("Jim Lee", ["the mayor of Boston"], ["Boston"])
+    assert [p.name for p in doc._.entities.places] == ["Boston"]
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [("Congresswoman", ("Rep.", "f")), ("Congressman", ("Rep.", "m")), ("Sen.", ("Sen.", None)), ("Mrs.", ("Mrs.", "f"))],
+)
+def test_a_title_before_a_name_gives_its_reported_form_and_the_gender_the_word_tells(title, expected):
+    doc = extract(
+        f"{title} Ann Lee spoke.",
+        f"""
+        {title}  {title}  PROPN  NNP  compound  2  O
+        Ann      Ann      PROPN  NNP  compound  2  B-PERSON
+        Lee      Lee      PROPN  NNP  nsubj     3  I-PERSON
+        spoke    speak    VERB   VBD  ROOT      3
+        .        .        PUNCT  .    punct     3
+        """,
+    )
+    (person,) = doc._.entities.people
+    assert (person.name, person.titles[0], person.gender) == ("Ann Lee", *expected)
+
+
+def numbers(doc) -> list[tuple]:
+    return [
+        (n.text, n.kind, n.value, n.unit, n.approximator, n.counts)
+        for n in (span._.number for span in doc.spans["numbers"])
+    ]
+
+
+def test_a_hedge_before_a_number_is_its_approximator_and_of_tells_what_it_counts():
+    doc = extract(
+        "The NRF controls more than 60% of Panjshir.",
+        """
+        The       the       DET    DT   det       1
+        NRF       NRF       PROPN  NNP  nsubj     2  B-ORG
+        controls  control   VERB   VBZ  ROOT      2
+        more      more      ADJ    JJR  amod      5  B-PERCENT
+        than      than      ADP    IN   quantmod  5  I-PERCENT
+        60        60        NUM    CD   nummod    6  I-PERCENT
+        %         %         NOUN   NN   dobj      2  I-PERCENT
+        of        of        ADP    IN   prep      6
+        Panjshir  Panjshir  PROPN  NNP  pobj      7  B-GPE
+        .         .         PUNCT  .    punct     2
+        """,
+    )
+    assert numbers(doc) == [("more than 60%", "percent", 60.0, "percentage", "more than", "Panjshir")]
+
+
+def test_a_number_counts_the_noun_phrase_it_modifies():
+    doc = extract(
+        "An estimated 10,000 former soldiers joined.",
+        """
+        An         an        DET    DT   det     4  B-CARDINAL
+        estimated  estimate  VERB   VBN  amod    4  I-CARDINAL
+        10,000     10,000    NUM    CD   nummod  4  I-CARDINAL
+        former     former    ADJ    JJ   amod    4
+        soldiers   soldier   NOUN   NNS  nsubj   5
+        joined     join      VERB   VBD  ROOT    5
+        .          .         PUNCT  .    punct   5
+        """,
+    )
+    assert numbers(doc) == [("An estimated 10,000", "cardinal", 10000.0, None, "estimated", "former soldiers")]
+
+
+def test_money_gets_its_value_and_currency_from_the_whole_expression():
+    doc = extract(
+        "The deal is worth $5.2 billion.",
+        """
+        The      the      DET    DT   det       1
+        deal     deal     NOUN   NN   nsubj     2
+        is       be       AUX    VBZ  ROOT      2
+        worth    worth    ADJ    JJ   acomp     2
+        $        $        SYM    $    quantmod  6  B-MONEY
+        5.2      5.2      NUM    CD   compound  6  I-MONEY
+        billion  billion  NUM    CD   pobj      3  I-MONEY
+        .        .        PUNCT  .    punct     2
+        """,
+    )
+    assert numbers(doc) == [("$5.2 billion", "money", 5.2e9, "dollar", None, None)]

@@ -1,0 +1,77 @@
+"""The lexicons are data people edit by hand: their invariants, checked."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from newsflow import lexicons
+from newsflow.mentions import title_key
+from tests.handmade import extractors
+
+WORD_LISTS = ["naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt"]
+TABLES = {
+    "speech_verbs.tsv": "lemma",
+    "titles.tsv": "word",
+    "description_nouns.tsv": "noun",
+    "pronouns.tsv": "pronoun",
+    "quotation_marks.tsv": "opening",
+}
+
+
+def duplicates(values) -> list:
+    return [value for value, n in Counter(values).items() if n > 1]
+
+
+def test_every_lexicon_file_is_known_here():
+    assert set(lexicons.names()) == {*WORD_LISTS, *TABLES, "dates.json"}
+
+
+@pytest.mark.parametrize("name", WORD_LISTS)
+def test_word_lists_have_no_duplicates(name):
+    assert duplicates(lexicons.entries(name)) == []
+
+
+@pytest.mark.parametrize("name, key", TABLES.items())
+def test_tables_have_one_row_per_key_and_no_empty_keys(name, key):
+    keys = [row[key] for row in lexicons.table(name)]
+    assert duplicates(keys) == [] and all(keys)
+
+
+def test_every_speech_verb_says_what_it_reports():
+    assert {row["reports"] for row in lexicons.table("speech_verbs.tsv")} == {"quoted", "indirect"}
+
+
+def test_title_words_are_written_as_the_matcher_reads_them():
+    # A key in capitals or with its period could never match a word.
+    assert [row["word"] for row in lexicons.table("titles.tsv") if title_key(row["word"]) != row["word"]] == []
+    assert {row["gender"] for row in lexicons.table("titles.tsv")} <= {"", "m", "f"}
+
+
+def test_every_description_points_at_a_title_a_name_can_have():
+    titles = {row["title"] for row in lexicons.table("titles.tsv")}
+    assert [row for row in lexicons.table("description_nouns.tsv") if row["title"] not in titles] == []
+
+
+def test_no_hedge_hides_behind_an_earlier_one_it_starts_with():
+    hedges = lexicons.entries("number_hedges.txt")
+    hidden = [(a, b) for i, a in enumerate(hedges) for b in hedges[i + 1 :] if b.startswith(a + " ")]
+    assert hidden == []
+
+
+def test_quotation_marks_are_single_characters_and_debris_lines_are_patterns():
+    marks = [m for row in lexicons.table("quotation_marks.tsv") for m in (row["opening"], row["closing"])]
+    assert all(len(m) == 1 for m in marks)
+    for pattern in lexicons.entries("debris_lines.txt"):
+        re.compile(pattern)
+
+
+def test_the_pipeline_config_records_the_rules_in_force():
+    config = extractors().config["components"]
+    assert config["newsflow_quotes"]["speech_verbs"]["say"] == "indirect"
+    assert config["newsflow_quotes"]["speech_verbs"]["quip"] == "quoted"
+    assert config["newsflow_entities"]["titles"]["congresswoman"] == {"title": "Rep.", "gender": "f", "kind": "political"}
+    assert config["newsflow_numbers"]["hedges"] == list(lexicons.entries("number_hedges.txt"))
+    assert config["newsflow_dates"]["rules"] == lexicons.structure("dates.json")

@@ -1,0 +1,132 @@
+"""One runtime for every run: the task runner comes from the settings alike
+for a run by hand (``newsflow run``), a served one (``newsflow serve``) and a
+deployed one (``prefect.yaml``). Flows are built and loaded here, not run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
+
+from flows.deployment import build_deployment
+from flows.pipeline import newsflow_pipeline
+from flows.runners import StoppableProcessPool, configured_pipeline
+from newsflow.config import Settings, SettingsError
+from tests.conftest import REPO
+
+# What a Prefect worker does to start a run: load the flow from the
+# deployment's entrypoint, in a new process whose environment has the settings.
+LOAD_FLOW = """
+import sys
+from prefect.flows import load_flow_from_entrypoint
+
+runner = load_flow_from_entrypoint(sys.argv[1]).task_runner
+print(type(runner).__name__, runner._max_workers)
+"""
+
+needs_two_cpus = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers are capped to the CPUs")
+
+
+def load_in_worker(entrypoint: str, **env: str) -> subprocess.CompletedProcess:
+    """Load the flow at ``entrypoint`` from the repository (the worker's
+    working directory) with ``env`` as the only NEWSFLOW_* settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    return subprocess.run([sys.executable, "-c", LOAD_FLOW, entrypoint], cwd=REPO, env={**clean, **env},
+                          capture_output=True, text=True, timeout=300)
+
+
+def loaded_runner(entrypoint: str, **env: str) -> tuple[str, int]:
+    result = load_in_worker(entrypoint, **env)
+    assert result.returncode == 0, result.stderr
+    name, workers = result.stdout.split()
+    return name, int(workers)
+
+
+def prefect_yaml_entrypoint() -> str:
+    (deployment,) = yaml.safe_load((REPO / "prefect.yaml").read_text())["deployments"]
+    return deployment["entrypoint"]
+
+
+@pytest.fixture()
+def eight_cpus(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+
+
+def test_the_configured_flow_runs_on_the_workers_of_its_settings(eight_cpus):
+    pool = configured_pipeline(Settings(workers=2))
+    assert isinstance(pool.task_runner, StoppableProcessPool) and pool.task_runner._max_workers == 2
+    assert pool.name == newsflow_pipeline.name and pool.fn is newsflow_pipeline.fn
+    alone = configured_pipeline(Settings(workers=1)).task_runner
+    assert isinstance(alone, ThreadPoolTaskRunner) and alone._max_workers == 1
+
+
+def test_workers_are_capped_to_the_cpus_in_every_run(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert configured_pipeline(Settings(workers=16)).task_runner._max_workers == 2
+
+
+def test_the_dask_runner_is_a_local_cluster_of_the_workers_or_the_one_at_the_address(eight_cpus):
+    local = configured_pipeline(Settings(runner="dask", workers=3)).task_runner
+    assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs["n_workers"] == 3
+    remote = configured_pipeline(Settings(runner="dask", address="tcp://scheduler:8786")).task_runner
+    assert remote.address == "tcp://scheduler:8786"
+
+
+@pytest.mark.parametrize(
+    "workers, runner",
+    [("1", ("ThreadPoolTaskRunner", 1)), pytest.param("2", ("StoppableProcessPool", 2), marks=needs_two_cpus)],
+)
+@pytest.mark.slow  # loads the flow in a process of its own, as Prefect does
+def test_the_prefect_yaml_flow_takes_its_workers_from_the_worker_environment(workers, runner):
+    assert loaded_runner(prefect_yaml_entrypoint(), NEWSFLOW_WORKERS=workers) == runner
+
+
+@needs_two_cpus
+@pytest.mark.slow  # loads the flow in a process of its own, as Prefect does
+def test_a_served_deployment_runs_the_flow_prefect_yaml_deploys(tmp_path):
+    deployment = build_deployment(str(tmp_path / "raw"), str(tmp_path / "out"), interval=60)
+    assert deployment.entrypoint == prefect_yaml_entrypoint()
+    assert loaded_runner(deployment.entrypoint, NEWSFLOW_WORKERS="2") == ("StoppableProcessPool", 2)
+
+
+@pytest.mark.slow  # loads the flow in a process of its own, as Prefect does
+def test_a_bad_setting_in_the_worker_environment_stops_the_run_as_it_loads():
+    result = load_in_worker(prefect_yaml_entrypoint(), NEWSFLOW_RUNNER="spark")
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.endswith("the task runner (NEWSFLOW_RUNNER, --runner) must be local or dask, not 'spark'"), last
+
+
+@pytest.mark.parametrize(
+    "env, phrase",
+    [
+        ({"NEWSFLOW_RUNNER": "spark"}, "the task runner (NEWSFLOW_RUNNER, --runner) must be local or dask, not 'spark'"),
+        ({"NEWSFLOW_DASK_ADDRESS": "tcp://scheduler:8786"}, "--address) needs the dask runner"),
+        ({"NEWSFLOW_PART_SIZE": "0"}, "part_size must be a whole number of at least 1, not 0"),
+        ({"NEWSFLOW_PART_SIZE": "many"}, "NEWSFLOW_PART_SIZE must be a whole number, not 'many'"),
+        ({"NEWSFLOW_SPACY_BATCH": "-8"}, "spacy_batch must be a whole number of at least 1, not -8"),
+    ],
+    ids=["runner", "address-without-dask", "part-size-0", "part-size-text", "spacy-batch-negative"],
+)
+def test_bad_settings_raise_one_clear_line(monkeypatch, env, phrase):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=re.escape(phrase)) as bad:
+        Settings()
+    assert "\n" not in str(bad.value)
+
+
+def test_the_settings_go_into_the_run_manifest_as_json(monkeypatch):
+    for name in ("NEWSFLOW_RUNNER", "NEWSFLOW_DASK_ADDRESS", "NEWSFLOW_SPACY_BATCH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSFLOW_PART_SIZE", "50")
+    recorded = json.loads(json.dumps(Settings().as_dict()))  # as newsflow/manifest.py records them
+    assert {name: recorded[name] for name in ("runner", "address", "part_size", "spacy_batch")} == {
+        "runner": "local", "address": None, "part_size": 50, "spacy_batch": 8}
