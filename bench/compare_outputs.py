@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -27,9 +28,10 @@ def _digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _rows(folder: Path) -> dict[str, str]:
+def _rows(folder: Path) -> Counter:
+    """Each row (as JSON) and how many times it occurs: a duplicated row is a difference."""
     rows = pq.read_table(sorted(folder.glob("*.parquet"))).to_pylist() if any(folder.glob("*.parquet")) else []
-    return {json.dumps(row, sort_keys=True, default=str): row for row in rows}
+    return Counter(json.dumps(row, sort_keys=True, default=str) for row in rows)
 
 
 def compare(before: Path, after: Path, show: int) -> int:
@@ -40,13 +42,14 @@ def compare(before: Path, after: Path, show: int) -> int:
             print(f"{name:14} identical bytes ({sum(1 for _ in a.glob('*.parquet'))} part(s))")
             continue
         old, new = _rows(a), _rows(b)
-        only_old, only_new = old.keys() - new.keys(), new.keys() - old.keys()
-        print(f"{name:14} {len(old):,} -> {len(new):,} rows; {len(only_old):,} only before, {len(only_new):,} only after")
+        only_old, only_new = old - new, new - old
+        print(f"{name:14} {old.total():,} -> {new.total():,} rows; {only_old.total():,} only before, "
+              f"{only_new.total():,} only after")
         changed += 1
         key = TABLES[name].key[0] if TABLES[name].key else None
-        for label, keys, side in (("-", only_old, old), ("+", only_new, new)):
-            for text in sorted(keys)[:show]:
-                row = side[text]
+        for label, rows in (("-", only_old), ("+", only_new)):
+            for text in sorted(rows)[:show]:
+                row = json.loads(text)
                 brief = {k: v for k, v in row.items() if k in (key, "source_file", "text", "name", "speaker", "value")}
                 print(f"  {label} {json.dumps(brief, default=str, ensure_ascii=False)[:300]}")
     return changed

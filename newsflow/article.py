@@ -41,8 +41,9 @@ def process_articles(
 
     An article whose cleaning, parse or extraction fails yields its
     exception instead of rows, so that one odd article never stops the
-    others: when a batch's parse fails, its articles are parsed one by one
-    to find the one that broke it.
+    others: when a batch fails in ``nlp.pipe`` (the model or an extractor
+    component), its articles are processed one by one to find the one that
+    broke it.
     """
     for batch in batched(articles, batch_size):
         prepared: list[tuple[RawArticle, Read]] = []
@@ -115,9 +116,7 @@ def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
     layout = doc._.layout
     paragraphs, sentences = layout.paragraphs, layout.sentences
     entities = doc._.entities
-    quotes = [span._.quote for span in doc.spans["quotes"]]
-    numbers = [span._.number for span in doc.spans["numbers"]]
-    dates = [span._.date for span in doc.spans["dates"]]
+    quotes, numbers, dates = doc._.quotes, doc._.numbers, doc._.dates
     base = {
         "article_id": article.article_id,
         "source_file": article.source_file,

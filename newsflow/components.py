@@ -11,20 +11,23 @@ component              results
 ``newsflow_entities``  ``doc._.entities``; ``doc.spans["people"]``,
                        ``["organizations"]``, ``["places"]``: every mention,
                        ``span._.entity`` the entity it names
-``newsflow_quotes``    ``doc.spans["quotations"]``: every quoted stretch;
-                       ``doc.spans["quotes"]``: direct, partial and indirect
-                       quotes, ``span._.quote`` the quote with its cue and
-                       speaker mention
-``newsflow_speakers``  ``span._.quote.speaker`` of every quote: the name its
-                       speaker mention resolves to
-``newsflow_numbers``   ``doc.spans["numbers"]``, ``span._.number``
-``newsflow_dates``     ``doc.spans["dates"]``, ``span._.date``, resolved
-                       against ``doc._.published_date`` (set before parsing)
+``newsflow_quotes``    ``doc._.quotes``: direct, partial and indirect quotes
+                       with their cues and speaker mentions;
+                       ``doc.spans["quotations"]``: every quoted stretch
+``newsflow_speakers``  ``doc._.quotes`` with the name each speaker mention
+                       resolves to
+``newsflow_numbers``   ``doc._.numbers``
+``newsflow_dates``     ``doc._.dates``, resolved against
+                       ``doc._.published_date`` (set before parsing)
 =====================  ==========================================================
 
-A span's ``_`` record holds the exact clean-text offsets: a quotation mark
-glued to a word starts a quote inside a token, so the span (whole tokens)
-can be wider. Rows are built from these results by ``newsflow.article``.
+The records (``Quote``, ``NumberMention``, ``DateMention``) hold exact
+clean-text offsets; ``doc.spans["quotes"]``, ``["numbers"]`` and
+``["dates"]`` show them as spans of whole tokens labelled with their kind.
+They are views, not the records' home: a quotation mark glued to a word
+starts a quote inside a token, and two quotes glued together (``“Aye”,“Nay”``)
+can share their tokens, where spaCy would store one ``Span._`` value for
+both. Rows are built from the records by ``newsflow.article``.
 """
 
 from spacy.language import Language
@@ -39,10 +42,9 @@ from newsflow.resolution import ResolutionRules, resolve_speakers
 from newsflow.segment import Layout
 from newsflow.speakers import QuotedDoc
 
-for _name in ("layout", "entities", "published_date"):
+for _name in ("layout", "entities", "quotes", "numbers", "dates", "published_date"):
     Doc.set_extension(_name, default=None, force=True)
-for _name in ("entity", "quote", "number", "date"):
-    Span.set_extension(_name, default=None, force=True)
+Span.set_extension("entity", default=None, force=True)
 
 
 def _double_quotation_marks() -> dict[str, str]:
@@ -99,7 +101,7 @@ def _entities(doc: Doc, rules: EntityRules) -> None:
     found = find_entities(doc, rules)
     doc._.entities = found
     for group, members in (("people", found.people), ("organizations", found.organizations), ("places", found.places)):
-        doc.spans[group] = [_span(doc, m.start, m.end, "entity", entity) for entity in members for m in entity.mentions]
+        doc.spans[group] = [_mention(doc, m, entity) for entity in members for m in entity.mentions]
 
 
 @Language.factory(
@@ -133,7 +135,8 @@ def make_quotes(
 def _quotes(doc: Doc, rules: QuoteRules) -> None:
     quotations, found = find_quotes(doc, doc._.layout, rules, lambda token: doc._.entities.person_at(token) is not None)
     doc.spans["quotations"] = [doc.char_span(s, e, alignment_mode="expand") for s, e in quotations]
-    doc.spans["quotes"] = [_span(doc, q.start, q.end, "quote", q) for q in found]
+    doc._.quotes = found
+    doc.spans["quotes"] = _views(doc, found)
 
 
 @Language.factory(
@@ -143,7 +146,7 @@ def _quotes(doc: Doc, rules: QuoteRules) -> None:
         "description_titles": {row["noun"]: row["title"] for row in lexicons.table("description_nouns.tsv")},
         "continuation_paragraphs": 2,
     },
-    requires=["doc._.layout", "doc._.entities", "span._.quote"],
+    requires=["doc._.layout", "doc._.entities", "doc._.quotes"],
 )
 def make_speakers(
     nlp: Language, name: str, pronouns: dict[str, str], description_titles: dict[str, str], continuation_paragraphs: int
@@ -158,10 +161,7 @@ def make_speakers(
 
 def _speakers(doc: Doc, rules: ResolutionRules) -> None:
     quoted = QuotedDoc(doc, quoted_tokens(doc, [(s.start_char, s.end_char) for s in doc.spans["quotations"]]))
-    spans = list(doc.spans["quotes"])
-    resolved = resolve_speakers([s._.quote for s in spans], quoted, doc._.entities, doc._.layout, rules)
-    for span, quote in zip(spans, resolved):
-        span._.quote = quote
+    doc._.quotes = resolve_speakers(doc._.quotes, quoted, doc._.entities, doc._.layout, rules)
 
 
 @Language.factory(
@@ -180,8 +180,8 @@ def make_numbers(
 
 
 def _numbers(doc: Doc, rules: NumberRules) -> None:
-    found = find_numbers(doc, rules, doc._.layout.sentence_of)
-    doc.spans["numbers"] = [_span(doc, n.start, n.end, "number", n) for n in found]
+    doc._.numbers = find_numbers(doc, rules, doc._.layout.sentence_of)
+    doc.spans["numbers"] = _views(doc, doc._.numbers)
 
 
 @Language.factory("newsflow_dates", default_config={"rules": default_rules()}, requires=["doc._.layout"])
@@ -190,12 +190,18 @@ def make_dates(nlp: Language, name: str, rules: dict) -> Extractor:
 
 
 def _dates(doc: Doc, reader: DateReader) -> None:
-    found = reader.read(doc, doc._.published_date, doc._.layout.sentence_of)
-    doc.spans["dates"] = [_span(doc, d.start, d.end, "date", d) for d in found]
+    doc._.dates = reader.read(doc, doc._.published_date, doc._.layout.sentence_of)
+    doc.spans["dates"] = _views(doc, doc._.dates)
 
 
-def _span(doc: Doc, start: int, end: int, attribute: str, record) -> Span:
-    """The whole tokens over ``[start, end)``, carrying ``record``."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    span._.set(attribute, record)
+def _mention(doc: Doc, mention, entity) -> Span:
+    """A mention's tokens (mentions are whole tokens, and never overlap),
+    carrying the entity it names."""
+    span = doc.char_span(mention.start, mention.end)
+    span._.entity = entity
     return span
+
+
+def _views(doc: Doc, records) -> list[Span]:
+    """The whole tokens over each record's characters, labelled with its kind."""
+    return [doc.char_span(r.start, r.end, label=r.kind, alignment_mode="expand") for r in records]

@@ -241,7 +241,11 @@ def _tables(rules: Mapping) -> dict:
         "months": _read_only(rules["months"]),
         "weekdays": _read_only(rules["weekdays"]),
         "seasons": _read_only(rules["seasons"]),
-        "named_days": _read_only({name: _read_only(rule) for name, rule in rules["named_days"].items()}),
+        # A list of records in the rules, not a table by name: names such as
+        # "st. patrick's day" would be read as section paths in nlp.config.
+        "named_days": _read_only({
+            day["name"]: _read_only({k: v for k, v in day.items() if k != "name"}) for day in rules["named_days"]
+        }),
         "numbers": _read_only(rules["number_words"]),
         "ordinals": _read_only(rules["ordinals"]),
         "unit_forms": _read_only({form: unit for unit in rules["units"] for form in (unit, _plural(unit))}),

@@ -5,7 +5,8 @@ mentions into one entity per real-world referent within an article
 ("Mr. Nazary" and "Ali Nazary"; "NRF" and "National Resistance Front"),
 picks a canonical name, and reads titles, roles and affiliations from the
 parse (titles before a name, appositions, "of <place>"). The result,
-``Entities``, is read-only: lookups for resolving speakers, and the rows.
+``Entities``, is complete once built: lookups for resolving speakers, and
+the rows.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsflow.segment import Layout
 from newsflow.segment import Span as TextSpan
-from newsflow.speakers import QuotedDoc, inverted_subject, labelled_speaker, mention_span, speaker_of
+from newsflow.speakers import SUBJECTS, QuotedDoc, inverted_subject, labelled_speaker, mention_span, speaker_of
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class QuoteRules:
     naming_verbs: frozenset[str]  # cues of partial quotes only: called it “…”
     statement_nouns: frozenset[str]  # "issued a statement saying": the issuer speaks
     opening: dict[str, str]  # quotation marks: opening -> closing
-    min_quote_chars: int  # shorter quoted text (marks left out) is no quote
+    min_quote_chars: int  # a quotation shorter than this plus two characters (its marks) is no quote
     max_attribution_tokens: int  # an attribution sentence after a quote ("he said.") is short
 
     @property
@@ -277,7 +277,7 @@ def _framing_verb(last: Token, quoted: QuotedDoc) -> Token | None:
         return None
     for token in (t for t in doc[i : i + 4] if t.sent.start == doc[i].sent.start):
         if token.pos_ == "VERB" and not quoted.in_quote[token.i]:
-            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
             if subject is not None and subject.pos_ in ("PROPN", "PRON") and subject.i >= i:
                 return token
             break

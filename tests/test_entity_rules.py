@@ -89,7 +89,7 @@ def test_a_title_before_a_name_gives_its_reported_form_and_the_gender_the_word_t
 def numbers(doc) -> list[tuple]:
     return [
         (n.text, n.kind, n.value, n.unit, n.approximator, n.counts)
-        for n in (span._.number for span in doc.spans["numbers"])
+        for n in doc._.numbers
     ]
 
 

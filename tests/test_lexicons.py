@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pytest
+from spacy.util import load_config_from_str
 
 from newsflow import lexicons
 from newsflow.mentions import title_key
@@ -75,3 +76,9 @@ def test_the_pipeline_config_records_the_rules_in_force():
     assert config["newsflow_entities"]["titles"]["congresswoman"] == {"title": "Rep.", "gender": "f", "kind": "political"}
     assert config["newsflow_numbers"]["hedges"] == list(lexicons.entries("number_hedges.txt"))
     assert config["newsflow_dates"]["rules"] == lexicons.structure("dates.json")
+
+
+def test_the_pipeline_config_reads_back_as_written():
+    # What nlp.to_disk saves, spacy.load must read: no rule may look like a config section path.
+    config = extractors().config
+    assert load_config_from_str(config.to_str())["components"] == config["components"]

@@ -9,8 +9,7 @@ from tests.handmade import extract
 def quotes(doc) -> list[tuple]:
     """``(kind, text, cue, speaker mention, speaker)`` of every quote."""
     found = []
-    for span in doc.spans["quotes"]:
-        q = span._.quote
+    for q in doc._.quotes:
         found.append((q.kind, doc.text[q.start : q.end], q.cue, q.speaker_mention, q.speaker))
     return found
 
@@ -173,20 +172,20 @@ def test_a_short_attribution_sentence_after_the_quote_gives_its_cue():
 
 def test_a_verb_right_after_the_quote_with_a_pronoun_subject_frames_it():
     doc = extract(
-        "“We will win.” He added.",
+        "“We will win,” he beamed.",
         """
-        “      "      PUNCT  ``    punct     3
-        We     we     PRON   PRP   nsubj     3
-        will   will   AUX    MD    aux       3
-        win    win    VERB   VB    ROOT      3
-        .      .      PUNCT  .     punct     3
-        ”      "      PUNCT  ''    punct     3
-        He     he     PRON   PRP   nsubj     7
-        added  add    VERB   VBD   ROOT      7
-        .      .      PUNCT  .     punct     7
+        “       "     PUNCT  ``    punct     7
+        We      we    PRON   PRP   nsubj     3
+        will    will  AUX    MD    aux       3
+        win     win   VERB   VB    ccomp     7
+        ,       ,     PUNCT  ,     punct     7
+        ”       "     PUNCT  ''    punct     7
+        he      he    PRON   PRP   nsubj     7
+        beamed  beam  VERB   VBD   ROOT      7
+        .       .     PUNCT  .     punct     7
         """,
     )
-    assert quotes(doc) == [("direct", "“We will win.”", "added", "He", None)]
+    assert quotes(doc) == [("direct", "“We will win,”", "beamed", "he", None)]
 
 
 def test_a_speech_verbs_clausal_complement_is_indirect_speech():
@@ -353,13 +352,37 @@ CONTINUED = """
 """
 
 
-def test_a_quote_without_a_cue_continues_the_attribution_before_it():
-    doc = extract("“First,” Ali Nazary said.\n\n“Second.”", CONTINUED.format(filler="", root=10))
-    assert quotes(doc)[1] == ("direct", "“Second.”", None, "Ali Nazary", "Ali Nazary")
+def continued(paragraphs_between: int) -> tuple:
+    """The second quote, ``paragraphs_between`` paragraphs after the attributed one."""
+    filler = "".join(
+        f"Fill{n} fill PROPN NNP ROOT {9 + 2 * n}\n¶ ¶ SPACE _SP dep {9 + 2 * n}\n    " for n in range(paragraphs_between)
+    )
+    fills = "".join(f"Fill{n}\n\n" for n in range(paragraphs_between))
+    doc = extract(f"“First,” Ali Nazary said.\n\n{fills}“Second.”",
+                  CONTINUED.format(filler=filler, root=10 + 2 * paragraphs_between))
+    return quotes(doc)[1]
 
 
-def test_a_quote_more_than_two_paragraphs_after_an_attribution_does_not_continue_it():
-    filler = "".join(f"Fill{n} fill PROPN NNP ROOT {9 + 2 * n}\n¶ ¶ SPACE _SP dep {9 + 2 * n}\n    " for n in range(3))
-    text = "“First,” Ali Nazary said.\n\nFill0\n\nFill1\n\nFill2\n\n“Second.”"
-    doc = extract(text, CONTINUED.format(filler=filler, root=16))
-    assert quotes(doc)[1] == ("direct", "“Second.”", None, None, None)
+def test_a_quote_without_a_cue_continues_the_attribution_up_to_two_paragraphs_before_it():
+    assert continued(0) == ("direct", "“Second.”", None, "Ali Nazary", "Ali Nazary")
+    assert continued(1) == ("direct", "“Second.”", None, "Ali Nazary", "Ali Nazary")
+
+
+def test_a_quote_three_paragraphs_after_an_attribution_does_not_continue_it():
+    assert continued(2) == ("direct", "“Second.”", None, None, None)
+
+
+def test_quotations_glued_into_one_token_stay_two_quotes():
+    # The tokenizer leaves "vote,“Aye”,“Nay”,was" whole: both quotes cover
+    # that one token, and each keeps its own record.
+    doc = extract(
+        "The vote,“Aye”,“Nay”,was close.",
+        """
+        The                   the                   DET    DT   det    2
+        vote,“Aye”,“Nay”,was  vote,“aye”,“nay”,was  VERB   VBN  amod   2
+        close                 close                 NOUN   NN   ROOT   2
+        .                     .                     PUNCT  .    punct  2
+        """,
+    )
+    assert quotes(doc) == [("direct", "“Aye”", None, None, None), ("direct", "“Nay”", None, None, None)]
+    assert [(s.text, s.label_) for s in doc.spans["quotes"]] == [("vote,“Aye”,“Nay”,was", "direct")] * 2
