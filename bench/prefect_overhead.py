@@ -47,7 +47,7 @@ def fifty_tasks() -> list[int]:
 
 
 def main() -> None:
-    from cli.main import _drain_prefect
+    from cli.running import drain_prefect
 
     try:
         empty()  # the first flow run of a process sets up Prefect's client
@@ -56,7 +56,7 @@ def main() -> None:
         second = time.perf_counter()
         fifty_tasks()
         third = time.perf_counter()
-        _drain_prefect()
+        drain_prefect()
     finally:
         server.stop()
     per_task_ms = ((third - second) - (second - first)) / 50 * 1000

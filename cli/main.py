@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from cli.report import jsonable, print_quote_scores, print_runs, print_summary
+from cli.running import EXIT_QUARANTINED, prefect_environment, run_flow
 from newsflow.config import RUNNERS, Settings, SettingsError
-
-EXIT_QUARANTINED = 3
-EXIT_BUSY = 4
 
 
 class BadSetting(click.ClickException):
@@ -23,23 +20,6 @@ class BadSetting(click.ClickException):
     exit status 2 like a usage error, without the usage text."""
 
     exit_code = 2
-
-
-def _prefect_environment(verbose: bool) -> None:
-    """Settings Prefect reads at import: a project-local home, no telemetry
-    (there may be no network), and quiet console logs unless asked for."""
-    os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    # Without -v the command prints what matters itself (a summary, or one
-    # line saying why a run failed): no log lines or tracebacks from Prefect.
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "NOTSET" if verbose else "CRITICAL")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    # Workers stopped on Ctrl-C leave semaphores to multiprocessing's resource
-    # tracker, which cleans them up and warns about it at exit: noise.
-    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
-    # Dask's scheduler and workers log every start and stop at INFO.
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,13 +83,13 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
     settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers, runner=runner,
                                  address=address)
     _check_sidecar(metadata)
-    summary = _run_flow(verbose, settings, raw_dir=str(raw_dir), out_dir=str(out_dir), model=settings.model,
+    summary = run_flow(verbose, settings, raw_dir=str(raw_dir), out_dir=str(out_dir), model=settings.model,
                         batch_size=settings.batch_size, allow_empty=allow_empty,
                         metadata=str(metadata) if metadata else None)
     if as_json:
-        click.echo(json.dumps(_jsonable(summary), indent=2, sort_keys=True))
+        click.echo(json.dumps(jsonable(summary), indent=2, sort_keys=True))
     else:
-        _print_summary(summary)
+        print_summary(summary)
     if summary["quarantine"]:
         sys.exit(EXIT_QUARANTINED)
 
@@ -145,7 +125,7 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
     # the environment (flows/deployment.py), inherited from this one.
     os.environ.update(settings.as_environment())
     _check_sidecar(metadata)
-    _prefect_environment(verbose=True)
+    prefect_environment(verbose=True)
     if cron is not None:
         _check_cron(cron)
     raw_dir = raw_dir.resolve()  # the runs start in another folder
@@ -228,7 +208,7 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
         raise BadSetting(f"no annotations (*.ann) in {gold_dir / 'attributions'}")
     with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
         out = out_dir or Path(scratch)
-        summary = _run_flow(verbose, settings, raw_dir=str(gold_dir / "text"), out_dir=str(out))
+        summary = run_flow(verbose, settings, raw_dir=str(gold_dir / "text"), out_dir=str(out))
         evaluation, counts = score_output(gold, gold_dir / "text", out)
     causes = Counter(f"{e['error']} {e['category']}: {e['cause']}" for e in evaluation.errors)
     report = {
@@ -246,28 +226,7 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    from rich.table import Table
-
-    table = Table(title=f"quotes vs {gold_dir}")
-    for column in ("", "precision", "recall", "F1", "tp", "fp", "fn"):
-        table.add_column(column, justify="right" if column else "left")
-    for name in ("direct", "indirect"):
-        s = report[name]
-        table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]),
-                      str(s["fp"]), str(s["fn"]))
-    console = _console()
-    console.print(table)
-    errors = Table(title="errors by cause")
-    errors.add_column("error")
-    errors.add_column("count", justify="right")
-    for cause, count in sorted(causes.items()):
-        errors.add_row(cause, str(count))
-    console.print(errors)
-    console.print(
-        f"speaker accuracy {report['speaker_accuracy']:.3f} on {report['speaker_judged']} matched quotes with a gold source\n"
-        f"{report['articles']} articles, {report['articles_failed']} failed; {report['tokens']:,} tokens in "
-        f"{report['seconds']:.1f} s = {report['tokens_per_second']:,.0f} tokens/s end to end"
-    )
+    print_quote_scores(report, f"quotes vs {gold_dir}")
 
 
 @main.command()
@@ -286,21 +245,9 @@ def runs(out_dir: str, as_json: bool) -> None:
         raise click.ClickException(f"no runs recorded under {out_dir}")
     if as_json:
         for row in rows:
-            click.echo(json.dumps(_jsonable(row), sort_keys=True, default=str))
+            click.echo(json.dumps(jsonable(row), sort_keys=True, default=str))
         return
-    from rich.table import Table
-
-    table = Table(title=f"runs of {out_dir}")
-    table.add_column("started (UTC)", no_wrap=True)
-    for column in ("seconds", "files", "articles", "extracted", "reused", "quarantined", "valid"):
-        table.add_column(column, justify="right")
-    for row in rows:
-        table.add_row(
-            f"{row['started_at']:%Y-%m-%d %H:%M:%S}", f"{row['duration_s']:.1f}", str(row["n_inputs"]),
-            str(row["n_articles"]), str(row["n_extracted"]), str(row["n_reused"]), str(row["n_quarantined"]),
-            "yes" if row["validation_success"] else "no",
-        )
-    _console().print(table)
+    print_runs(rows, f"runs of {out_dir}")
 
 
 @main.command()
@@ -362,133 +309,3 @@ def _check_cron(cron: str) -> None:
         raise BadSetting(f"--cron {cron!r} is not a valid cron expression (minute hour day month weekday)") from None
 
 
-def _run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
-    """Run the pipeline flow, on the task runner of ``settings``, on a Prefect
-    API server shared by every worker process (the one PREFECT_API_URL names,
-    or a temporary local one) and return its summary; a refused or failed run
-    exits with its status and one line saying why."""
-    _prefect_environment(verbose)
-    # The flow reads its settings from this process's environment, so that
-    # what it records in the runs table is what it runs with.
-    os.environ.update(settings.as_environment())
-    from cli.server import start_temporary_server
-
-    server = None if os.environ.get("PREFECT_API_URL") else start_temporary_server()
-    try:
-        if server is not None:
-            # Before Prefect is imported: its settings, and the worker processes, read it.
-            os.environ["PREFECT_API_URL"] = server.api_url
-        from flows.runners import configured_pipeline  # imports Prefect (seconds) while the server starts
-
-        if server is not None:
-            server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-        flow = configured_pipeline(settings)
-        try:
-            with _interruptible() as interrupted:
-                state = flow(**parameters, return_state=True)
-        except KeyboardInterrupt:
-            click.echo(f"Interrupted by {interrupted[0].name if interrupted else 'SIGINT'}: nothing was published; "
-                       "the previous output is unchanged", err=True)
-            sys.exit(128 + (interrupted[0] if interrupted else signal.SIGINT))
-        finally:
-            _drain_prefect()
-    finally:
-        if server is not None:
-            server.stop()
-    outcome = state.result(raise_on_failure=False)
-    if state.is_cancelled():
-        click.echo(f"Error: {state.message}", err=True)
-        sys.exit(EXIT_BUSY)
-    if not state.is_completed():
-        raise click.ClickException(f"the run failed, nothing was published: {_reason(outcome)}")
-    return outcome
-
-
-@contextmanager
-def _interruptible():
-    """Turn SIGINT and SIGTERM into KeyboardInterrupt while the flow runs,
-    recording which signal came, so that the flow unwinds (its unpublished
-    version removed, its workers stopped) and the command exits with the
-    signal's status. During a flow, Prefect's own SIGTERM handler runs first
-    and then passes the signal on to this one."""
-    received: list[signal.Signals] = []
-
-    def interrupt(signum, frame):
-        received.append(signal.Signals(signum))
-        raise KeyboardInterrupt
-
-    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield received
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-
-
-def _reason(error: BaseException | object) -> str:
-    """One line for an exception: what and where, no traceback."""
-    if isinstance(error, OSError) and error.strerror:
-        where = f": {error.filename}" if error.filename else ""
-        return f"{error.strerror}{where}"
-    return f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else str(error)
-
-
-def _drain_prefect() -> None:
-    """Flush Prefect's event and log workers before exit, so that shutdown
-    prints no cancelled-flush tracebacks."""
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-
-    EventsWorker.drain_all(timeout=10)
-    APILogWorker.drain_all(timeout=10)
-
-
-def _console():
-    """A rich console; when output goes to a file or pipe, wide enough that
-    tables do not wrap (rich assumes 80 columns there)."""
-    from rich.console import Console
-
-    return Console() if sys.stdout.isatty() else Console(width=120)
-
-
-def _jsonable(summary: dict) -> dict:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in summary.items()}
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _print_summary(summary: dict) -> None:
-    from rich.table import Table
-
-    console = _console()
-    from newsflow.schemas import DATA_TABLES
-
-    counts = json.loads(summary["row_counts"])
-    table = Table(title=f"newsflow run {summary['run_id']}", show_header=True)
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name in DATA_TABLES:
-        table.add_row(name, f"{counts.get(name, 0):,}")
-    table.add_row("quarantine", f"{len(summary['quarantine']):,}")
-    console.print(table)
-    console.print(
-        f"{_count(summary['n_articles'], 'article')} published from {_count(summary['n_inputs'], 'file')} "
-        f"({summary['n_extracted']:,} extracted, {summary['n_reused']:,} reused from earlier runs) "
-        f"in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
-    )
-    skipped = sum(item["n_skipped"] for item in summary["inputs"])
-    if skipped:
-        console.print(f"{skipped:,} archive records skipped: not HTML pages with status 200 (requests, metadata, ...)")
-    for problem in json.loads(summary["metadata"])["problems"] if summary["metadata"] else ():
-        console.print(f"[yellow]Metadata:[/yellow] {problem}")
-    if summary["quarantine"]:
-        console.print(f"[yellow]{len(summary['quarantine'])} quarantined:[/yellow]")
-        for row in summary["quarantine"][:20]:
-            place = row["source_file"] + (f" record {row['source_record']}" if row["source_record"] else "")
-            what = f"{row['table_name']} {row['record_id']}" if row["table_name"] else place
-            console.print(f"  {what}: {row['reason']}: {row['detail']}" if row["table_name"] is None
-                          else f"  {row['source_file']}: {what}: {row['reason']}")
-        if len(summary["quarantine"]) > 20:
-            console.print(f"  ... and {len(summary['quarantine']) - 20} more in {summary['out_dir']}/quarantine")

@@ -1,0 +1,101 @@
+"""What the commands print: the run summary, the list of runs, quote scores."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def console():
+    """A rich console; when output goes to a file or pipe, wide enough that
+    tables do not wrap (rich assumes 80 columns there)."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=120)
+
+
+def jsonable(summary: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in summary.items()}
+
+
+def counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def print_summary(summary: dict) -> None:
+    """The row counts of a run, what it published, and what it quarantined."""
+    from rich.table import Table
+
+    from newsflow.schemas import DATA_TABLES
+
+    out = console()
+    counts = json.loads(summary["row_counts"])
+    table = Table(title=f"newsflow run {summary['run_id']}", show_header=True)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name in DATA_TABLES:
+        table.add_row(name, f"{counts.get(name, 0):,}")
+    table.add_row("quarantine", f"{len(summary['quarantine']):,}")
+    out.print(table)
+    out.print(
+        f"{counted(summary['n_articles'], 'article')} published from {counted(summary['n_inputs'], 'file')} "
+        f"({summary['n_extracted']:,} extracted, {summary['n_reused']:,} reused from earlier runs) "
+        f"in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
+    )
+    skipped = sum(item["n_skipped"] for item in summary["inputs"])
+    if skipped:
+        out.print(f"{skipped:,} archive records skipped: not HTML pages with status 200 (requests, metadata, ...)")
+    for problem in json.loads(summary["metadata"])["problems"] if summary["metadata"] else ():
+        out.print(f"[yellow]Metadata:[/yellow] {problem}")
+    if summary["quarantine"]:
+        out.print(f"[yellow]{len(summary['quarantine'])} quarantined:[/yellow]")
+        for row in summary["quarantine"][:20]:
+            place = row["source_file"] + (f" record {row['source_record']}" if row["source_record"] else "")
+            what = f"{row['table_name']} {row['record_id']}" if row["table_name"] else place
+            out.print(f"  {what}: {row['reason']}: {row['detail']}" if row["table_name"] is None
+                      else f"  {row['source_file']}: {what}: {row['reason']}")
+        if len(summary["quarantine"]) > 20:
+            out.print(f"  ... and {len(summary['quarantine']) - 20} more in {summary['out_dir']}/quarantine")
+
+
+def print_quote_scores(report: dict, title: str) -> None:
+    """The scores of ``newsflow eval quotes``, its errors by cause, and speaker accuracy."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="right" if column else "left")
+    for name in ("direct", "indirect"):
+        s = report[name]
+        table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]),
+                      str(s["fp"]), str(s["fn"]))
+    out = console()
+    out.print(table)
+    errors = Table(title="errors by cause")
+    errors.add_column("error")
+    errors.add_column("count", justify="right")
+    for cause, count in report["errors_by_cause"].items():
+        errors.add_row(cause, str(count))
+    out.print(errors)
+    out.print(
+        f"speaker accuracy {report['speaker_accuracy']:.3f} on {report['speaker_judged']} matched quotes with a gold source\n"
+        f"{report['articles']} articles, {report['articles_failed']} failed; {report['tokens']:,} tokens in "
+        f"{report['seconds']:.1f} s = {report['tokens_per_second']:,.0f} tokens/s end to end"
+    )
+
+
+def print_runs(rows: list[dict], title: str) -> None:
+    """One line per run of ``newsflow runs``."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("started (UTC)", no_wrap=True)
+    for column in ("seconds", "files", "articles", "extracted", "reused", "quarantined", "valid"):
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(
+            f"{row['started_at']:%Y-%m-%d %H:%M:%S}", f"{row['duration_s']:.1f}", str(row["n_inputs"]),
+            str(row["n_articles"]), str(row["n_extracted"]), str(row["n_reused"]), str(row["n_quarantined"]),
+            "yes" if row["validation_success"] else "no",
+        )
+    console().print(table)

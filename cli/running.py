@@ -1,0 +1,116 @@
+"""Running the pipeline flow from a command: Prefect's settings, a Prefect
+API server for the run, the flow on the task runner of the settings, and
+the exit status and one line that say how the run ended."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from newsflow.config import Settings
+
+EXIT_QUARANTINED = 3
+EXIT_BUSY = 4
+
+
+def prefect_environment(verbose: bool) -> None:
+    """Settings Prefect reads at import: a project-local home, no telemetry
+    (there may be no network), and quiet console logs unless asked for."""
+    os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # Without -v the command prints what matters itself (a summary, or one
+    # line saying why a run failed): no log lines or tracebacks from Prefect.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "NOTSET" if verbose else "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    # Workers stopped on Ctrl-C leave semaphores to multiprocessing's resource
+    # tracker, which cleans them up and warns about it at exit: noise.
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
+    # Dask's scheduler and workers log every start and stop at INFO.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
+
+
+def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
+    """Run the pipeline flow, on the task runner of ``settings``, on a Prefect
+    API server shared by every worker process (the one PREFECT_API_URL names,
+    or a temporary local one) and return its summary; a refused or failed run
+    exits with its status and one line saying why."""
+    prefect_environment(verbose)
+    # The flow reads its settings from this process's environment, so that
+    # what it records in the runs table is what it runs with.
+    os.environ.update(settings.as_environment())
+    from cli.server import start_temporary_server
+
+    server = None if os.environ.get("PREFECT_API_URL") else start_temporary_server()
+    try:
+        if server is not None:
+            # Before Prefect is imported: its settings, and the worker processes, read it.
+            os.environ["PREFECT_API_URL"] = server.api_url
+        from flows.runners import configured_pipeline  # imports Prefect (seconds) while the server starts
+
+        if server is not None:
+            server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+        flow = configured_pipeline(settings)
+        try:
+            with interruptible() as interrupted:
+                state = flow(**parameters, return_state=True)
+        except KeyboardInterrupt:
+            click.echo(f"Interrupted by {interrupted[0].name if interrupted else 'SIGINT'}: nothing was published; "
+                       "the previous output is unchanged", err=True)
+            sys.exit(128 + (interrupted[0] if interrupted else signal.SIGINT))
+        finally:
+            drain_prefect()
+    finally:
+        if server is not None:
+            server.stop()
+    outcome = state.result(raise_on_failure=False)
+    if state.is_cancelled():
+        click.echo(f"Error: {state.message}", err=True)
+        sys.exit(EXIT_BUSY)
+    if not state.is_completed():
+        raise click.ClickException(f"the run failed, nothing was published: {reason(outcome)}")
+    return outcome
+
+
+@contextmanager
+def interruptible():
+    """Turn SIGINT and SIGTERM into KeyboardInterrupt while the flow runs,
+    recording which signal came, so that the flow unwinds (its unpublished
+    version removed, its workers stopped) and the command exits with the
+    signal's status. During a flow, Prefect's own SIGTERM handler runs first
+    and then passes the signal on to this one."""
+    received: list[signal.Signals] = []
+
+    def interrupt(signum, frame):
+        received.append(signal.Signals(signum))
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def reason(error: BaseException | object) -> str:
+    """One line for an exception: what and where, no traceback."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else str(error)
+
+
+def drain_prefect() -> None:
+    """Flush Prefect's event and log workers before exit, so that shutdown
+    prints no cancelled-flush tracebacks."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    EventsWorker.drain_all(timeout=10)
+    APILogWorker.drain_all(timeout=10)
