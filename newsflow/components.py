@@ -37,7 +37,7 @@ from newsflow import lexicons
 from newsflow.dates import DateReader, default_rules
 from newsflow.mentions import EntityRules, Title, find_entities
 from newsflow.numbers import NumberRules, find_numbers
-from newsflow.quotes import QuoteRules, find_quotes, quoted_tokens
+from newsflow.quotes import QuoteRules, find_quotes, quotation_marks, quoted_tokens
 from newsflow.resolution import ResolutionRules, resolve_speakers
 from newsflow.segment import Layout
 from newsflow.speakers import QuotedDoc
@@ -45,10 +45,6 @@ from newsflow.speakers import QuotedDoc
 for _name in ("layout", "entities", "quotes", "numbers", "dates", "published_date"):
     Doc.set_extension(_name, default=None, force=True)
 Span.set_extension("entity", default=None, force=True)
-
-
-def _double_quotation_marks() -> dict[str, str]:
-    return {row["opening"]: row["closing"] for row in lexicons.table("quotation_marks.tsv") if row["level"] == "double"}
 
 
 class Extractor:
@@ -110,7 +106,7 @@ def _entities(doc: Doc, rules: EntityRules) -> None:
         "speech_verbs": {row["lemma"]: row["reports"] for row in lexicons.table("speech_verbs.tsv")},
         "naming_verbs": list(lexicons.entries("naming_verbs.txt")),
         "statement_nouns": list(lexicons.entries("statement_nouns.txt")),
-        "quotation_marks": _double_quotation_marks(),
+        "quotation_marks": quotation_marks("double"),
         "min_quote_chars": 3,
         "max_attribution_tokens": 15,
     },

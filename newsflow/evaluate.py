@@ -27,11 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsflow import lexicons
+from newsflow.quotes import quotation_marks
 
-QUOTE_MARKS = re.compile(
-    "[" + re.escape("".join(sorted({m for row in lexicons.table("quotation_marks.tsv") if row["level"] == "double"
-                                   for m in (row["opening"], row["closing"])}))) + "]"
-)
+QUOTE_MARKS = re.compile("[" + re.escape("".join(sorted({m for pair in quotation_marks("double").items() for m in pair}))) + "]")
 
 
 def _verb_forms(lemma: str, irregular: str) -> set[str]:

@@ -10,10 +10,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import newsflow.components  # noqa: F401 - registers the extractors' factories
-from newsflow import lexicons
+from newsflow.quotes import quotation_marks
 
 # Every closing mark, single ones too: ``it 'works.'`` ends its sentence after the mark.
-_CLOSING_MARKS = frozenset(row["closing"] for row in lexicons.table("quotation_marks.tsv"))
+_CLOSING_MARKS = frozenset(quotation_marks().values())
 # The extractors, in the order they read each other's results.
 EXTRACTORS = (
     "newsflow_layout", "newsflow_entities", "newsflow_quotes", "newsflow_speakers", "newsflow_numbers", "newsflow_dates"

@@ -24,9 +24,17 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from newsflow import lexicons
 from newsflow.segment import Layout
 from newsflow.segment import Span as TextSpan
 from newsflow.speakers import SUBJECTS, QuotedDoc, inverted_subject, labelled_speaker, mention_span, speaker_of
+
+
+def quotation_marks(level: str | None = None) -> dict[str, str]:
+    """Opening -> closing quotation marks (``lexicons/quotation_marks.tsv``),
+    of one level ("double", "single") or all."""
+    return {row["opening"]: row["closing"] for row in lexicons.table("quotation_marks.tsv")
+            if level in (None, row["level"])}
 
 
 @dataclass(frozen=True)
