@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from newsflow.config import Settings
 
 EXIT_QUARANTINED = 3
 EXIT_BUSY = 4
+# An interrupted command ends this long after the interrupt at most.
+INTERRUPTED_EXIT_SECONDS = 10
 
 
 def prefect_environment(verbose: bool) -> None:
@@ -60,9 +63,11 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
             with interruptible() as interrupted:
                 state = flow(**parameters, return_state=True)
         except KeyboardInterrupt:
-            click.echo(f"Interrupted by {interrupted[0].name if interrupted else 'SIGINT'}: nothing was published; "
-                       "the previous output is unchanged", err=True)
-            sys.exit(128 + (interrupted[0] if interrupted else signal.SIGINT))
+            received = interrupted[0] if interrupted else signal.SIGINT
+            click.echo(f"Interrupted by {received.name}: nothing was published; the previous output is unchanged",
+                       err=True)
+            exit_within(INTERRUPTED_EXIT_SECONDS, 128 + received)
+            sys.exit(128 + received)
         finally:
             drain_prefect()
     finally:
@@ -96,6 +101,22 @@ def interruptible():
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def exit_within(seconds: float, status: int) -> None:
+    """End this process with ``status`` in ``seconds`` at the latest. Normal
+    exit waits for every thread a library left running, and one still
+    waiting on a stopped worker would keep the command alive (CI once saw
+    an interrupted run print its last line and then not end for a minute)."""
+
+    def end() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True
+    timer.start()
 
 
 def reason(error: BaseException | object) -> str:

@@ -18,6 +18,7 @@ from newsflow.batching import batched
 from newsflow.clean import CleanText, clean
 from newsflow.counts import Rows, with_counts
 from newsflow.dates import find_anchor
+from newsflow.gazetteer import Place
 from newsflow.ids import record_id
 from newsflow.ingest import RawArticle
 from newsflow.mentions import Entity
@@ -98,6 +99,11 @@ def _checked_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
     return tables
 
 
+def _geocode(place: Place | None) -> dict:
+    fields = ("geonames_id", "feature", "country_code", "admin1", "latitude", "longitude")
+    return {f: getattr(place, f) if place else None for f in fields}
+
+
 def _attempt(function, *args):
     """``function(*args)``, or the exception it raised."""
     try:
@@ -171,7 +177,8 @@ def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
         {**_entity_row(base, "organization_id", org, raw), "acronym": org.acronym} for org in entities.organizations
     ]
     tables["places"] = [
-        {**_entity_row(base, "place_id", place, raw), "acronym": place.acronym} for place in entities.places
+        {**_entity_row(base, "place_id", place, raw), "acronym": place.acronym, **_geocode(found)}
+        for place, found in zip(entities.places, doc._.geocodes)
     ]
     tables["numbers"] = [
         {

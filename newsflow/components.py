@@ -11,6 +11,9 @@ component              results
 ``newsflow_entities``  ``doc._.entities``; ``doc.spans["people"]``,
                        ``["organizations"]``, ``["places"]``: every mention,
                        ``span._.entity`` the entity it names
+``newsflow_places``    ``doc._.geocodes``: the gazetteer place of each of
+                       ``doc._.entities.places`` (or None); ``span._.place``
+                       on every mention in ``doc.spans["places"]``
 ``newsflow_quotes``    ``doc._.quotes``: direct, partial and indirect quotes
                        with their cues and speaker mentions;
                        ``doc.spans["quotations"]``: every quoted stretch
@@ -35,6 +38,8 @@ from spacy.tokens import Doc, Span
 
 from newsflow import lexicons
 from newsflow.dates import DateReader, default_rules
+from newsflow.gazetteer import key
+from newsflow.geocode import GeocodeRules, geocode, places_in_text
 from newsflow.mentions import EntityRules, Title, find_entities
 from newsflow.numbers import NumberRules, find_numbers
 from newsflow.quotes import QuoteRules, find_quotes, quotation_marks, quoted_tokens
@@ -42,9 +47,10 @@ from newsflow.resolution import ResolutionRules, resolve_speakers
 from newsflow.segment import Layout
 from newsflow.speakers import QuotedDoc
 
-for _name in ("layout", "entities", "quotes", "numbers", "dates", "published_date"):
+for _name in ("layout", "entities", "geocodes", "quotes", "numbers", "dates", "published_date"):
     Doc.set_extension(_name, default=None, force=True)
-Span.set_extension("entity", default=None, force=True)
+for _name in ("entity", "place"):
+    Span.set_extension(_name, default=None, force=True)
 
 
 class Extractor:
@@ -98,6 +104,37 @@ def _entities(doc: Doc, rules: EntityRules) -> None:
     doc._.entities = found
     for group, members in (("people", found.people), ("organizations", found.organizations), ("places", found.places)):
         doc.spans[group] = [_mention(doc, m, entity) for entity in members for m in entity.mentions]
+
+
+@Language.factory(
+    "newsflow_places",
+    default_config={
+        # Records, not a dict: config keys with periods ("U.S.") read back as sections.
+        "aliases": [{"alias": row["alias"], "geonames_id": int(row["geonames_id"])}
+                    for row in lexicons.table("place_aliases.tsv")],
+        "labels": ["GPE", "LOC"],
+        "min_city_population": 15000,
+        "min_alternate_name_population": 1000000,
+        "min_town_abroad_population": 100000,
+    },
+    requires=["doc._.layout", "doc._.entities"],
+)
+def make_places(
+    nlp: Language, name: str, aliases: list[dict], labels: list[str], min_city_population: int,
+    min_alternate_name_population: int, min_town_abroad_population: int,
+) -> Extractor:
+    rules = GeocodeRules({key(a["alias"]): a["geonames_id"] for a in aliases}, frozenset(labels),
+                         min_city_population, min_alternate_name_population, min_town_abroad_population)
+    rules.gazetteer()  # read once, when the pipeline is built, not in the first article
+    return Extractor(rules, _places)
+
+
+def _places(doc: Doc, rules: GeocodeRules) -> None:
+    places = doc._.entities.places
+    doc._.geocodes = geocode(places_in_text(doc, places, rules.labels), rules.gazetteer(), rules)
+    place_of = {id(entity): place for entity, place in zip(places, doc._.geocodes)}
+    for span in doc.spans["places"]:
+        span._.place = place_of[id(span._.entity)]
 
 
 @Language.factory(

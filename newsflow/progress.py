@@ -11,7 +11,14 @@ from typing import Callable, Iterator
 def progress(total: int, description: str, log: Callable[[str], None]) -> Iterator[Callable[[int], None]]:
     """Yield ``advance(n)``; shows a rich bar when stderr is a terminal."""
     if sys.stderr.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         columns = (
             TextColumn("{task.description}"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from newsflow.gazetteer import FEATURES
 from newsflow.metadata import DATE_SOURCES
 
 OFFSET = pa.int64()
@@ -34,6 +35,8 @@ class Column:
     doc: str
     nullable: bool = False
     allowed: tuple[str, ...] | None = None  # closed set of values (an enum)
+    between: tuple[float, float] | None = None  # inclusive range of values
+    pattern: str | None = None  # regular expression every value matches
 
 
 @dataclass(frozen=True)
@@ -265,8 +268,24 @@ TABLES: dict[str, Table] = {
         _entity_table(
             "places",
             "place_id",
-            "Places (countries, cities, regions, facilities) mentioned in each article.",
-            (Column("acronym", pa.string(), "Abbreviation (U.S.) when the article uses one.", nullable=True),),
+            "Places (countries, cities, regions, facilities) mentioned in each article, geocoded offline "
+            "against GeoNames when the name is a continent, country, US state or city of 15,000+ people.",
+            (
+                Column("acronym", pa.string(), "Abbreviation (U.S.) when the article uses one.", nullable=True),
+                Column("geonames_id", pa.int64(), "GeoNames id of the place the name resolves to "
+                       "(https://www.geonames.org/<id>); empty when it resolves to none.", nullable=True),
+                Column("feature", pa.string(), "What the place is: continent, country, admin1 (a first-level "
+                       "region: a US state) or city.", nullable=True, allowed=FEATURES),
+                Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code of its country.", nullable=True,
+                       pattern=r"^[A-Z]{2}$"),
+                Column("admin1", pa.string(), "GeoNames code of its first-level region (PA for Pennsylvania).",
+                       nullable=True),
+                Column("latitude", pa.float64(), "WGS84 latitude: a city's own point; for a country or a US state "
+                       "its centre of population (weighted mean of its cities of 15,000+).", nullable=True,
+                       between=(-90, 90)),
+                Column("longitude", pa.float64(), "WGS84 longitude, as latitude.", nullable=True,
+                       between=(-180, 180)),
+            ),
         ),
         Table(
             "numbers",
@@ -408,6 +427,7 @@ def markdown_reference() -> str:
         lines.append("| column | type | null | meaning |\n| --- | --- | --- | --- |")
         for c in table.columns:
             doc = c.doc + (f" One of: {', '.join(c.allowed)}." if c.allowed and c.allowed[0] not in c.doc else "")
+            doc += f" From {c.between[0]} to {c.between[1]}." if c.between else ""
             lines.append(f"| `{c.name}` | `{c.type}` | {'yes' if c.nullable else 'no'} | {doc} |")
         lines.append("")
     return "\n".join(lines)

@@ -125,6 +125,12 @@ class Validator:
                 suite.add_expectation(E.ExpectColumnValuesToNotBeNull(column=column.name))
             if column.allowed:
                 suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=column.name, value_set=list(column.allowed)))
+            if column.between:
+                low, high = column.between
+                suite.add_expectation(E.ExpectColumnValuesToBeBetween(column=column.name, min_value=low,
+                                                                      max_value=high))
+            if column.pattern:
+                suite.add_expectation(E.ExpectColumnValuesToMatchRegex(column=column.name, regex=column.pattern))
         if len(table.key) == 1:
             suite.add_expectation(E.ExpectColumnValuesToBeUnique(column=table.key[0]))
         else:

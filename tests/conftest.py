@@ -3,6 +3,7 @@ runs on the sample article and on a folder of bad inputs."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -12,8 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Prefect reads its settings at import: keep its home out of ~/.prefect and
-# make no telemetry calls (there is no network).
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-prefect-"))
+# make no telemetry calls (there is no network). The test processes
+# pytest-xdist starts inherit the home of the one that started them.
+if "PREFECT_HOME" not in os.environ:
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsflow-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import pytest  # noqa: E402

@@ -9,6 +9,7 @@ import pytest
 from spacy.util import load_config_from_str
 
 from newsflow import lexicons
+from newsflow.gazetteer import key
 from newsflow.mentions import title_key
 from tests.handmade import extractors
 
@@ -19,6 +20,7 @@ TABLES = {
     "description_nouns.tsv": "noun",
     "pronouns.tsv": "pronoun",
     "quotation_marks.tsv": "opening",
+    "place_aliases.tsv": "alias",
 }
 
 
@@ -67,6 +69,15 @@ def test_quotation_marks_are_single_characters_and_debris_lines_are_patterns():
     assert all(len(m) == 1 for m in marks)
     for pattern in lexicons.entries("debris_lines.txt"):
         re.compile(pattern)
+
+
+def test_every_place_alias_names_a_gazetteer_place_as_its_row_says():
+    rows = lexicons.table("place_aliases.tsv")
+    assert duplicates(key(row["alias"]) for row in rows) == []  # "U.S." and "the U.S." would be one
+    gazetteer = extractors().get_pipe("newsflow_places").rules.gazetteer()
+    for row in rows:
+        place = gazetteer.by_id[int(row["geonames_id"])]
+        assert row["place"] == f"{place.name} ({place.feature}, {place.country_code})", row
 
 
 def test_the_pipeline_config_records_the_rules_in_force():

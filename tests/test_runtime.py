@@ -138,3 +138,16 @@ def test_settings_handed_on_through_the_environment_arrive_whole(monkeypatch):
     for name, value in given.as_environment().items():
         monkeypatch.setenv(name, value)
     assert Settings() == given
+
+
+def test_an_interrupted_command_ends_even_when_a_thread_would_keep_it_alive():
+    # The interpreter waits for every non-daemon thread at exit; this one never ends.
+    program = (
+        "import sys, threading, time\n"
+        "from cli.running import exit_within\n"
+        "threading.Thread(target=time.sleep, args=(3600,)).start()\n"
+        "exit_within(0.5, 130)\n"
+        "sys.exit(130)\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", program], cwd=REPO, timeout=60)
+    assert ended.returncode == 130

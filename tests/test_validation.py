@@ -86,3 +86,17 @@ def test_data_docs_describe_the_last_run_only(article_rows):
 
     assert len(validation_pages()) == 1
     assert len(validation_pages()) == 1
+
+
+def test_places_out_of_range_or_with_a_bad_country_code_are_kept_aside(article_rows):
+    article, rows = article_rows
+    places = copy.deepcopy([p for p in rows["places"] if p["geonames_id"] is not None])
+    places[0]["latitude"] = 91.5
+    places[1]["country_code"] = "usa"
+    outcome = get_validator().validate("places", with_evidence("places", places, article.text))
+
+    reasons = {json.loads(row["record"])["place_id"]: row["reason"] for row in outcome.quarantined}
+    assert reasons == {
+        places[0]["place_id"]: "expect_column_values_to_be_between(latitude)",
+        places[1]["place_id"]: "expect_column_values_to_match_regex(country_code)",
+    }

