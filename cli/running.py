@@ -63,11 +63,7 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
             with interruptible() as interrupted:
                 state = flow(**parameters, return_state=True)
         except KeyboardInterrupt:
-            received = interrupted[0] if interrupted else signal.SIGINT
-            click.echo(f"Interrupted by {received.name}: nothing was published; the previous output is unchanged",
-                       err=True)
-            exit_within(INTERRUPTED_EXIT_SECONDS, 128 + received)
-            sys.exit(128 + received)
+            sys.exit(128 + (interrupted[0] if interrupted else signal.SIGINT))
         finally:
             drain_prefect()
     finally:
@@ -83,15 +79,22 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
 
 
 @contextmanager
-def interruptible():
+def interruptible(seconds: float = INTERRUPTED_EXIT_SECONDS):
     """Turn SIGINT and SIGTERM into KeyboardInterrupt while the flow runs,
     recording which signal came, so that the flow unwinds (its unpublished
     version removed, its workers stopped) and the command exits with the
-    signal's status. During a flow, Prefect's own SIGTERM handler runs first
-    and then passes the signal on to this one."""
+    signal's status, within ``seconds``. During a flow, Prefect's own
+    SIGTERM handler runs first and then passes the signal on to this one."""
     received: list[signal.Signals] = []
 
     def interrupt(signum, frame):
+        if not received:
+            # From here on the command ends within seconds whatever it waits
+            # for: Prefect reports the interrupted run to its server, with
+            # retries, and a server that went away would hold it for minutes.
+            click.echo(f"Interrupted by {signal.Signals(signum).name}: nothing was published; "
+                       "the previous output is unchanged", err=True)
+            exit_within(seconds, 128 + signum)
         received.append(signal.Signals(signum))
         raise KeyboardInterrupt
 
@@ -104,10 +107,10 @@ def interruptible():
 
 
 def exit_within(seconds: float, status: int) -> None:
-    """End this process with ``status`` in ``seconds`` at the latest. Normal
-    exit waits for every thread a library left running, and one still
-    waiting on a stopped worker would keep the command alive (CI once saw
-    an interrupted run print its last line and then not end for a minute)."""
+    """End this process with ``status`` in ``seconds`` at the latest, even
+    if a library still waits: on its server (an interrupted run whose
+    Prefect server had gone was seen retrying for minutes) or on a thread
+    the interpreter joins at exit."""
 
     def end() -> None:
         sys.stdout.flush()
