@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cli.report import jsonable, print_quote_scores, print_runs, print_summary
+from cli.report import jsonable, print_entities, print_quote_scores, print_runs, print_summary
 from cli.running import EXIT_QUARANTINED, prefect_environment, run_flow
 from newsflow.config import RUNNERS, Settings, SettingsError
 
@@ -248,6 +248,38 @@ def runs(out_dir: str, as_json: bool) -> None:
             click.echo(json.dumps(jsonable(row), sort_keys=True, default=str))
         return
     print_runs(rows, f"runs of {out_dir}")
+
+
+@main.command()
+@click.option("--out", "out_dir", default="data/processed", show_default=True,
+              help="Output folder or URL whose entities to list.")
+@click.option("--kind", type=click.Choice(["person", "organization", "place"]), default=None,
+              help="List only this kind [default: one list per kind].")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Entities per kind.")
+@click.option("--by", "order", type=click.Choice(["articles", "mentions", "quotes"]), default="articles",
+              show_default=True, help="Rank by articles, mentions or quotes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the entities as JSON lines.")
+def entities(out_dir: str, kind: str | None, top: int, order: str, as_json: bool) -> None:
+    """List the corpus's top people, organizations and places with their
+    articles, mentions, quotes and the names they go by, to check at a
+    glance who was taken for whom."""
+    from newsflow.store import read_table
+
+    try:
+        rows = read_table(out_dir, "entities").to_pylist()
+    except (ValueError, ImportError, OSError) as exc:  # unknown URL scheme, damaged part, unreadable folder
+        raise click.ClickException(f"cannot read the entities of {out_dir}: {exc}") from None
+    ranked = {
+        k: sorted((r for r in rows if r["kind"] == k), key=lambda r: (-r[f"n_{order}"], -r["n_mentions"], r["name"]))
+        [:top]
+        for k in ([kind] if kind else ["person", "organization", "place"])
+    }
+    if as_json:
+        for row in (row for chosen in ranked.values() for row in chosen):
+            click.echo(json.dumps(jsonable(row), sort_keys=True, default=str))
+        return
+    for k, chosen in ranked.items():
+        print_entities(chosen, f"top {len(chosen)} {k} entities of {out_dir}, by {order}")
 
 
 @main.command()

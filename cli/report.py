@@ -33,7 +33,7 @@ def print_summary(summary: dict) -> None:
     table = Table(title=f"newsflow run {summary['run_id']}", show_header=True)
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name in DATA_TABLES:
+    for name in (*DATA_TABLES, "entities"):
         table.add_row(name, f"{counts.get(name, 0):,}")
     table.add_row("quarantine", f"{len(summary['quarantine']):,}")
     out.print(table)
@@ -98,4 +98,23 @@ def print_runs(rows: list[dict], title: str) -> None:
             str(row["n_articles"]), str(row["n_extracted"]), str(row["n_reused"]), str(row["n_quarantined"]),
             "yes" if row["validation_success"] else "no",
         )
+    console().print(table)
+
+
+def print_entities(rows: list[dict], title: str) -> None:
+    """One line per entity of ``newsflow entities``."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("name")
+    for column in ("articles", "mentions", "quotes"):
+        table.add_column(column, justify="right")
+    table.add_column("also written")
+    table.add_column("where")
+    for row in rows:
+        others = [f"{a['text']} ({a['n']})" for a in row["aliases"] if a["text"] != row["name"]][:4]
+        where = (f"{row['country_code'] or ''} {row['admin1'] or ''} {row['latitude']:.2f},{row['longitude']:.2f}"
+                 if row["latitude"] is not None else "")
+        table.add_row(row["name"], f"{row['n_articles']:,}", f"{row['n_mentions']:,}", f"{row['n_quotes']:,}",
+                      ", ".join(others), where.strip())
     console().print(table)

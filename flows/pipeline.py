@@ -40,7 +40,7 @@ from newsflow.timing import timed
 from newsflow.validate import quarantine_record
 from tasks.batch import KeptArticle, process_batch
 from tasks.ingest import discover_inputs
-from tasks.store import publish, report_validation, write_part
+from tasks.store import build_entities, publish, report_validation, write_part
 
 
 class NothingToPublish(RuntimeError):
@@ -134,6 +134,10 @@ def newsflow_pipeline(
                 for name, count in written.counts.items():
                     row_counts[name] += count
                 invalid += written.quarantined
+            # The corpus's entities, once every part of the article tables is written.
+            entities = build_entities.submit(store).result()
+            row_counts.update(entities.counts)
+            invalid += entities.quarantined
         with timed(timings, "report"):
             summary = report_validation.submit(store).result() if parts else {}
         quarantine = [_rejection_row(r) for r in rejections] + invalid
@@ -155,7 +159,7 @@ def newsflow_pipeline(
             validation_success=not any(row["stage"] == "validate" for row in invalid),
         )
         # Not timed: the manifest is part of what is published.
-        publish(store, quote(quarantine), run, summary, list(DATA_TABLES))
+        publish(store, quote(quarantine), run, summary, [*DATA_TABLES, "entities"])
         try:
             cache.prune({article.key for article in current})
         except OSError as exc:  # the run is published; stale entries cost only space, and go next time

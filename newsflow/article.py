@@ -19,6 +19,7 @@ from newsflow.clean import CleanText, clean
 from newsflow.counts import Rows, with_counts
 from newsflow.dates import find_anchor
 from newsflow.gazetteer import Place
+from newsflow.identity import entity_id
 from newsflow.ids import record_id
 from newsflow.ingest import RawArticle
 from newsflow.mentions import Entity
@@ -147,6 +148,12 @@ def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
         }
         for i, s in enumerate(sentences)
     ]
+    keys = doc._.identity_keys
+    people_ids = [
+        entity_id("person", key, article.article_id, person.name) for person, key in zip(entities.people, keys["people"])
+    ]
+    # An unnamed speaker's description ("a senior administration official") names no person.
+    speaker_ids = dict(zip((p.name for p in entities.people), people_ids))
     tables["quotes"] = [
         {
             "quote_id": record_id(article.article_id, q.kind, q.start, q.end),
@@ -157,6 +164,7 @@ def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
             "cue": q.cue,
             **_span(raw, q.cue_start, q.cue_end, "cue_"),
             "speaker": q.speaker,
+            "speaker_entity_id": speaker_ids.get(q.speaker),
             "speaker_mention": q.speaker_mention,
             **_span(raw, q.speaker_start, q.speaker_end, "speaker_"),
             "paragraph": q.paragraph,
@@ -167,18 +175,29 @@ def article_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
     tables["people"] = [
         {
             **_entity_row(base, "person_id", person, raw),
+            "entity_id": person_id,
             "titles": person.titles,
             "roles": person.roles,
             "affiliations": person.affiliations,
         }
-        for person in entities.people
+        for person, person_id in zip(entities.people, people_ids)
     ]
     tables["organizations"] = [
-        {**_entity_row(base, "organization_id", org, raw), "acronym": org.acronym} for org in entities.organizations
+        {
+            **_entity_row(base, "organization_id", org, raw),
+            "entity_id": entity_id("organization", key, article.article_id, org.name),
+            "acronym": org.acronym,
+        }
+        for org, key in zip(entities.organizations, keys["organizations"])
     ]
     tables["places"] = [
-        {**_entity_row(base, "place_id", place, raw), "acronym": place.acronym, **_geocode(found)}
-        for place, found in zip(entities.places, doc._.geocodes)
+        {
+            **_entity_row(base, "place_id", place, raw),
+            "entity_id": entity_id("place", key, article.article_id, place.name),
+            "acronym": place.acronym,
+            **_geocode(found),
+        }
+        for place, found, key in zip(entities.places, doc._.geocodes, keys["places"])
     ]
     tables["numbers"] = [
         {

@@ -14,6 +14,8 @@ component              results
 ``newsflow_places``    ``doc._.geocodes``: the gazetteer place of each of
                        ``doc._.entities.places`` (or None); ``span._.place``
                        on every mention in ``doc.spans["places"]``
+``newsflow_identity``  ``doc._.identity_keys``: the corpus-wide key of each
+                       person, organization and place (or None)
 ``newsflow_quotes``    ``doc._.quotes``: direct, partial and indirect quotes
                        with their cues and speaker mentions;
                        ``doc.spans["quotations"]``: every quoted stretch
@@ -40,6 +42,7 @@ from newsflow import lexicons
 from newsflow.dates import DateReader, default_rules
 from newsflow.gazetteer import key
 from newsflow.geocode import GeocodeRules, geocode, places_in_text
+from newsflow.identity import IdentityRules, name_key, organization_key, person_key, place_key
 from newsflow.mentions import EntityRules, Title, find_entities
 from newsflow.numbers import NumberRules, find_numbers
 from newsflow.quotes import QuoteRules, find_quotes, quotation_marks, quoted_tokens
@@ -47,7 +50,7 @@ from newsflow.resolution import ResolutionRules, resolve_speakers
 from newsflow.segment import Layout
 from newsflow.speakers import QuotedDoc
 
-for _name in ("layout", "entities", "geocodes", "quotes", "numbers", "dates", "published_date"):
+for _name in ("layout", "entities", "geocodes", "identity_keys", "quotes", "numbers", "dates", "published_date"):
     Doc.set_extension(_name, default=None, force=True)
 for _name in ("entity", "place"):
     Span.set_extension(_name, default=None, force=True)
@@ -135,6 +138,34 @@ def _places(doc: Doc, rules: GeocodeRules) -> None:
     place_of = {id(entity): place for entity, place in zip(places, doc._.geocodes)}
     for span in doc.spans["places"]:
         span._.place = place_of[id(span._.entity)]
+
+
+@Language.factory(
+    "newsflow_identity",
+    default_config={
+        "organization_aliases": [{"alias": row["alias"], "organization": row["organization"]}
+                                 for row in lexicons.table("organization_aliases.tsv")],
+        "distinct_initials": list(lexicons.entries("distinct_initials.txt")),
+    },
+    requires=["doc._.entities", "doc._.geocodes"],
+)
+def make_identity(
+    nlp: Language, name: str, organization_aliases: list[dict], distinct_initials: list[str]
+) -> Extractor:
+    rules = IdentityRules(
+        {name_key(a["alias"]): a["organization"] for a in organization_aliases},
+        frozenset(name_key(n) for n in distinct_initials),
+    )
+    return Extractor(rules, _identity)
+
+
+def _identity(doc: Doc, rules: IdentityRules) -> None:
+    found = doc._.entities
+    doc._.identity_keys = {
+        "people": [person_key(p.name, rules) for p in found.people],
+        "organizations": [organization_key(o.name, o.acronym, rules) for o in found.organizations],
+        "places": [place_key(p.name, g.geonames_id if g else None) for p, g in zip(found.places, doc._.geocodes)],
+    }
 
 
 @Language.factory(

@@ -16,8 +16,8 @@ from newsflow.quotes import quotation_marks
 _CLOSING_MARKS = frozenset(quotation_marks().values())
 # The extractors, in the order they read each other's results.
 EXTRACTORS = (
-    "newsflow_layout", "newsflow_entities", "newsflow_places", "newsflow_quotes", "newsflow_speakers",
-    "newsflow_numbers", "newsflow_dates",
+    "newsflow_layout", "newsflow_entities", "newsflow_places", "newsflow_identity", "newsflow_quotes",
+    "newsflow_speakers", "newsflow_numbers", "newsflow_dates",
 )
 
 

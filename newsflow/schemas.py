@@ -99,6 +99,23 @@ GRANULARITIES = (
     "time", "day", "weekend", "week", "month", "season", "quarter", "year", "decade", "century",  # with a value
     "duration", "recurring", "age", "vague", "anaphoric", "unanchored", "unresolved",  # why there is none
 )
+# Where a place is, on the places of an article and on the place entities.
+GEOCODE = (
+    Column("geonames_id", pa.int64(), "GeoNames id of the place the name resolves to "
+           "(https://www.geonames.org/<id>); empty when it resolves to none.", nullable=True),
+    Column("feature", pa.string(), "What the place is: continent, country, admin1 (a first-level "
+           "region: a US state) or city.", nullable=True, allowed=FEATURES),
+    Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code of its country.", nullable=True,
+           pattern=r"^[A-Z]{2}$"),
+    Column("admin1", pa.string(), "GeoNames code of its first-level region (PA for Pennsylvania).",
+           nullable=True),
+    Column("latitude", pa.float64(), "WGS84 latitude: a city's own point; for a country or a US state "
+           "its centre of population (weighted mean of its cities of 15,000+).", nullable=True,
+           between=(-90, 90)),
+    Column("longitude", pa.float64(), "WGS84 longitude, as latitude.", nullable=True,
+           between=(-180, 180)),
+)
+ALIAS = pa.struct([("text", pa.string()), ("n", COUNT)])
 START = Column("start", OFFSET, "Start of the evidence: a character offset into the article's raw decoded text "
                "(the file's, or for a container the record's: the JSON field's value, the WARC record's HTTP body).")
 END = Column("end", OFFSET, "End (exclusive) of the evidence in the article's raw decoded text.")
@@ -118,6 +135,8 @@ def _entity_table(name: str, id_name: str, doc: str, extra: tuple[Column, ...]) 
             SOURCE_FILE,
             *ARTICLE,
             Column("name", pa.string(), "Canonical name: the fullest form the article gives."),
+            Column("entity_id", pa.string(), "The entity across the corpus (entities.entity_id), from its key "
+                   "alone, so the same in every article, run and machine: see Identity across articles."),
             *extra,
             Column("n_mentions", COUNT, "Number of mentions in the article."),
             Column("mentions", pa.list_(MENTION), "Every mention as written, with raw offsets."),
@@ -237,6 +256,8 @@ TABLES: dict[str, Table] = {
                 Column("cue_end", OFFSET, "End of the cue in the raw decoded text.", nullable=True),
                 Column("speaker", pa.string(), "The speaker resolved to the fullest name in the article, or the "
                        "description of an unnamed speaker (a senior administration official).", nullable=True),
+                Column("speaker_entity_id", pa.string(), "entity_id of the speaker when a person of the article "
+                       "(people.entity_id); empty for an unnamed speaker.", nullable=True),
                 Column("speaker_mention", pa.string(), "The speaker as written where attributed (he, the official, "
                        "Mr. Nazary).", nullable=True),
                 Column("speaker_start", OFFSET, "Start of the speaker mention in the raw decoded text.", nullable=True),
@@ -272,19 +293,7 @@ TABLES: dict[str, Table] = {
             "against GeoNames when the name is a continent, country, US state or city of 15,000+ people.",
             (
                 Column("acronym", pa.string(), "Abbreviation (U.S.) when the article uses one.", nullable=True),
-                Column("geonames_id", pa.int64(), "GeoNames id of the place the name resolves to "
-                       "(https://www.geonames.org/<id>); empty when it resolves to none.", nullable=True),
-                Column("feature", pa.string(), "What the place is: continent, country, admin1 (a first-level "
-                       "region: a US state) or city.", nullable=True, allowed=FEATURES),
-                Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code of its country.", nullable=True,
-                       pattern=r"^[A-Z]{2}$"),
-                Column("admin1", pa.string(), "GeoNames code of its first-level region (PA for Pennsylvania).",
-                       nullable=True),
-                Column("latitude", pa.float64(), "WGS84 latitude: a city's own point; for a country or a US state "
-                       "its centre of population (weighted mean of its cities of 15,000+).", nullable=True,
-                       between=(-90, 90)),
-                Column("longitude", pa.float64(), "WGS84 longitude, as latitude.", nullable=True,
-                       between=(-180, 180)),
+                *GEOCODE,
             ),
         ),
         Table(
@@ -335,6 +344,33 @@ TABLES: dict[str, Table] = {
             key=("date_id",),
             text_column="text",
             sort_by=("source_file", "source_record", "start"),
+        ),
+        Table(
+            "entities",
+            "The people, organizations and places of the whole corpus, one row per entity, rebuilt by every run "
+            "from the article tables' entity_id (see Identity across articles).",
+            (
+                Column("entity_id", pa.string(), "Stable id from the entity's kind and key (people.entity_id, "
+                       "organizations.entity_id, places.entity_id, quotes.speaker_entity_id)."),
+                Column("kind", pa.string(), "person, organization or place.",
+                       allowed=("person", "organization", "place")),
+                Column("name", pa.string(), "Canonical name: the name its articles give it most often (the "
+                       "longest on a tie)."),
+                Column("aliases", pa.list_(ALIAS), "Every form it is mentioned by, with how often, most "
+                       "frequent first."),
+                Column("n_articles", COUNT, "Articles that mention it."),
+                Column("n_mentions", COUNT, "Mentions in all articles."),
+                Column("n_quotes", COUNT, "Quotes attributed to it (people; 0 for the others)."),
+                Column("first_published", pa.date32(), "Earliest publication date of an article mentioning it.",
+                       nullable=True),
+                Column("last_published", pa.date32(), "Latest publication date of an article mentioning it.",
+                       nullable=True),
+                Column("acronym", pa.string(), "Acronym its articles give it most often (organizations, places).",
+                       nullable=True),
+                *GEOCODE,
+            ),
+            key=("entity_id",),
+            sort_by=("kind", "entity_id"),
         ),
         Table(
             "quarantine",
@@ -401,7 +437,9 @@ TABLES: dict[str, Table] = {
     )
 }
 
-DATA_TABLES = tuple(n for n in TABLES if n not in ("quarantine", "runs"))
+# Tables of rows per article (extracted, cached, validated and written part
+# by part); the others are written once per run for the whole corpus.
+DATA_TABLES = tuple(n for n in TABLES if n not in ("entities", "quarantine", "runs"))
 
 
 class SchemaMismatch(ValueError):

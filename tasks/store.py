@@ -10,9 +10,10 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from newsflow.cache import ArticleCache, DamagedEntry
+from newsflow.entities import KINDS, corpus_entities
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import VALIDATION_DIR, OutputStore, read_table
-from newsflow.validate import get_validator, quarantine_record, validate_part
+from newsflow.validate import VALIDATED_TABLES, get_validator, quarantine_record, validate_part
 from tasks.batch import KeptArticle
 
 
@@ -62,12 +63,25 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
     return outcome
 
 
+@task(name="build-entities", cache_policy=NO_CACHE, **_RETRIES)
+def build_entities(store: OutputStore) -> PartOutcome:
+    """The corpus table ``entities`` from the article tables this run
+    wrote, validated like them."""
+    rows = corpus_entities({name: store.read_written(name) for name in KINDS})
+    checked = get_validator().validate("entities", rows)
+    store.write_table("entities", checked.valid)
+    if checked.result:
+        result_json = json.dumps(checked.result, indent=1, sort_keys=True, default=str)
+        store.write_text(f"{VALIDATION_DIR}/entities/part-00000.json", result_json)
+    return PartOutcome({"entities": len(checked.valid)}, checked.quarantined)
+
+
 @task(name="report-validation", cache_policy=NO_CACHE, **_RETRIES)
 def report_validation(store: OutputStore) -> dict:
     """Data Docs for the run from the parts' results, and a summary per table
     and expectation."""
     per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")]
-                 for name in DATA_TABLES}
+                 for name in VALIDATED_TABLES}
     per_table = {name: results for name, results in per_table.items() if results}
     summary, docs = get_validator().build_docs(per_table)
     store.put_folder(docs, f"{VALIDATION_DIR}/data_docs")

@@ -147,7 +147,7 @@ def data_files(out: Path | str) -> dict[str, bytes]:
     fs, root = output_filesystem(out)
     return {
         part[len(root) + 1 :]: fs.cat_file(part)
-        for table in [*DATA_TABLES, "quarantine"]
+        for table in [*DATA_TABLES, "entities", "quarantine"]
         for part in list_files(fs, f"{root}/{table}", ".parquet")
     }
 

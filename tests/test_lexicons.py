@@ -10,10 +10,13 @@ from spacy.util import load_config_from_str
 
 from newsflow import lexicons
 from newsflow.gazetteer import key
+from newsflow.identity import name_key
 from newsflow.mentions import title_key
 from tests.handmade import extractors
 
-WORD_LISTS = ["naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt"]
+WORD_LISTS = [
+    "naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt", "distinct_initials.txt"
+]
 TABLES = {
     "speech_verbs.tsv": "lemma",
     "titles.tsv": "word",
@@ -21,6 +24,7 @@ TABLES = {
     "pronouns.tsv": "pronoun",
     "quotation_marks.tsv": "opening",
     "place_aliases.tsv": "alias",
+    "organization_aliases.tsv": "alias",
 }
 
 
@@ -78,6 +82,17 @@ def test_every_place_alias_names_a_gazetteer_place_as_its_row_says():
     for row in rows:
         place = gazetteer.by_id[int(row["geonames_id"])]
         assert row["place"] == f"{place.name} ({place.feature}, {place.country_code})", row
+
+
+def test_every_organization_alias_leads_to_a_canonical_name_listed_as_its_own_alias():
+    rows = lexicons.table("organization_aliases.tsv")
+    assert duplicates(name_key(row["alias"]) for row in rows) == []  # "U.N." and "UN" would be one
+    aliases = {row["alias"] for row in rows}
+    assert {row["organization"] for row in rows} <= aliases
+
+
+def test_distinct_initials_are_first_and_last_names():
+    assert all(len(name.split()) == 2 for name in lexicons.entries("distinct_initials.txt"))
 
 
 def test_the_pipeline_config_records_the_rules_in_force():

@@ -1,0 +1,74 @@
+"""Who is who across articles: the key a person, organization or place of
+one article is known by in the whole corpus, and the entity id made from it.
+
+A key depends on the article's own entity alone, never on what else is in
+the corpus, so an entity keeps its id run after run and machine after
+machine whatever articles come and go.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from newsflow.ids import record_id
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_INITIAL = re.compile(r"^(?:[A-Z]\.?){1,3}$")  # J, J., H.W.
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    organization_aliases: dict[str, str]  # name_key(alias) -> canonical name
+    distinct_initials: frozenset[str]  # name_key("George Bush"): people told apart by their middle initials
+
+
+def name_key(name: str) -> str:
+    """A name as compared: case, accents, periods, commas and a leading
+    "the" do not count ("the U.N." is "un", "José" is "jose")."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).replace("’", "'")
+    words = plain.replace(".", "").replace(",", " ").split()
+    return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+
+
+def person_key(name: str, rules: IdentityRules) -> str | None:
+    """The key of a person's full name: "Donald J. Trump" and "Donald Trump"
+    are one, "Donald Trump Jr." another. Middle initials count only for
+    names in ``rules.distinct_initials`` (George W. and George H.W. Bush).
+    A single name ("Trump", "Sally") is no key: a surname alone joins a full
+    name inside its article only, never across articles."""
+    words = name.replace(",", " ").split()
+    suffix = [w for w in words[-1:] if name_key(w) in _SUFFIXES] if len(words) > 2 else []
+    core = words[: len(words) - len(suffix)]
+    if len(core) < 2:
+        return None
+    first, *middle, last = core
+    bare = name_key(" ".join([first, last]))
+    if bare not in rules.distinct_initials:
+        middle = [w for w in middle if not _INITIAL.match(w)]
+    return name_key(" ".join([first, *middle, last, *suffix]))
+
+
+def organization_key(name: str, acronym: str | None, rules: IdentityRules) -> str:
+    """The key of an organization: its canonical name when the curated
+    aliases know the name or its acronym (GOP, Republican Party; DOJ,
+    Justice Department), else its own name."""
+    for known in (name, acronym):
+        canonical = rules.organization_aliases.get(name_key(known)) if known else None
+        if canonical:
+            return name_key(canonical)
+    return name_key(name)
+
+
+def place_key(name: str, geonames_id: int | None) -> str:
+    """The key of a place: what it resolves to in the gazetteer ("Pa." and
+    "Pennsylvania" are one), else its name."""
+    return f"geonames:{geonames_id}" if geonames_id is not None else name_key(name)
+
+
+def entity_id(kind: str, key: str | None, article_id: str, name: str) -> str:
+    """The corpus id of an entity with ``key``; without a key, an id of its
+    own in its article."""
+    return record_id("entity", kind, key) if key is not None else record_id("entity", kind, article_id, name)

@@ -1,0 +1,77 @@
+"""Keys that make one entity of the same person, organization or place
+across articles: pure functions, with the lexicons' rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.identity import entity_id, name_key, organization_key, person_key, place_key
+from tests.handmade import extractors
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return extractors().get_pipe("newsflow_identity").rules
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Donald J. Trump", "Donald Trump"),
+        ("Vladimir V. Putin", "Vladimir Putin"),
+        ("DONALD TRUMP", "Donald Trump"),
+        ("José Andrés", "Jose Andres"),
+        ("Hillary Rodham Clinton", "Hillary Rodham Clinton"),
+    ],
+)
+def test_one_person_whatever_the_middle_initials_case_and_accents(rules, one, other):
+    assert person_key(one, rules) == person_key(other, rules) is not None
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Bill Clinton", "Hillary Clinton"),
+        ("Donald Trump", "Donald Trump Jr."),
+        ("Donald Trump", "Melania Trump"),
+        ("George W. Bush", "George H.W. Bush"),  # names whose initials tell people apart
+        ("George W. Bush", "Jeb Bush"),
+        ("Hillary Clinton", "Hillary Rodham Clinton"),  # a middle name is no initial
+    ],
+)
+def test_people_who_share_a_surname_stay_apart(rules, one, other):
+    assert person_key(one, rules) != person_key(other, rules)
+
+
+def test_a_single_name_has_no_key_and_an_id_of_its_own_article():
+    assert person_key("Trump", None) is None
+    assert entity_id("person", None, "article-a", "Trump") != entity_id("person", None, "article-b", "Trump")
+    assert entity_id("person", "donald trump", "article-a", "Donald Trump") == entity_id(
+        "person", "donald trump", "article-b", "Donald J. Trump")
+
+
+@pytest.mark.parametrize(
+    ("name", "acronym", "expected"),
+    [
+        ("GOP", None, "republican party"),
+        ("the Republican Party", None, "republican party"),
+        ("Department of Justice", None, "justice department"),
+        ("Justice Department", "DOJ", "justice department"),
+        ("DOJ", None, "justice department"),
+        ("Goldman", None, "goldman sachs"),
+        ("U.N.", None, "united nations"),
+        ("National Resistance Front", "NRF", "national resistance front"),  # not listed: its own name
+    ],
+)
+def test_organizations_join_by_curated_alias_or_acronym(rules, name, acronym, expected):
+    assert organization_key(name, acronym, rules) == expected
+
+
+def test_places_join_by_what_they_resolve_to():
+    assert place_key("Pa.", 6254927) == place_key("Pennsylvania", 6254927)
+    assert place_key("Middle East", None) == place_key("the Middle East", None) == "middle east"
+
+
+def test_name_keys_ignore_case_periods_commas_and_a_leading_the():
+    assert name_key("The U.S. Department of Justice") == "us department of justice"
+    assert name_key("Trump, Donald") == "trump donald"
