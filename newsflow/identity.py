@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from newsflow.ids import record_id
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_POSSESSIVE = re.compile(r"'s?$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.?){1,3}$")  # J, J., H.W.
 
 
@@ -25,10 +26,11 @@ class IdentityRules:
 
 
 def name_key(name: str) -> str:
-    """A name as compared: case, accents, periods, commas and a leading
-    "the" do not count ("the U.N." is "un", "José" is "jose")."""
+    """A name as compared: case, accents, periods, commas, a possessive and
+    a leading "the" do not count ("the U.N." is "un", "José" is "jose",
+    "Trump’s" is "trump")."""
     folded = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c)).replace("’", "'")
+    plain = _POSSESSIVE.sub("", "".join(c for c in folded if not unicodedata.combining(c)).replace("’", "'"))
     words = plain.replace(".", "").replace(",", " ").split()
     return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
 

@@ -21,6 +21,7 @@ def rules():
         ("Vladimir V. Putin", "Vladimir Putin"),
         ("DONALD TRUMP", "Donald Trump"),
         ("José Andrés", "Jose Andres"),
+        ("Donald Trump’s", "Donald Trump"),
         ("Hillary Rodham Clinton", "Hillary Rodham Clinton"),
     ],
 )
