@@ -66,7 +66,8 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
     and WARC archives (.warc, .warc.gz: one article per HTML response).
 
     Writes the tables articles, paragraphs, sentences, quotes, people,
-    organizations, places, numbers, dates, quarantine and runs under --out.
+    organizations, places, numbers, dates, entities, quarantine and runs
+    under --out.
     Prefect runs on its embedded local server: nothing to start by hand.
 
     A rerun extracts only the articles whose bytes, or the extraction code,
