@@ -56,7 +56,14 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    with prefect_test_harness(server_startup_timeout=120):
+    """A real Prefect server for the session. Flow runs in this process send
+    no heartbeats: at its end a run waits up to a second for the heartbeat
+    thread's sleep (Prefect 3.9), about a third of a small test run; the
+    heartbeat only tells the server that a long run is still alive."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with prefect_test_harness(server_startup_timeout=120), \
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
 
 
