@@ -26,14 +26,14 @@ def print_summary(summary: dict) -> None:
     """The row counts of a run, what it published, and what it quarantined."""
     from rich.table import Table
 
-    from newsflow.schemas import DATA_TABLES
+    from newsflow.schemas import RESULT_TABLES
 
     out = console()
     counts = json.loads(summary["row_counts"])
     table = Table(title=f"newsflow run {summary['run_id']}", show_header=True)
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name in (*DATA_TABLES, "entities"):
+    for name in RESULT_TABLES:
         table.add_row(name, f"{counts.get(name, 0):,}")
     table.add_row("quarantine", f"{len(summary['quarantine']):,}")
     out.print(table)

@@ -33,7 +33,7 @@ from newsflow.formats import FileRead
 from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
 from newsflow.progress import progress
-from newsflow.schemas import DATA_TABLES
+from newsflow.schemas import DATA_TABLES, RESULT_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
 from newsflow.store import OutputBusy, OutputLock, OutputStore, check_folders, published_rows
 from newsflow.timing import timed
@@ -159,7 +159,7 @@ def newsflow_pipeline(
             validation_success=not any(row["stage"] == "validate" for row in invalid),
         )
         # Not timed: the manifest is part of what is published.
-        publish(store, quote(quarantine), run, summary, [*DATA_TABLES, "entities"])
+        publish(store, quote(quarantine), run, summary, list(RESULT_TABLES))
         try:
             cache.prune({article.key for article in current})
         except OSError as exc:  # the run is published; stale entries cost only space, and go next time

@@ -25,7 +25,7 @@ from newsflow.ingest import RawArticle
 from newsflow.mentions import Entity
 from newsflow.metadata import Metadata
 from newsflow.pages import page_metadata, page_text
-from newsflow.schemas import TABLES, check_columns
+from newsflow.schemas import GEOCODE, TABLES, check_columns
 from newsflow.segment import paragraph_spans
 
 
@@ -101,8 +101,7 @@ def _checked_rows(article: RawArticle, read: Read, doc: Doc) -> Rows:
 
 
 def _geocode(place: Place | None) -> dict:
-    fields = ("geonames_id", "feature", "country_code", "admin1", "latitude", "longitude")
-    return {f: getattr(place, f) if place else None for f in fields}
+    return {c.name: getattr(place, c.name) if place else None for c in GEOCODE}
 
 
 def _attempt(function, *args):

@@ -440,6 +440,8 @@ TABLES: dict[str, Table] = {
 # Tables of rows per article (extracted, cached, validated and written part
 # by part); the others are written once per run for the whole corpus.
 DATA_TABLES = tuple(n for n in TABLES if n not in ("entities", "quarantine", "runs"))
+# Every table of extracted results: the article tables and the corpus's entities.
+RESULT_TABLES = (*DATA_TABLES, "entities")
 
 
 class SchemaMismatch(ValueError):

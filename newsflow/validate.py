@@ -23,7 +23,7 @@ import pandas as pd
 
 from newsflow.clean import clean
 from newsflow.counts import Rows, with_counts
-from newsflow.schemas import DATA_TABLES, EVIDENCE_MATCHES, RAW_LENGTH, TABLES, Table
+from newsflow.schemas import DATA_TABLES, EVIDENCE_MATCHES, RAW_LENGTH, RESULT_TABLES, TABLES, Table
 
 
 @dataclass
@@ -42,8 +42,6 @@ class PartValidation:
 
 # Tables whose rows other tables' counts depend on are checked first; people
 # and articles are counted from the rows that passed.
-# The article tables, validated part by part, and the corpus table of entities.
-VALIDATED_TABLES = (*DATA_TABLES, "entities")
 _VALIDATION_ORDER = (*(n for n in DATA_TABLES if n not in ("people", "articles")), "people", "articles")
 
 
@@ -114,7 +112,7 @@ class Validator:
         source = self.context.data_sources.add_pandas("newsflow")
         self.batch_definitions = {}
         self.suites = {}
-        for table in map(TABLES.get, VALIDATED_TABLES):
+        for table in map(TABLES.get, RESULT_TABLES):
             asset = source.add_dataframe_asset(table.name)
             self.batch_definitions[table.name] = asset.add_batch_definition_whole_dataframe(table.name)
             self.suites[table.name] = self.context.suites.add(self._suite(table))

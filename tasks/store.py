@@ -11,9 +11,9 @@ from prefect.cache_policies import NO_CACHE
 
 from newsflow.cache import ArticleCache, DamagedEntry
 from newsflow.entities import KINDS, corpus_entities
-from newsflow.schemas import DATA_TABLES
+from newsflow.schemas import DATA_TABLES, RESULT_TABLES
 from newsflow.store import VALIDATION_DIR, OutputStore, read_table
-from newsflow.validate import VALIDATED_TABLES, get_validator, quarantine_record, validate_part
+from newsflow.validate import get_validator, quarantine_record, validate_part
 from tasks.batch import KeptArticle
 
 
@@ -57,8 +57,7 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
         store.write_part(name, checked.valid[name], part)
         outcome.counts[name] = len(checked.valid[name])
     for name, result in checked.results.items():
-        result_json = json.dumps(result, indent=1, sort_keys=True, default=str)
-        store.write_text(f"{VALIDATION_DIR}/{name}/part-{part:05d}.json", result_json)
+        _save_result(store, name, part, result)
     outcome.quarantined += checked.quarantined
     return outcome
 
@@ -71,9 +70,14 @@ def build_entities(store: OutputStore) -> PartOutcome:
     checked = get_validator().validate("entities", rows)
     store.write_table("entities", checked.valid)
     if checked.result:
-        result_json = json.dumps(checked.result, indent=1, sort_keys=True, default=str)
-        store.write_text(f"{VALIDATION_DIR}/entities/part-00000.json", result_json)
+        _save_result(store, "entities", 0, checked.result)
     return PartOutcome({"entities": len(checked.valid)}, checked.quarantined)
+
+
+def _save_result(store: OutputStore, table: str, part: int, result: dict) -> None:
+    """A part's validation result, for the run's report (report_validation)."""
+    result_json = json.dumps(result, indent=1, sort_keys=True, default=str)
+    store.write_text(f"{VALIDATION_DIR}/{table}/part-{part:05d}.json", result_json)
 
 
 @task(name="report-validation", cache_policy=NO_CACHE, **_RETRIES)
@@ -81,7 +85,7 @@ def report_validation(store: OutputStore) -> dict:
     """Data Docs for the run from the parts' results, and a summary per table
     and expectation."""
     per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")]
-                 for name in VALIDATED_TABLES}
+                 for name in RESULT_TABLES}
     per_table = {name: results for name, results in per_table.items() if results}
     summary, docs = get_validator().build_docs(per_table)
     store.put_folder(docs, f"{VALIDATION_DIR}/data_docs")

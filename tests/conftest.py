@@ -148,13 +148,13 @@ def run(raw: Path, out: Path | str, **options) -> dict:
 def data_files(out: Path | str) -> dict[str, bytes]:
     """Every data file of the published tables (``runs`` holds wall-clock
     times), on whatever filesystem ``out`` is."""
-    from newsflow.schemas import DATA_TABLES
+    from newsflow.schemas import RESULT_TABLES
     from newsflow.store import list_files, output_filesystem
 
     fs, root = output_filesystem(out)
     return {
         part[len(root) + 1 :]: fs.cat_file(part)
-        for table in [*DATA_TABLES, "entities", "quarantine"]
+        for table in [*RESULT_TABLES, "quarantine"]
         for part in list_files(fs, f"{root}/{table}", ".parquet")
     }
 
