@@ -22,6 +22,16 @@ def counted(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def quarantined(row: dict) -> str:
+    """A quarantine row in a line: a file's or record's reason and detail; a
+    table row's file, table, id and failed check; a link's id and detail."""
+    place = row["source_file"] and row["source_file"] + (f" record {row['source_record']}" if row["source_record"] else "")
+    if row["table_name"] is None:
+        return f"{place}: {row['reason']}: {row['detail']}"
+    what = f"{row['table_name']} {row['record_id']}"
+    return f"{place}: {what}: {row['reason']}" if place else f"{what}: {row['reason']}: {row['detail']}"
+
+
 def print_summary(summary: dict) -> None:
     """The row counts of a run, what it published, and what it quarantined."""
     from rich.table import Table
@@ -50,10 +60,7 @@ def print_summary(summary: dict) -> None:
     if summary["quarantine"]:
         out.print(f"[yellow]{len(summary['quarantine'])} quarantined:[/yellow]")
         for row in summary["quarantine"][:20]:
-            place = row["source_file"] + (f" record {row['source_record']}" if row["source_record"] else "")
-            what = f"{row['table_name']} {row['record_id']}" if row["table_name"] else place
-            out.print(f"  {what}: {row['reason']}: {row['detail']}" if row["table_name"] is None
-                      else f"  {row['source_file']}: {what}: {row['reason']}")
+            out.print(f"  {quarantined(row)}")
         if len(summary["quarantine"]) > 20:
             out.print(f"  ... and {len(summary['quarantine']) - 20} more in {summary['out_dir']}/quarantine")
 

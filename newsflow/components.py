@@ -87,17 +87,19 @@ def _layout(doc: Doc, rules: None) -> None:
         "person_labels": ["PERSON"],
         "organization_labels": ["ORG"],
         "place_labels": ["GPE", "LOC", "FAC"],
+        "first_name_genders": {row["name"]: row["gender"] for row in lexicons.table("first_name_genders.tsv")},
     },
 )
 def make_entities(
     nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
-    organization_labels: list[str], place_labels: list[str],
+    organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
 ) -> Extractor:
     rules = EntityRules(
         titles={word: Title(t["title"], t.get("gender") or None, t.get("kind") or None) for word, t in titles.items()},
         person_labels=frozenset(person_labels),
         organization_labels=frozenset(organization_labels),
         place_labels=frozenset(place_labels),
+        first_name_genders=dict(first_name_genders),
     )
     return Extractor(rules, _entities)
 

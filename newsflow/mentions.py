@@ -34,6 +34,7 @@ class EntityRules:
     person_labels: frozenset[str]
     organization_labels: frozenset[str]
     place_labels: frozenset[str]
+    first_name_genders: dict[str, str]  # "hillary" -> "f" (lexicons/first_name_genders.tsv)
 
     def title_of(self, token: Token) -> Title | None:
         return self.titles.get(title_key(token.text))
@@ -67,11 +68,18 @@ class Entity:
     affiliations: list[str] = field(default_factory=list)
     acronym: str | None = None
     genders: set[str] = field(default_factory=set)
+    first_name_gender: str | None = None
 
     @property
     def gender(self) -> str | None:
-        """The gender the titles tell, when they agree."""
-        return next(iter(self.genders)) if len(self.genders) == 1 else None
+        """The gender the titles tell, when they agree; else the first name's."""
+        if self.genders:
+            return next(iter(self.genders)) if len(self.genders) == 1 else None
+        return self.first_name_gender
+
+    def fits(self, gender: str | None) -> bool:
+        """Whether a mention of ``gender`` can name this person."""
+        return gender is None or self.gender is None or self.gender == gender
 
     @property
     def first(self) -> Mention:
@@ -129,7 +137,7 @@ def labelled_entities(doc: Doc, labels: set[str]) -> Iterator[tuple[Span, int, i
 
 def find_entities(doc: Doc, rules: EntityRules) -> Entities:
     person_spans, other, taken = _person_spans(doc, rules)
-    people, person_of_token = _people(doc, person_spans)
+    people, person_of_token = _people(doc, person_spans, rules.first_name_genders)
     person_names = {_norm(p.name) for p in people} | {_norm(w) for p in people for w in p.name.split()[-1:]}
     spans = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
     organizations, places = _organizations_and_places(doc, spans, person_names, rules)
@@ -183,9 +191,12 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
     return with_titles, other, taken
 
 
-def _people(doc: Doc, person_spans: list[PersonSpan]) -> tuple[list[Entity], dict[int, Entity]]:
+def _people(
+    doc: Doc, person_spans: list[PersonSpan], first_name_genders: dict[str, str]
+) -> tuple[list[Entity], dict[int, Entity]]:
     """One entity per person: full names first; a single word ("Nazary")
-    joins the full name it ends or starts once every full name is known."""
+    joins the full name it ends or starts once every full name is known,
+    never one of another gender ("Mrs. Clinton" is not Bill Clinton)."""
     people: list[Entity] = []
     person_of_token: dict[int, Entity] = {}
     single_words: list[tuple[Mention, int, int, list[Title]]] = []
@@ -206,22 +217,26 @@ def _people(doc: Doc, person_spans: list[PersonSpan]) -> tuple[list[Entity], dic
             person.add_title(title)
         for i in range(start, end):
             person_of_token[i] = person
-    singles: dict[str, Entity] = {}
+    for person in people:
+        person.first_name_gender = first_name_genders.get(person.name.split()[0].lower())
+    singles: list[Entity] = []
     for mention, start, end, titles in single_words:
         word = mention.text
+        gender = next((t.gender for t in titles if t.gender), None)
         target = (
-            next((p for p in people if p.name.split()[-1] == word), None)
-            or next((p for p in people if p.name.split()[0] == word), None)
-            or singles.get(word)
+            next((p for p in people if p.name.split()[-1] == word and p.fits(gender)), None)
+            or next((p for p in people if p.name.split()[0] == word and p.fits(gender)), None)
+            or next((p for p in singles if p.name == word and p.fits(gender)), None)
         )
         if target is None:
-            target = singles[word] = Entity("person", word)
+            target = Entity("person", word)
+            singles.append(target)
         target.mentions.append(mention)
         for title in titles:
             target.add_title(title)
         for i in range(start, end):
             person_of_token[i] = target
-    people.extend(singles.values())
+    people.extend(singles)
     for person in people:
         person.mentions.sort(key=lambda m: m.start)
     people.sort(key=lambda p: p.first.start)

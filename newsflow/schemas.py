@@ -37,6 +37,7 @@ class Column:
     allowed: tuple[str, ...] | None = None  # closed set of values (an enum)
     between: tuple[float, float] | None = None  # inclusive range of values
     pattern: str | None = None  # regular expression every value matches
+    references: str | None = None  # a table whose key every value names
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def _entity_table(name: str, id_name: str, doc: str, extra: tuple[Column, ...]) 
             *ARTICLE,
             Column("name", pa.string(), "Canonical name: the fullest form the article gives."),
             Column("entity_id", pa.string(), "The entity across the corpus (entities.entity_id), from its key "
-                   "alone, so the same in every article, run and machine: see Identity across articles."),
+                   "alone, so the same in every article, run and machine: see Identity across articles.",
+                   references="entities"),
             *extra,
             Column("n_mentions", COUNT, "Number of mentions in the article."),
             Column("mentions", pa.list_(MENTION), "Every mention as written, with raw offsets."),
@@ -257,7 +259,7 @@ TABLES: dict[str, Table] = {
                 Column("speaker", pa.string(), "The speaker resolved to the fullest name in the article, or the "
                        "description of an unnamed speaker (a senior administration official).", nullable=True),
                 Column("speaker_entity_id", pa.string(), "entity_id of the speaker when a person of the article "
-                       "(people.entity_id); empty for an unnamed speaker.", nullable=True),
+                       "(people.entity_id); empty for an unnamed speaker.", nullable=True, references="entities"),
                 Column("speaker_mention", pa.string(), "The speaker as written where attributed (he, the official, "
                        "Mr. Nazary).", nullable=True),
                 Column("speaker_start", OFFSET, "Start of the speaker mention in the raw decoded text.", nullable=True),
@@ -442,6 +444,8 @@ TABLES: dict[str, Table] = {
 DATA_TABLES = tuple(n for n in TABLES if n not in ("entities", "quarantine", "runs"))
 # Every table of extracted results: the article tables and the corpus's entities.
 RESULT_TABLES = (*DATA_TABLES, "entities")
+# Columns whose values name a row of another table, as (table, column, referenced table).
+REFERENCES = tuple((t.name, c.name, c.references) for t in TABLES.values() for c in t.columns if c.references)
 
 
 class SchemaMismatch(ValueError):
@@ -468,6 +472,7 @@ def markdown_reference() -> str:
         for c in table.columns:
             doc = c.doc + (f" One of: {', '.join(c.allowed)}." if c.allowed and c.allowed[0] not in c.doc else "")
             doc += f" From {c.between[0]} to {c.between[1]}." if c.between else ""
+            doc += f" Names a row of `{c.references}`." if c.references else ""
             lines.append(f"| `{c.name}` | `{c.type}` | {'yes' if c.nullable else 'no'} | {doc} |")
         lines.append("")
     return "\n".join(lines)

@@ -20,10 +20,16 @@ from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
+import pyarrow as pa
 
 from newsflow.clean import clean
 from newsflow.counts import Rows, with_counts
-from newsflow.schemas import DATA_TABLES, EVIDENCE_MATCHES, RAW_LENGTH, RESULT_TABLES, TABLES, Table
+from newsflow.schemas import DATA_TABLES, EVIDENCE_MATCHES, RAW_LENGTH, REFERENCES, RESULT_TABLES, TABLES, Table
+
+# The suite that checks ids pointing into another table (schemas.REFERENCES):
+# one row per distinct id a column holds, whether the table it points into
+# has it.
+LINKS = "links"
 
 
 @dataclass
@@ -112,10 +118,17 @@ class Validator:
         source = self.context.data_sources.add_pandas("newsflow")
         self.batch_definitions = {}
         self.suites = {}
-        for table in map(TABLES.get, RESULT_TABLES):
-            asset = source.add_dataframe_asset(table.name)
-            self.batch_definitions[table.name] = asset.add_batch_definition_whole_dataframe(table.name)
-            self.suites[table.name] = self.context.suites.add(self._suite(table))
+        suites = [self._suite(table) for table in map(TABLES.get, RESULT_TABLES)] + [self._links_suite()]
+        for suite in suites:
+            asset = source.add_dataframe_asset(suite.name)
+            self.batch_definitions[suite.name] = asset.add_batch_definition_whole_dataframe(suite.name)
+            self.suites[suite.name] = self.context.suites.add(suite)
+
+    def _links_suite(self):
+        E = self.gx.expectations
+        suite = self.gx.ExpectationSuite(name=LINKS)
+        suite.add_expectation(E.ExpectColumnValuesToBeInSet(column="found", value_set=[True]))
+        return suite
 
     def _suite(self, table: Table):
         E = self.gx.expectations
@@ -159,13 +172,42 @@ class Validator:
         if not rows:
             return TableValidation([], [], {})
         table = TABLES[table_name]
+        failed, result = self._failures(table_name, rows)
+        valid = [_published(row) for i, row in enumerate(rows) if i not in failed]
+        quarantined = [
+            quarantine_record(table, rows[i], "validate", check, f"failed {check}")
+            for i, checks in sorted(failed.items())
+            for check in checks
+        ]
+        return TableValidation(valid, quarantined, result)
+
+    def validate_links(self, links: list[dict]) -> TableValidation:
+        """Check ``links`` (from :func:`links`): an id that names no row of
+        the table it points into is quarantined with the column holding it."""
+        if not links:
+            return TableValidation([], [], {})
+        failed, result = self._failures(LINKS, links)
+        quarantined = [
+            {
+                **quarantine_record(None, {}, "validate", check, f"{links[i]['column']} {links[i]['id']!r} names no "
+                                    f"row of {links[i]['references']}"),
+                "table_name": links[i]["table"],
+                "record_id": links[i]["id"],
+            }
+            for i, checks in sorted(failed.items())
+            for check in checks
+        ]
+        return TableValidation([row for i, row in enumerate(links) if i not in failed], quarantined, result)
+
+    def _failures(self, suite_name: str, rows: list[dict]) -> tuple[dict[int, list[str]], dict]:
+        """The failed expectations of each failing row (by index), and GX's result as JSON."""
         frame = pd.DataFrame(rows)
-        batch = self.batch_definitions[table_name].get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(self.suites[table_name], result_format="BASIC")
+        batch = self.batch_definitions[suite_name].get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(self.suites[suite_name], result_format="BASIC")
         if not result.success:
             # Only a complete result names the failing rows; it takes twice
             # as long to compute (GX 1.x), so it is asked for when needed.
-            result = batch.validate(self.suites[table_name], result_format="COMPLETE")
+            result = batch.validate(self.suites[suite_name], result_format="COMPLETE")
         failed: dict[int, list[str]] = {}
         for outcome in result.results:
             if outcome.success:
@@ -176,13 +218,7 @@ class Validator:
             label = f"{config.type}({', '.join(columns)})"
             for index in outcome.result.get("unexpected_index_list") or []:
                 failed.setdefault(int(index), []).append(label)
-        valid = [_published(row) for i, row in enumerate(rows) if i not in failed]
-        quarantined = [
-            quarantine_record(table, rows[i], "validate", check, f"failed {check}")
-            for i, checks in sorted(failed.items())
-            for check in checks
-        ]
-        return TableValidation(valid, quarantined, result.to_json_dict())
+        return failed, result.to_json_dict()
 
 
     def build_docs(self, per_table: dict[str, list[dict]]) -> tuple[dict, Path]:
@@ -232,6 +268,18 @@ class Validator:
                 }
         self.context.build_data_docs(site_names=["newsflow"])
         return summary, self.docs_dir
+
+
+def links(tables: dict[str, pa.Table], known: dict[str, set[str]]) -> list[dict]:
+    """One row per distinct id each referencing column of ``tables`` holds
+    (schemas.REFERENCES), with whether ``known[referenced table]`` has it."""
+    found = []
+    for table, column, referenced in REFERENCES:
+        if table in tables:
+            ids = sorted({v for v in tables[table].column(column).to_pylist() if v is not None})
+            found += [{"table": table, "column": column, "references": referenced, "id": v, "found": v in known[referenced]}
+                      for v in ids]
+    return found
 
 
 def validate_part(validator: Validator, tables: Rows) -> PartValidation:

@@ -13,7 +13,7 @@ from newsflow.cache import ArticleCache, DamagedEntry
 from newsflow.entities import KINDS, corpus_entities
 from newsflow.schemas import DATA_TABLES, RESULT_TABLES
 from newsflow.store import VALIDATION_DIR, OutputStore, read_table
-from newsflow.validate import get_validator, quarantine_record, validate_part
+from newsflow.validate import LINKS, get_validator, links, quarantine_record, validate_part
 from tasks.batch import KeptArticle
 
 
@@ -65,13 +65,17 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
 @task(name="build-entities", cache_policy=NO_CACHE, **_RETRIES)
 def build_entities(store: OutputStore) -> PartOutcome:
     """The corpus table ``entities`` from the article tables this run
-    wrote, validated like them."""
-    rows = corpus_entities({name: store.read_written(name) for name in KINDS})
-    checked = get_validator().validate("entities", rows)
+    wrote, validated like them; then every ``entity_id`` those tables hold
+    is checked to name one of its rows."""
+    tables = {name: store.read_written(name) for name in (*KINDS, "quotes")}
+    validator = get_validator()
+    checked = validator.validate("entities", corpus_entities(tables))
     store.write_table("entities", checked.valid)
-    if checked.result:
-        _save_result(store, "entities", 0, checked.result)
-    return PartOutcome({"entities": len(checked.valid)}, checked.quarantined)
+    linked = validator.validate_links(links(tables, {"entities": {row["entity_id"] for row in checked.valid}}))
+    for name, result in (("entities", checked.result), (LINKS, linked.result)):
+        if result:
+            _save_result(store, name, 0, result)
+    return PartOutcome({"entities": len(checked.valid)}, checked.quarantined + linked.quarantined)
 
 
 def _save_result(store: OutputStore, table: str, part: int, result: dict) -> None:
@@ -85,7 +89,7 @@ def report_validation(store: OutputStore) -> dict:
     """Data Docs for the run from the parts' results, and a summary per table
     and expectation."""
     per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")]
-                 for name in RESULT_TABLES}
+                 for name in (*RESULT_TABLES, LINKS)}
     per_table = {name: results for name, results in per_table.items() if results}
     summary, docs = get_validator().build_docs(per_table)
     store.put_folder(docs, f"{VALIDATION_DIR}/data_docs")

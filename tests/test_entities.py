@@ -55,6 +55,10 @@ def test_every_key_on_an_article_row_is_an_entity_and_quotes_name_their_speaker(
     people = read(corpus, "people").set_index(["source_file", "name"])["entity_id"]
     for quote in named.itertuples():
         assert people[(quote.source_file, quote.speaker)] == quote.speaker_entity_id
+    # Great Expectations checked the same for the run.
+    links = json.loads((corpus / "_validation" / "summary.json").read_text())["links"]
+    (check,) = links.values()
+    assert check == {"rows": len(known) + named["speaker_entity_id"].nunique(), "unexpected": 0}
 
 
 def test_the_entities_command_lists_the_top_entities_by_kind(corpus, tmp_path, shared_server):

@@ -73,17 +73,68 @@ def test_an_apposition_is_a_role_and_the_place_in_it_an_affiliation():
 )
 def test_a_title_before_a_name_gives_its_reported_form_and_the_gender_the_word_tells(title, expected):
     doc = extract(
-        f"{title} Ann Lee spoke.",
+        f"{title} Jordan Lee spoke.",
         f"""
         {title}  {title}  PROPN  NNP  compound  2  O
-        Ann      Ann      PROPN  NNP  compound  2  B-PERSON
+        Jordan   Jordan   PROPN  NNP  compound  2  B-PERSON
         Lee      Lee      PROPN  NNP  nsubj     3  I-PERSON
         spoke    speak    VERB   VBD  ROOT      3
         .        .        PUNCT  .    punct     3
         """,
     )
     (person,) = doc._.entities.people
-    assert (person.name, person.titles[0], person.gender) == ("Ann Lee", *expected)
+    assert (person.name, person.titles[0], person.gender) == ("Jordan Lee", *expected)
+
+
+CLINTONS = (
+    "Bill Clinton met Hillary Clinton. Mrs. Clinton spoke. Mr. Clinton left. Clinton won.",
+    """
+    Bill     Bill     PROPN  NNP  compound  1   B-PERSON
+    Clinton  Clinton  PROPN  NNP  nsubj     2   I-PERSON
+    met      meet     VERB   VBD  ROOT      2
+    Hillary  Hillary  PROPN  NNP  compound  4   B-PERSON
+    Clinton  Clinton  PROPN  NNP  dobj      2   I-PERSON
+    .        .        PUNCT  .    punct     2
+    Mrs.     Mrs.     PROPN  NNP  compound  7
+    Clinton  Clinton  PROPN  NNP  nsubj     8   B-PERSON
+    spoke    speak    VERB   VBD  ROOT      8
+    .        .        PUNCT  .    punct     8
+    Mr.      Mr.      PROPN  NNP  compound  11
+    Clinton  Clinton  PROPN  NNP  nsubj     12  B-PERSON
+    left     leave    VERB   VBD  ROOT      12
+    .        .        PUNCT  .    punct     12
+    Clinton  Clinton  PROPN  NNP  nsubj     15  B-PERSON
+    won      win      VERB   VBD  ROOT      15
+    .        .        PUNCT  .    punct     15
+    """,
+)
+
+
+def test_a_surname_alone_joins_the_full_name_of_its_gender_and_else_the_first():
+    people = extract(*CLINTONS)._.entities.people
+    assert [(p.name, [m.text for m in p.mentions], p.gender) for p in people] == [
+        ("Bill Clinton", ["Bill Clinton", "Clinton", "Clinton"], "m"),
+        ("Hillary Clinton", ["Hillary Clinton", "Clinton"], "f"),
+    ]
+
+
+def test_a_surname_alone_with_no_full_name_of_its_gender_stays_apart():
+    doc = extract(
+        "Bill Clinton spoke. Mrs. Clinton left.",
+        """
+        Bill     Bill     PROPN  NNP  compound  1  B-PERSON
+        Clinton  Clinton  PROPN  NNP  nsubj     2  I-PERSON
+        spoke    speak    VERB   VBD  ROOT      2
+        .        .        PUNCT  .    punct     2
+        Mrs.     Mrs.     PROPN  NNP  compound  5
+        Clinton  Clinton  PROPN  NNP  nsubj     6  B-PERSON
+        left     leave    VERB   VBD  ROOT      6
+        .        .        PUNCT  .    punct     6
+        """,
+    )
+    assert [(p.name, len(p.mentions), p.gender) for p in doc._.entities.people] == [
+        ("Bill Clinton", 1, "m"), ("Clinton", 1, "f"),
+    ]
 
 
 def numbers(doc) -> list[tuple]:

@@ -25,6 +25,7 @@ TABLES = {
     "quotation_marks.tsv": "opening",
     "place_aliases.tsv": "alias",
     "organization_aliases.tsv": "alias",
+    "first_name_genders.tsv": "name",
 }
 
 
@@ -55,6 +56,11 @@ def test_title_words_are_written_as_the_matcher_reads_them():
     # A key in capitals or with its period could never match a word.
     assert [row["word"] for row in lexicons.table("titles.tsv") if title_key(row["word"]) != row["word"]] == []
     assert {row["gender"] for row in lexicons.table("titles.tsv")} <= {"", "m", "f"}
+
+
+def test_first_names_are_lower_case_words_with_a_gender():
+    rows = lexicons.table("first_name_genders.tsv")
+    assert [r for r in rows if not (r["name"].isalpha() and r["name"].islower() and r["gender"] in ("m", "f"))] == []
 
 
 def test_every_description_points_at_a_title_a_name_can_have():

@@ -100,3 +100,26 @@ def test_places_out_of_range_or_with_a_bad_country_code_are_kept_aside(article_r
         places[0]["place_id"]: "expect_column_values_to_be_between(latitude)",
         places[1]["place_id"]: "expect_column_values_to_match_regex(country_code)",
     }
+
+
+def test_an_entity_id_that_names_no_entity_is_kept_aside_with_its_column(article_rows):
+    import pyarrow as pa
+
+    from newsflow.entities import corpus_entities
+    from newsflow.schemas import TABLES
+    from newsflow.validate import links
+
+    _, rows = article_rows
+    tables = {name: pa.Table.from_pylist(rows[name], TABLES[name].schema)
+              for name in ("people", "organizations", "places", "quotes")}
+    known = {row["entity_id"] for row in corpus_entities(tables)}
+    assert get_validator().validate_links(links(tables, {"entities": known})).quarantined == []
+
+    # As if its entities row had failed validation.
+    missing = next(q["speaker_entity_id"] for q in rows["quotes"] if q["speaker_entity_id"])
+    outcome = get_validator().validate_links(links(tables, {"entities": known - {missing}}))
+    assert [(r["table_name"], r["record_id"], r["reason"]) for r in outcome.quarantined] == [
+        ("quotes", missing, "expect_column_values_to_be_in_set(found)"),
+        ("people", missing, "expect_column_values_to_be_in_set(found)"),
+    ]
+    assert outcome.quarantined[0]["detail"] == f"speaker_entity_id {missing!r} names no row of entities"
