@@ -40,10 +40,10 @@ from spacy.tokens import Doc, Span
 
 from newsflow import lexicons
 from newsflow.dates import DateReader, default_rules
-from newsflow.gazetteer import key
+from newsflow.gazetteer import Region, key
 from newsflow.geocode import GeocodeRules, geocode, places_in_text
 from newsflow.identity import IdentityRules, name_key, organization_key, person_key, place_key
-from newsflow.mentions import EntityRules, Title, find_entities
+from newsflow.mentions import EntityRules, Title, find_entities, normalized_name
 from newsflow.numbers import NumberRules, find_numbers
 from newsflow.quotes import QuoteRules, find_quotes, quotation_marks, quoted_tokens
 from newsflow.resolution import ResolutionRules, resolve_speakers
@@ -88,11 +88,14 @@ def _layout(doc: Doc, rules: None) -> None:
         "organization_labels": ["ORG"],
         "place_labels": ["GPE", "LOC", "FAC"],
         "first_name_genders": {row["name"]: row["gender"] for row in lexicons.table("first_name_genders.tsv")},
+        "known_organizations": [row["alias"] for row in lexicons.table("organization_aliases.tsv")],
+        "relatives": list(lexicons.entries("relatives.txt")),
     },
 )
 def make_entities(
     nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
+    known_organizations: list[str], relatives: list[str],
 ) -> Extractor:
     rules = EntityRules(
         titles={word: Title(t["title"], t.get("gender") or None, t.get("kind") or None) for word, t in titles.items()},
@@ -100,6 +103,8 @@ def make_entities(
         organization_labels=frozenset(organization_labels),
         place_labels=frozenset(place_labels),
         first_name_genders=dict(first_name_genders),
+        known_organizations=frozenset(map(normalized_name, known_organizations)),
+        relatives=frozenset(relatives),
     )
     return Extractor(rules, _entities)
 
@@ -109,6 +114,11 @@ def _entities(doc: Doc, rules: EntityRules) -> None:
     doc._.entities = found
     for group, members in (("people", found.people), ("organizations", found.organizations), ("places", found.places)):
         doc.spans[group] = [_mention(doc, m, entity) for entity in members for m in entity.mentions]
+
+
+def _listed(cell: str) -> list[str]:
+    """The values of a comma-separated lexicon cell."""
+    return [value.strip() for value in cell.split(",") if value.strip()]
 
 
 @Language.factory(
@@ -121,15 +131,20 @@ def _entities(doc: Doc, rules: EntityRules) -> None:
         "min_city_population": 15000,
         "min_alternate_name_population": 1000000,
         "min_town_abroad_population": 100000,
+        "regions": [{"region": row["region"], "also": _listed(row["also"]), "feature": row["feature"],
+                     "members": _listed(row["members"])} for row in lexicons.table("place_regions.tsv")],
     },
     requires=["doc._.layout", "doc._.entities"],
 )
 def make_places(
     nlp: Language, name: str, aliases: list[dict], labels: list[str], min_city_population: int,
-    min_alternate_name_population: int, min_town_abroad_population: int,
+    min_alternate_name_population: int, min_town_abroad_population: int, regions: list[dict],
 ) -> Extractor:
-    rules = GeocodeRules({key(a["alias"]): a["geonames_id"] for a in aliases}, frozenset(labels),
-                         min_city_population, min_alternate_name_population, min_town_abroad_population)
+    rules = GeocodeRules(
+        {key(a["alias"]): a["geonames_id"] for a in aliases}, frozenset(labels), min_city_population,
+        min_alternate_name_population, min_town_abroad_population,
+        tuple(Region(r["region"], tuple(r["also"]), r["feature"], tuple(r["members"])) for r in regions),
+    )
     rules.gazetteer()  # read once, when the pipeline is built, not in the first article
     return Extractor(rules, _places)
 
@@ -166,7 +181,7 @@ def _identity(doc: Doc, rules: IdentityRules) -> None:
     doc._.identity_keys = {
         "people": [person_key(p.name, rules) for p in found.people],
         "organizations": [organization_key(o.name, o.acronym, rules) for o in found.organizations],
-        "places": [place_key(p.name, g.geonames_id if g else None) for p, g in zip(found.places, doc._.geocodes)],
+        "places": [place_key(p.name, g) for p, g in zip(found.places, doc._.geocodes)],
     }
 
 

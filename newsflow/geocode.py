@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from newsflow.gazetteer import FEATURES, Gazetteer, Place, key, load_gazetteer
+from newsflow.gazetteer import FEATURES, Gazetteer, Place, Region, key, load_gazetteer
 from newsflow.mentions import Entity
 
 
@@ -20,10 +20,11 @@ class GeocodeRules:
     min_city_population: int
     min_alternate_name_population: int
     min_town_abroad_population: int
+    regions: tuple[Region, ...] = ()
 
     def gazetteer(self) -> Gazetteer:
         """The gazetteer these rules look names up in (read once per process)."""
-        return load_gazetteer(self.min_city_population, self.min_alternate_name_population)
+        return load_gazetteer(self.min_city_population, self.min_alternate_name_population, self.regions)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ class PlaceInText:
 def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -> list[PlaceInText]:
     """What geocoding needs to know of each place entity of ``doc``. A place
     is looked up when a mention has one of ``labels`` and its name a capital
-    letter (a lower-case "us" or "china" is no place name)."""
+    letter (a lower-case "us" or "china" is no place name); a name the
+    sentence's full stop follows is looked up with it first, since the
+    stop may be the abbreviation's own ("Beaumont, Tex.")."""
     label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start_char, ent.end_char)}
     paragraph_of = doc._.layout.paragraph_of
     paragraphs = [{paragraph_of(m.start) for m in place.mentions} for place in places]
@@ -51,14 +54,32 @@ def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -
     for i, place in enumerate(places):
         looked_up = any(label_at.get(m.end - 1) in labels for m in place.mentions) and not place.name.islower()
         names = (place.name, place.acronym) if place.acronym else (place.name,)
+        if any(doc.text[m.end : m.end + 1] == "." for m in place.mentions) and not place.name.endswith("."):
+            names = (place.name + ".", *names)
         found.append(PlaceInText(
             names if looked_up else (),
             near=frozenset(j for j, theirs in enumerate(paragraphs) if j != i and theirs & paragraphs[i]),
             written_in=frozenset(
-                starts[m.end + 2] for m in place.mentions if doc.text[m.end : m.end + 2] == ", " and m.end + 2 in starts
+                starts[m.end + 2] for m in place.mentions
+                if doc.text[m.end : m.end + 2] == ", " and m.end + 2 in starts and _ends_phrase(doc, m.end + 2)
             ),
         ))
     return found
+
+
+def _ends_phrase(doc: Doc, start: int) -> bool:
+    """Whether the name starting at character ``start`` is the end of a
+    "Town, Region" phrase: a name with a capital, followed by punctuation or
+    the end of the text, and not by more names of a list ("Paris, Texas."
+    but not "In Paris, the United States pledged" or "Paris, Ukraine, Libya")."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or not doc[span.start].text[:1].isupper():
+        return False
+    ent = next((e for e in doc.ents if e.start_char <= start < e.end_char), None)
+    after = ent.end if ent is not None else span.end
+    if after + 1 < len(doc) and doc[after].text == "," and (doc[after + 1].lower_ == "and" or doc[after + 1].pos_ == "PROPN"):
+        return False  # a list: "to Houston, New York, and New Jersey"; "in Paris, Ukraine, Libya"
+    return after >= len(doc) or doc[after].is_punct or doc[after].is_space
 
 
 def geocode(places: Sequence[PlaceInText], gazetteer: Gazetteer, rules: GeocodeRules) -> list[Place | None]:
@@ -100,7 +121,8 @@ def _pick(candidates: Sequence[Place], context: _Context, rules: GeocodeRules) -
     """The candidate the context supports, by these rules in turn:
 
     1. one inside the place written right after the name (Paris, Texas;
-       Springfield, Ill.);
+       Springfield, Ill.); none when the name is a town's and no candidate
+       is (Salinas, Mexico: the Mexican town is too small for the gazetteer);
     2. a region with one of its cities named nearby (Washington with Seattle;
        Georgia with Atlanta);
     3. a capital, unless a country has the name (Washington, not the state
@@ -115,12 +137,19 @@ def _pick(candidates: Sequence[Place], context: _Context, rules: GeocodeRules) -
     A town (not a capital, under ``min_town_abroad_population``) in a country
     the article does not name is left unresolved: it is more often a place
     too small for the gazetteer that shares its name (Palm Beach, Florida
-    read as Palm Beach, Queensland), or no place at all.
+    read as Palm Beach, Queensland), or no place at all. So is a region of
+    one country the article does not name ("the Northeast" of India in a
+    story about India).
     """
     if not candidates:
         return None
+    regions_after = [p for p in context.written_in if p.feature in ("country", "admin1")]
+    # Not a list of regions ("Ohio, Georgia and Iowa") or a capital ("Paris, Ukraine and Libya").
+    towns = all(c.feature == "city" and not c.capital for c in candidates)
+    if towns and regions_after and not any(c.within(p) for c in candidates for p in regions_after):
+        return None  # a town of the region written after it too small for the gazetteer
     supported = (
-        [c for c in candidates if any(c.within(p) for p in context.written_in if p.feature in ("country", "admin1"))]
+        [c for c in candidates if any(c.within(p) for p in regions_after)]
         or [c for c in candidates if c.feature == "admin1" and any(p.feature == "city" and p.within(c)
                                                                  for p in context.near)]
         or ([c for c in candidates if c.capital]
@@ -132,10 +161,14 @@ def _pick(candidates: Sequence[Place], context: _Context, rules: GeocodeRules) -
     countries = {p.country_code for p in context.article}
     best = min(
         supported,
-        key=lambda c: (c.country_code not in countries, FEATURES.index(c.feature), -c.population, c.geonames_id),
+        key=lambda c: (c.country_code not in countries, FEATURES.index(c.feature), -c.population, c.geonames_id or 0),
     )
-    town_abroad = best.feature == "city" and not best.capital and best.country_code not in countries
-    return None if town_abroad and best.population < rules.min_town_abroad_population else best
+    if best.country_code not in countries:
+        if best.feature == "city" and not best.capital and best.population < rules.min_town_abroad_population:
+            return None
+        if best.feature == "region" and best.country_code is not None:
+            return None
+    return best
 
 
 def _same_region(candidate: Place, other: Place) -> bool:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from newsflow.gazetteer import Place
 from newsflow.ids import record_id
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -64,10 +65,12 @@ def organization_key(name: str, acronym: str | None, rules: IdentityRules) -> st
     return name_key(name)
 
 
-def place_key(name: str, geonames_id: int | None) -> str:
+def place_key(name: str, place: Place | None) -> str:
     """The key of a place: what it resolves to in the gazetteer ("Pa." and
-    "Pennsylvania" are one), else its name."""
-    return f"geonames:{geonames_id}" if geonames_id is not None else name_key(name)
+    "Pennsylvania" are one; "Mideast" and "Middle East"), else its name."""
+    if place is None:
+        return name_key(name)
+    return f"geonames:{place.geonames_id}" if place.geonames_id is not None else f"region:{name_key(place.name)}"
 
 
 def entity_id(kind: str, key: str | None, article_id: str, name: str) -> str:

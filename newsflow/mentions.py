@@ -35,6 +35,8 @@ class EntityRules:
     organization_labels: frozenset[str]
     place_labels: frozenset[str]
     first_name_genders: dict[str, str]  # "hillary" -> "f" (lexicons/first_name_genders.tsv)
+    known_organizations: frozenset[str]  # names (normalized_name) that are organizations whatever the label
+    relatives: frozenset[str]  # words that introduce a relative: "daughter" (lexicons/relatives.txt)
 
     def title_of(self, token: Token) -> Title | None:
         return self.titles.get(title_key(token.text))
@@ -137,8 +139,10 @@ def labelled_entities(doc: Doc, labels: set[str]) -> Iterator[tuple[Span, int, i
 
 def find_entities(doc: Doc, rules: EntityRules) -> Entities:
     person_spans, other, taken = _person_spans(doc, rules)
-    people, person_of_token = _people(doc, person_spans, rules.first_name_genders)
-    person_names = {_norm(p.name) for p in people} | {_norm(w) for p in people for w in p.name.split()[-1:]}
+    people, person_of_token = _people(doc, person_spans, rules)
+    # A person's name or part of it is no organization or place ("Melania"
+    # labelled a place where Melania Trump is named).
+    person_names = {normalized_name(p.name) for p in people} | {normalized_name(w) for p in people for w in _first_and_last(p.name)}
     spans = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
     organizations, places = _organizations_and_places(doc, spans, person_names, rules)
     entities = Entities(people, organizations, places, person_of_token)
@@ -191,13 +195,14 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
     return with_titles, other, taken
 
 
-def _people(
-    doc: Doc, person_spans: list[PersonSpan], first_name_genders: dict[str, str]
-) -> tuple[list[Entity], dict[int, Entity]]:
+def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tuple[list[Entity], dict[int, Entity]]:
     """One entity per person: full names first; a single word ("Nazary")
-    joins the full name it ends or starts once every full name is known,
-    never one of another gender ("Mrs. Clinton" is not Bill Clinton)."""
+    joins the full name it ends or starts once every full name is known:
+    never one of another gender ("Mrs. Clinton" is not Bill Clinton), and
+    of several that fit, the first named, unless introduced as a relative
+    ("Trump" is not "his daughter Ivanka Trump")."""
     people: list[Entity] = []
+    relatives: set[int] = set()
     person_of_token: dict[int, Entity] = {}
     single_words: list[tuple[Mention, int, int, list[Title]]] = []
     for start, end, titles in person_spans:
@@ -210,6 +215,8 @@ def _people(
         if person is None:
             person = Entity("person", mention.text)
             people.append(person)
+            if _introduced_as_relative(doc, start - len(titles), rules.relatives):
+                relatives.add(id(person))
         elif len(words) > len(person.name.split()):
             person.name = mention.text
         person.mentions.append(mention)
@@ -218,13 +225,14 @@ def _people(
         for i in range(start, end):
             person_of_token[i] = person
     for person in people:
-        person.first_name_gender = first_name_genders.get(person.name.split()[0].lower())
+        person.first_name_gender = rules.first_name_genders.get(person.name.split()[0].lower())
+    by_default = sorted(people, key=lambda p: id(p) in relatives)  # otherwise in order of first mention
     singles: list[Entity] = []
     for mention, start, end, titles in single_words:
         word = mention.text
         gender = next((t.gender for t in titles if t.gender), None)
         target = (
-            next((p for p in people if p.name.split()[-1] == word and p.fits(gender)), None)
+            next((p for p in by_default if p.name.split()[-1] == word and p.fits(gender)), None)
             or next((p for p in people if p.name.split()[0] == word and p.fits(gender)), None)
             or next((p for p in singles if p.name == word and p.fits(gender)), None)
         )
@@ -236,6 +244,14 @@ def _people(
             target.add_title(title)
         for i in range(start, end):
             person_of_token[i] = target
+    # Two people known by one surname alone ("Mr. Clinton" and "Mrs. Clinton"
+    # with no full name): each is named with the title that tells them apart.
+    gendered = {t.title for t in rules.titles.values() if t.gender}
+    shared = {name for name, n in Counter(p.name for p in singles).items() if n > 1}
+    for person in singles:
+        if person.name in shared:
+            title = next((t for t in person.titles if t in gendered), None)
+            person.name = f"{title} {person.name}" if title else person.name
     people.extend(singles)
     for person in people:
         person.mentions.sort(key=lambda m: m.start)
@@ -243,33 +259,50 @@ def _people(
     return people, person_of_token
 
 
+def _introduced_as_relative(doc: Doc, start: int, relatives: frozenset[str]) -> bool:
+    """Whether a relative word comes right before token ``start``, with only
+    adjectives or a comma between ("his daughter Ivanka", "her husband, Bill",
+    "his eldest son, Eric")."""
+    for token in reversed(doc[max(0, start - 4) : start]):
+        if token.lemma_.lower() in relatives or token.lower_ in relatives:
+            return True
+        if not (token.text == "," or token.pos_ == "ADJ"):
+            return False
+    return False
+
+
 def _organizations_and_places(
     doc: Doc, spans: list[tuple[str, int, int]], person_names: set[str], rules: EntityRules
 ) -> tuple[list[Entity], list[Entity]]:
     # The label a name gets most often wins: the small model calls
     # "Panjshir" a place once and an organization the next time.
+    # A name the lexicon knows as an organization is one ("E.U.", "F.B.I."
+    # labelled places).
     votes: dict[str, Counter] = {}
     for label, start, end in spans:
-        key = _norm(doc[start:end].text)
-        votes.setdefault(key, Counter())["organization" if label in rules.organization_labels else "place"] += 1
+        key = normalized_name(doc[start:end].text)
+        organization = label in rules.organization_labels or key in rules.known_organizations
+        votes.setdefault(key, Counter())["organization" if organization else "place"] += 1
     acronyms = _acronym_definitions(doc, rules.organization_labels | rules.place_labels)
     by_key: dict[str, Entity] = {}
     for label, start, end in spans:
         text = doc[start:end].text
-        key = _norm(text)
-        if not key or key in person_names:
+        key = normalized_name(text)
+        # A name has a capital letter: "n’t", "mosques" or "treasury" labelled
+        # by the model are common words.
+        if not key or key in person_names or not any(c.isupper() for c in text):
             continue
         kind = votes[key].most_common(1)[0][0]
         long_form = acronyms.get(_bare(text))
         if long_form is not None:
-            key = _norm(long_form)
+            key = normalized_name(long_form)
         entity = by_key.get(key)
         if entity is None:
             entity = by_key[key] = Entity(kind, _bare(long_form or text))
         entity.mentions.append(_mention(doc, start, end))
     _join_undefined_acronyms(by_key)
     for acronym, long_form in acronyms.items():
-        entity = by_key.get(_norm(long_form))
+        entity = by_key.get(normalized_name(long_form))
         if entity is not None:
             entity.acronym = acronym
     organizations, places = [], []
@@ -323,14 +356,14 @@ def _acronym_definitions(doc: Doc, labels: frozenset[str]) -> dict[str, str]:
 
 def _read_roles(doc: Doc, entities: Entities) -> None:
     """Roles and affiliations from appositions and "of <place>"."""
-    org_names = {_norm(m.text): e.name for e in entities.organizations for m in e.mentions}
-    place_names = {_norm(m.text): e.name for e in entities.places for m in e.mentions}
+    org_names = {normalized_name(m.text): e.name for e in entities.organizations for m in e.mentions}
+    place_names = {normalized_name(m.text): e.name for e in entities.places for m in e.mentions}
 
     def affiliations_in(tokens: Span) -> list[str]:
         names = []
         for ent in doc.ents:
             if ent.start >= tokens.start and ent.end <= tokens.end:
-                name = org_names.get(_norm(ent.text)) or place_names.get(_norm(ent.text))
+                name = org_names.get(normalized_name(ent.text)) or place_names.get(normalized_name(ent.text))
                 if name:
                     names.append(name)
         return names
@@ -388,7 +421,9 @@ def _bare(name: str) -> str:
     return _LEADING_THE.sub("", _POSSESSIVE.sub("", name.strip())).strip()
 
 
-def _norm(name: str) -> str:
+def normalized_name(name: str) -> str:
+    """A name as mentions are matched: case, spaces, periods, a leading "the"
+    and a possessive aside."""
     return re.sub(r"[.\s]", "", _bare(name).lower())
 
 
@@ -399,6 +434,11 @@ def _same_full_name(a: list[str], b: list[str]) -> bool:
     middle_a = [w for w in a[1:-1] if not _is_initial(w)]
     middle_b = [w for w in b[1:-1] if not _is_initial(w)]
     return middle_a == middle_b
+
+
+def _first_and_last(name: str) -> list[str]:
+    words = name.split()
+    return [words[0], words[-1]] if len(words) > 1 else words
 
 
 def _is_initial(word: str) -> bool:

@@ -103,15 +103,19 @@ GRANULARITIES = (
 # Where a place is, on the places of an article and on the place entities.
 GEOCODE = (
     Column("geonames_id", pa.int64(), "GeoNames id of the place the name resolves to "
-           "(https://www.geonames.org/<id>); empty when it resolves to none.", nullable=True),
-    Column("feature", pa.string(), "What the place is: continent, country, admin1 (a first-level "
-           "region: a US state) or city.", nullable=True, allowed=FEATURES),
-    Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code of its country.", nullable=True,
-           pattern=r"^[A-Z]{2}$"),
+           "(https://www.geonames.org/<id>); empty when it resolves to none, or to a region of "
+           "newsflow's lexicon (place_regions.tsv).", nullable=True),
+    Column("feature", pa.string(), "What the place is: continent, country, region (a group of "
+           "countries, states or cities: the Middle East, the Midwest), admin1 (a first-level region: a "
+           "US state, England, British Columbia) or city. Empty when the place resolves to none.",
+           nullable=True, allowed=FEATURES),
+    Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code of its country (of a region: when it "
+           "lies in one).", nullable=True, pattern=r"^[A-Z]{2}$"),
     Column("admin1", pa.string(), "GeoNames code of its first-level region (PA for Pennsylvania).",
            nullable=True),
-    Column("latitude", pa.float64(), "WGS84 latitude: a city's own point; for a country or a US state "
-           "its centre of population (weighted mean of its cities of 15,000+).", nullable=True,
+    Column("latitude", pa.float64(), "WGS84 latitude: a city's own point; for a country, a first-level "
+           "region or a region, the point of its city nearest its centre of population (the weighted mean "
+           "position of its cities of 15,000+).", nullable=True,
            between=(-90, 90)),
     Column("longitude", pa.float64(), "WGS84 longitude, as latitude.", nullable=True,
            between=(-180, 180)),
@@ -292,7 +296,8 @@ TABLES: dict[str, Table] = {
             "places",
             "place_id",
             "Places (countries, cities, regions, facilities) mentioned in each article, geocoded offline "
-            "against GeoNames when the name is a continent, country, US state or city of 15,000+ people.",
+            "against GeoNames when the name is a continent, country, US state or city of 15,000+ people, or a "
+            "region of newsflow's lexicon (place_regions.tsv).",
             (
                 Column("acronym", pa.string(), "Abbreviation (U.S.) when the article uses one.", nullable=True),
                 *GEOCODE,

@@ -181,22 +181,23 @@ class Validator:
         ]
         return TableValidation(valid, quarantined, result)
 
-    def validate_links(self, links: list[dict]) -> TableValidation:
-        """Check ``links`` (from :func:`links`): an id that names no row of
-        the table it points into is quarantined with the column holding it."""
+    def validate_links(self, links: list[dict], tables: dict[str, pa.Table]) -> TableValidation:
+        """Check ``links`` (from :func:`links` over ``tables``): every row of
+        ``tables`` holding an id that names no row of the table it points
+        into is reported in the quarantine, with the column and the id. The
+        rows are already published (the corpus tables are built after the
+        article tables), so the quarantine names them rather than holding
+        them."""
         if not links:
             return TableValidation([], [], {})
         failed, result = self._failures(LINKS, links)
-        quarantined = [
-            {
-                **quarantine_record(None, {}, "validate", check, f"{links[i]['column']} {links[i]['id']!r} names no "
-                                    f"row of {links[i]['references']}"),
-                "table_name": links[i]["table"],
-                "record_id": links[i]["id"],
-            }
-            for i, checks in sorted(failed.items())
-            for check in checks
-        ]
+        quarantined = []
+        for i, checks in sorted(failed.items()):
+            link = links[i]
+            holding = [row for row in tables[link["table"]].to_pylist() if row[link["column"]] == link["id"]]
+            detail = f"its {link['column']} {link['id']!r} names no row of {link['references']}"
+            quarantined += [quarantine_record(TABLES[link["table"]], row, "validate", check, detail)
+                            for row in holding for check in checks]
         return TableValidation([row for i, row in enumerate(links) if i not in failed], quarantined, result)
 
     def _failures(self, suite_name: str, rows: list[dict]) -> tuple[dict[int, list[str]], dict]:

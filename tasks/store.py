@@ -71,7 +71,8 @@ def build_entities(store: OutputStore) -> PartOutcome:
     validator = get_validator()
     checked = validator.validate("entities", corpus_entities(tables))
     store.write_table("entities", checked.valid)
-    linked = validator.validate_links(links(tables, {"entities": {row["entity_id"] for row in checked.valid}}))
+    known = {"entities": {row["entity_id"] for row in checked.valid}}
+    linked = validator.validate_links(links(tables, known), tables)
     for name, result in (("entities", checked.result), (LINKS, linked.result)):
         if result:
             _save_result(store, name, 0, result)

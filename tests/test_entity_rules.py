@@ -118,6 +118,26 @@ def test_a_surname_alone_joins_the_full_name_of_its_gender_and_else_the_first():
     ]
 
 
+def test_a_surname_alone_is_not_the_relative_named_first():
+    doc = extract(
+        "His daughter Ivanka Trump introduced Donald Trump. Trump spoke.",
+        """
+        His       his       PRON   PRP$  poss      1   O
+        daughter  daughter  NOUN   NN    nsubj     4   O
+        Ivanka    Ivanka    PROPN  NNP   compound  3   B-PERSON
+        Trump     Trump     PROPN  NNP   appos     1   I-PERSON
+        introduced introduce VERB  VBD   ROOT      4   O
+        Donald    Donald    PROPN  NNP   compound  6   B-PERSON
+        Trump     Trump     PROPN  NNP   dobj      4   I-PERSON
+        .         .         PUNCT  .     punct     4   O
+        Trump     Trump     PROPN  NNP   nsubj     9   B-PERSON
+        spoke     speak     VERB   VBD   ROOT      9   O
+        .         .         PUNCT  .     punct     9   O
+        """,
+    )
+    assert [(p.name, len(p.mentions)) for p in doc._.entities.people] == [("Ivanka Trump", 1), ("Donald Trump", 2)]
+
+
 def test_a_surname_alone_with_no_full_name_of_its_gender_stays_apart():
     doc = extract(
         "Bill Clinton spoke. Mrs. Clinton left.",
@@ -194,3 +214,41 @@ def test_money_gets_its_value_and_currency_from_the_whole_expression():
         """,
     )
     assert numbers(doc) == [("$5.2 billion", "money", 5.2e9, "dollar", None, None)]
+
+
+def test_a_known_organization_a_person_s_name_and_a_common_word_are_no_places():
+    doc = extract(
+        "Melania Trump left the E.U. Melania did n’t stay.",
+        """
+        Melania  Melania  PROPN  NNP  compound  1  B-PERSON
+        Trump    Trump    PROPN  NNP  nsubj     2  I-PERSON
+        left     leave    VERB   VBD  ROOT      2  O
+        the      the      DET    DT   det       4  O
+        E.U.     E.U.     PROPN  NNP  dobj      2  B-GPE
+        Melania  Melania  PROPN  NNP  nsubj     8  B-GPE
+        did      do       AUX    VBD  aux       8  O
+        n’t      not      PART   RB   neg       8  B-GPE
+        stay     stay     VERB   VB   ROOT      8  O
+        .        .        PUNCT  .    punct     8  O
+        """,
+    )
+    entities = doc._.entities
+    assert [(o.name, o.kind) for o in entities.organizations] == [("E.U.", "organization")]
+    assert entities.places == []
+
+
+def test_two_people_known_by_one_surname_alone_are_named_by_their_titles():
+    doc = extract(
+        "Mr. Clinton spoke. Mrs. Clinton left.",
+        """
+        Mr.      Mr.      PROPN  NNP  compound  1  O
+        Clinton  Clinton  PROPN  NNP  nsubj     2  B-PERSON
+        spoke    speak    VERB   VBD  ROOT      2  O
+        .        .        PUNCT  .    punct     2  O
+        Mrs.     Mrs.     PROPN  NNP  compound  5  O
+        Clinton  Clinton  PROPN  NNP  nsubj     6  B-PERSON
+        left     leave    VERB   VBD  ROOT      6  O
+        .        .        PUNCT  .    punct     6  O
+        """,
+    )
+    assert [(p.name, p.gender) for p in doc._.entities.people] == [("Mr. Clinton", "m"), ("Mrs. Clinton", "f")]

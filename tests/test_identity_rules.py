@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsflow.gazetteer import Place
 from newsflow.identity import entity_id, name_key, organization_key, person_key, place_key
 from tests.handmade import extractors
 
@@ -69,8 +70,11 @@ def test_organizations_join_by_curated_alias_or_acronym(rules, name, acronym, ex
 
 
 def test_places_join_by_what_they_resolve_to():
-    assert place_key("Pa.", 6254927) == place_key("Pennsylvania", 6254927)
-    assert place_key("Middle East", None) == place_key("the Middle East", None) == "middle east"
+    pennsylvania = Place(6254927, "Pennsylvania", "admin1", "US", "PA", 40.5, -77.1, 12_000_000)
+    assert place_key("Pa.", pennsylvania) == place_key("Pennsylvania", pennsylvania) == "geonames:6254927"
+    middle_east = Place(None, "Middle East", "region", None, None, 30.0, 40.0, 300_000_000)
+    assert place_key("Mideast", middle_east) == place_key("the Middle East", middle_east) == "region:middle east"
+    assert place_key("Silk Road", None) == place_key("the Silk Road", None) == "silk road"
 
 
 def test_name_keys_ignore_case_periods_commas_and_a_leading_the():

@@ -15,7 +15,8 @@ from newsflow.mentions import title_key
 from tests.handmade import extractors
 
 WORD_LISTS = [
-    "naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt", "distinct_initials.txt"
+    "naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt", "distinct_initials.txt",
+    "relatives.txt",
 ]
 TABLES = {
     "speech_verbs.tsv": "lemma",
@@ -26,6 +27,7 @@ TABLES = {
     "place_aliases.tsv": "alias",
     "organization_aliases.tsv": "alias",
     "first_name_genders.tsv": "name",
+    "place_regions.tsv": "region",
 }
 
 
@@ -88,6 +90,23 @@ def test_every_place_alias_names_a_gazetteer_place_as_its_row_says():
     for row in rows:
         place = gazetteer.by_id[int(row["geonames_id"])]
         assert row["place"] == f"{place.name} ({place.feature}, {place.country_code})", row
+
+
+def test_every_region_is_one_place_of_members_the_gazetteer_holds():
+    from newsflow.gazetteer import Region, load_gazetteer
+
+    rows = lexicons.table("place_regions.tsv")
+    names = [key(name) for row in rows for name in (row["region"], *row["also"].split(",")) if name.strip()]
+    assert duplicates(names) == []
+    assert {row["feature"] for row in rows} == {"admin1", "region"}
+    assert [row["region"] for row in rows if row["feature"] == "admin1" and "," in row["members"]] == []
+    # Building the gazetteer places every member (it raises on an unknown one).
+    rules = extractors().get_pipe("newsflow_places").rules
+    assert len(rules.regions) == len(rows)
+    gazetteer = rules.gazetteer()
+    assert all(gazetteer.named(row["region"])[0].latitude is not None for row in rows)
+    with pytest.raises(ValueError, match="no city 'Atlantis' in US.FL"):
+        load_gazetteer(15000, 1000000, (Region("Nowhere", (), "region", ("US.FL:Atlantis",)),))
 
 
 def test_every_organization_alias_leads_to_a_canonical_name_listed_as_its_own_alias():

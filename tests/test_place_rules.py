@@ -87,7 +87,53 @@ def test_abbreviations_short_forms_and_case_resolve(name, expected):
 
 
 def test_a_name_the_gazetteer_does_not_know_stays_unresolved():
-    assert places_in("Middle East", "West Bank", "Ohio") == [None, None, ("Ohio", "admin1", "US", "OH")]
+    assert places_in("Silk Road", "West Bank", "Ohio") == [None, None, ("Ohio", "admin1", "US", "OH")]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Middle East", ("Middle East", "region", None, None)),
+        ("the Mideast", ("Middle East", "region", None, None)),  # another name of the region
+        ("England", ("England", "admin1", "GB", "ENG")),
+        ("British Columbia", ("British Columbia", "admin1", "CA", "02")),
+        ("Central Asia", ("Central Asia", "region", None, None)),
+    ],
+)
+def test_regions_of_the_lexicon_resolve_by_name(name, expected):
+    assert places_in(name) == [expected]
+
+
+def test_a_region_of_one_country_counts_only_in_an_article_naming_a_place_of_it():
+    assert places_in("Midwest") == [None]
+    assert places_in("Midwest", "Iowa")[0] == ("Midwest", "region", "US", None)
+    assert places_in("Silicon Valley", "California")[0] == ("Silicon Valley", "region", "US", None)
+
+
+def test_a_region_is_placed_at_the_centre_of_population_of_its_members():
+    rules = extractors().get_pipe("newsflow_places").rules
+    (midwest,) = rules.gazetteer().named("Midwest")
+    (ohio,) = [p for p in rules.gazetteer().named("Ohio") if p.feature == "admin1"]
+    (middle_east,) = rules.gazetteer().named("Middle East")
+    assert 38 < midwest.latitude < 44 and -92 < midwest.longitude < -84  # between Chicago and Detroit's states
+    assert midwest.population > ohio.population
+    assert 25 < middle_east.latitude < 37 and 30 < middle_east.longitude < 50
+
+
+def test_a_stop_after_a_name_is_tried_as_the_abbreviation_s_own():
+    doc = extract(
+        "He spoke in Beaumont, Tex.",
+        """
+        He        he        PRON   PRP  nsubj  1  O
+        spoke     speak     VERB   VBD  ROOT   1  O
+        in        in        ADP    IN   prep   1  O
+        Beaumont  Beaumont  PROPN  NNP  pobj   2  B-GPE
+        ,         ,         PUNCT  ,    punct  3  O
+        Tex       Tex       PROPN  NNP  appos  3  B-GPE
+        .         .         PUNCT  .    punct  1  O
+        """,
+    )
+    assert [(p and (p.name, p.admin1)) for p in doc._.geocodes] == [("Beaumont", "TX"), ("Texas", "TX")]
 
 
 def test_a_town_abroad_counts_only_in_an_article_naming_its_country():
@@ -148,8 +194,32 @@ def test_a_region_written_after_a_town_in_the_text_decides_it_and_facilities_are
     )
     found = {entity.name: place and (place.name, place.admin1)
              for entity, place in zip(doc._.entities.places, doc._.geocodes)}
-    # A facility (the White House: an old name of Casablanca) and a lower-case "us" are no gazetteer places.
-    assert found == {"White House": None, "us": None, "Paris": ("Paris", "TX"), "Texas": ("Texas", "TX")}
+    # A facility (the White House: an old name of Casablanca) is no gazetteer place; a lower-case "us" no place.
+    assert found == {"White House": None, "Paris": ("Paris", "TX"), "Texas": ("Texas", "TX")}
+
+
+def test_a_place_after_a_comma_is_its_region_only_where_the_phrase_ends_there():
+    doc = extract(
+        "In Paris, the United States pledged.",
+        """
+        In      in      ADP    IN   prep   5
+        Paris   Paris   PROPN  NNP  pobj   0  B-GPE
+        ,       ,       PUNCT  ,    punct  5
+        the     the     DET    DT   det    5  B-GPE
+        United  United  PROPN  NNP  compound 5  I-GPE
+        States  States  PROPN  NNP  nsubj  6  I-GPE
+        pledged pledge  VERB   VBD  ROOT   6
+        .       .       PUNCT  .    punct  6
+        """,
+    )
+    assert [p.name for p in doc._.geocodes] == ["Paris", "United States"]
+    assert doc._.geocodes[0].country_code == "FR"
+
+
+def test_a_town_too_small_for_the_gazetteer_in_the_region_written_after_it_stays_unresolved():
+    # Salinas, Mexico is not in the gazetteer; Salinas, California is.
+    assert places_in("Salinas", "Mexico", written_in={0: 1})[0] is None
+    assert places_in("Salinas")[0] == ("Salinas", "city", "US", "CA")
 
 
 def test_aliases_are_config_and_a_changed_alias_changes_the_result():
@@ -160,3 +230,28 @@ def test_aliases_are_config_and_a_changed_alias_changes_the_result():
     moved = make_places(nlp, "newsflow_places", **{**settings, "aliases": [{"alias": "Pa.", "geonames_id": 4560349}]})
     (place,) = geocode([PlaceInText(("Pa.",))], moved.rules.gazetteer(), moved.rules)
     assert place.name == "Philadelphia"
+
+
+def test_a_list_of_regions_or_a_capital_is_no_town_and_its_region():
+    assert places_in("Ohio", "Georgia", written_in={0: 1})[0] == ("Ohio", "admin1", "US", "OH")
+    assert places_in("Paris", "Ukraine", written_in={0: 1})[0] == ("Paris", "city", "FR", "11")
+
+
+def test_a_list_of_places_is_no_town_and_its_region():
+    doc = extract(
+        "He went to Houston, New York, and Boston.",
+        """
+        He      he      PRON   PRP  nsubj  1
+        went    go      VERB   VBD  ROOT   1
+        to      to      ADP    IN   prep   1
+        Houston Houston PROPN  NNP  pobj   2  B-GPE
+        ,       ,       PUNCT  ,    punct  3
+        New     New     PROPN  NNP  compound 6  B-GPE
+        York    York    PROPN  NNP  conj   3  I-GPE
+        ,       ,       PUNCT  ,    punct  6
+        and     and     CCONJ  CC   cc     6
+        Boston  Boston  PROPN  NNP  conj   6  B-GPE
+        .       .       PUNCT  .    punct  1
+        """,
+    )
+    assert [(p.name, p.admin1) for p in doc._.geocodes] == [("Houston", "TX"), ("New York", "NY"), ("Boston", "MA")]

@@ -113,13 +113,14 @@ def test_an_entity_id_that_names_no_entity_is_kept_aside_with_its_column(article
     tables = {name: pa.Table.from_pylist(rows[name], TABLES[name].schema)
               for name in ("people", "organizations", "places", "quotes")}
     known = {row["entity_id"] for row in corpus_entities(tables)}
-    assert get_validator().validate_links(links(tables, {"entities": known})).quarantined == []
+    assert get_validator().validate_links(links(tables, {"entities": known}), tables).quarantined == []
 
     # As if its entities row had failed validation.
     missing = next(q["speaker_entity_id"] for q in rows["quotes"] if q["speaker_entity_id"])
-    outcome = get_validator().validate_links(links(tables, {"entities": known - {missing}}))
-    assert [(r["table_name"], r["record_id"], r["reason"]) for r in outcome.quarantined] == [
-        ("quotes", missing, "expect_column_values_to_be_in_set(found)"),
-        ("people", missing, "expect_column_values_to_be_in_set(found)"),
-    ]
-    assert outcome.quarantined[0]["detail"] == f"speaker_entity_id {missing!r} names no row of entities"
+    outcome = get_validator().validate_links(links(tables, {"entities": known - {missing}}), tables)
+    holding = [("quotes", q["quote_id"]) for q in rows["quotes"] if q["speaker_entity_id"] == missing]
+    holding += [("people", p["person_id"]) for p in rows["people"] if p["entity_id"] == missing]
+    assert [(r["table_name"], r["record_id"]) for r in outcome.quarantined] == holding
+    assert {r["reason"] for r in outcome.quarantined} == {"expect_column_values_to_be_in_set(found)"}
+    assert outcome.quarantined[0]["detail"] == f"its speaker_entity_id {missing!r} names no row of entities"
+    assert {r["source_file"] for r in outcome.quarantined} == {rows["quotes"][0]["source_file"]} != {None}
