@@ -45,7 +45,8 @@ def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -
     is looked up when a mention has one of ``labels`` and its name a capital
     letter (a lower-case "us" or "china" is no place name); a name the
     sentence's full stop follows is looked up with it first, since the
-    stop may be the abbreviation's own ("Beaumont, Tex.")."""
+    stop may be the abbreviation's own ("Beaumont, Tex."), unless written
+    in capitals (an acronym: "outside the VA." is no Virginia)."""
     label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start_char, ent.end_char)}
     paragraph_of = doc._.layout.paragraph_of
     paragraphs = [{paragraph_of(m.start) for m in place.mentions} for place in places]
@@ -54,7 +55,8 @@ def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -
     for i, place in enumerate(places):
         looked_up = any(label_at.get(m.end - 1) in labels for m in place.mentions) and not place.name.islower()
         names = (place.name, place.acronym) if place.acronym else (place.name,)
-        if any(doc.text[m.end : m.end + 1] == "." for m in place.mentions) and not place.name.endswith("."):
+        abbreviation = not place.name.endswith(".") and not place.name.isupper()  # "Tex", not "VA" (an acronym)
+        if abbreviation and any(doc.text[m.end : m.end + 1] == "." for m in place.mentions):
             names = (place.name + ".", *names)
         found.append(PlaceInText(
             names if looked_up else (),

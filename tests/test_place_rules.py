@@ -136,6 +136,21 @@ def test_a_stop_after_a_name_is_tried_as_the_abbreviation_s_own():
     assert [(p and (p.name, p.admin1)) for p in doc._.geocodes] == [("Beaumont", "TX"), ("Texas", "TX")]
 
 
+
+def test_a_stop_after_a_name_in_capitals_is_the_sentence_s():
+    doc = extract(
+        "He called the VA.",
+        """
+        He      he      PRON   PRP  nsubj  1  O
+        called  call    VERB   VBD  ROOT   1  O
+        the     the     DET    DT   det    3  O
+        VA      VA      PROPN  NNP  dobj   1  B-GPE
+        .       .       PUNCT  .    punct  1  O
+        """,
+    )
+    assert doc._.geocodes == [None]  # Veterans Affairs, not "Va." (Virginia)
+
+
 def test_a_town_abroad_counts_only_in_an_article_naming_its_country():
     # Palm Beach, Florida is too small for the gazetteer; Palm Beach, Queensland is in it.
     assert places_in("Palm Beach", "Florida")[0] is None
