@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cli.report import jsonable, print_entities, print_quote_scores, print_runs, print_summary
+from cli.report import jsonable, print_entities, print_entity_scores, print_quote_scores, print_runs, print_summary
 from cli.running import EXIT_QUARANTINED, prefect_environment, run_flow
 from newsflow.config import RUNNERS, Settings, SettingsError
 
@@ -228,6 +228,65 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
         click.echo(json.dumps(report, indent=2))
         return
     print_quote_scores(report, f"quotes vs {gold_dir}")
+
+
+@eval_group.command(name="entities")
+@click.argument("gold_path", metavar="GOLD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text", "text_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder holding the gold's articles (PolNeAR's train/text or dev/text).")
+@click.option("--metadata", "metadata", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sidecar with the articles' publication dates, to resolve dates (see newsflow run --help).")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the flow's tables [default: a temporary folder].")
+@click.option("--errors", "errors_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every error (missed, not in gold, wrong name or field) as JSON lines.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that extract batches side by side [default: $NEWSFLOW_WORKERS or the number of CPUs].")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of tables.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs.")
+def eval_entities(gold_path: Path, text_dir: Path, metadata: Path | None, out_dir: Path | None,
+                  errors_path: Path | None, workers: int | None, as_json: bool, verbose: bool) -> None:
+    """Run the real flow on the articles of GOLD (hand-judged records, one
+    JSON object per line: README, Measuring entities) and score people,
+    organizations, places, numbers and dates: precision and recall per
+    table, each field among the rows found, and errors by cause."""
+    import shutil
+    import tempfile
+
+    from newsflow import lexicons
+    from newsflow.evaluate_entities import GoldError, TABLES, check_evidence, load_entity_gold, score_entities
+    from newsflow.mentions import title_key
+    from newsflow.store import read_table
+
+    try:
+        gold = load_entity_gold(gold_path)
+        files = sorted({r["source_file"] for r in gold})
+        missing = [f for f in files if not (text_dir / f).is_file()]
+        if missing:
+            raise GoldError(f"{len(missing)} gold articles are not in {text_dir}: {', '.join(missing[:3])}")
+        check_evidence(gold, {f: (text_dir / f).read_text(encoding="utf-8") for f in files})
+    except (GoldError, ValueError) as bad:
+        raise BadSetting(f"{gold_path}: {bad}") from None
+    _check_sidecar(metadata)
+    with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
+        raw = Path(scratch) / "raw"
+        raw.mkdir()
+        for name in files:
+            shutil.copyfile(text_dir / name, raw / name)
+        out = out_dir or Path(scratch) / "out"
+        settings = _checked_settings(raw, str(out), workers=workers)
+        summary = run_flow(verbose, settings, raw_dir=str(raw), out_dir=str(out),
+                           metadata=str(metadata.resolve()) if metadata else None)
+        predicted = {table: read_table(out, table).to_pylist() for table in TABLES}
+    titles = {title_key(row["word"]): row["title"] for row in lexicons.table("titles.tsv")}
+    evaluation = score_entities(gold, predicted, titles)
+    report = {**evaluation.report(), "articles": len(files), "seconds": summary["duration_s"]}
+    if errors_path is not None:
+        errors_path.write_text("".join(json.dumps(e, ensure_ascii=False, default=str) + "\n" for e in evaluation.errors))
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    print_entity_scores(report, f"entities vs {gold_path}")
 
 
 @main.command()

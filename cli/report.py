@@ -91,6 +91,30 @@ def print_quote_scores(report: dict, title: str) -> None:
     )
 
 
+def print_entity_scores(report: dict, title: str) -> None:
+    """The scores of ``newsflow eval entities``: per table, per field, and errors by cause."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("", "predicted", "gold", "right", "precision", "recall", "every field right", "fields right"):
+        table.add_column(column, justify="left" if column in ("", "fields right") else "right")
+    for name, s in report["tables"].items():
+        fields = ", ".join(f"{f} {share:.2f}" for f, share in s["fields"].items())
+        table.add_row(name, str(s["predicted"]), str(s["gold"]), str(s["right"]), f"{s['precision']:.3f}",
+                      f"{s['recall']:.3f}", f"{s['every_field_right']:.3f}", fields)
+    out = console()
+    out.print(table)
+    errors = Table(title="errors by cause")
+    errors.add_column("error")
+    errors.add_column("count", justify="right")
+    for cause, count in report["errors_by_cause"].items():
+        errors.add_row(cause, str(count))
+    out.print(errors)
+    out.print(f"{report['articles']} articles in {report['seconds']:.1f} s. Precision: rows right (paired with a gold "
+              "record, and the name right) among rows predicted; every field right: rows right in every field "
+              "among rows predicted; fields right: share of the rows right with that field right.")
+
+
 def print_runs(rows: list[dict], title: str) -> None:
     """One line per run of ``newsflow runs``."""
     from rich.table import Table
