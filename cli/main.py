@@ -240,12 +240,16 @@ def eval_quotes(gold_dir: Path, out_dir: Path | None, errors_path: Path | None, 
               help="Folder for the flow's tables [default: a temporary folder].")
 @click.option("--errors", "errors_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Write every error (missed, not in gold, wrong name or field) as JSON lines.")
+@click.option("--scored", "scored_dir", default=None, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Score the tables of this output folder (a run on the gold's articles, by any version) "
+                   "instead of running the flow.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes that extract batches side by side [default: $NEWSFLOW_WORKERS or the number of CPUs].")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of tables.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's flow and task logs.")
 def eval_entities(gold_path: Path, text_dir: Path, metadata: Path | None, out_dir: Path | None,
-                  errors_path: Path | None, workers: int | None, as_json: bool, verbose: bool) -> None:
+                  errors_path: Path | None, scored_dir: Path | None, workers: int | None, as_json: bool,
+                  verbose: bool) -> None:
     """Run the real flow on the articles of GOLD (hand-judged records, one
     JSON object per line: README, Measuring entities) and score people,
     organizations, places, numbers and dates: precision and recall per
@@ -269,18 +273,21 @@ def eval_entities(gold_path: Path, text_dir: Path, metadata: Path | None, out_di
         raise BadSetting(f"{gold_path}: {bad}") from None
     _check_sidecar(metadata)
     with tempfile.TemporaryDirectory(prefix="newsflow-eval-") as scratch:
-        raw = Path(scratch) / "raw"
-        raw.mkdir()
-        for name in files:
-            shutil.copyfile(text_dir / name, raw / name)
-        out = out_dir or Path(scratch) / "out"
-        settings = _checked_settings(raw, str(out), workers=workers)
-        summary = run_flow(verbose, settings, raw_dir=str(raw), out_dir=str(out),
-                           metadata=str(metadata.resolve()) if metadata else None)
-        predicted = {table: read_table(out, table).to_pylist() for table in TABLES}
+        if scored_dir is None:
+            raw = Path(scratch) / "raw"
+            raw.mkdir()
+            for name in files:
+                shutil.copyfile(text_dir / name, raw / name)
+            scored_dir = out_dir or Path(scratch) / "out"
+            settings = _checked_settings(raw, str(scored_dir), workers=workers)
+            seconds = run_flow(verbose, settings, raw_dir=str(raw), out_dir=str(scored_dir),
+                               metadata=str(metadata.resolve()) if metadata else None)["duration_s"]
+        else:
+            seconds = 0.0
+        predicted = {table: read_table(scored_dir, table).to_pylist() for table in TABLES}
     titles = {title_key(row["word"]): row["title"] for row in lexicons.table("titles.tsv")}
     evaluation = score_entities(gold, predicted, titles)
-    report = {**evaluation.report(), "articles": len(files), "seconds": summary["duration_s"]}
+    report = {**evaluation.report(), "articles": len(files), "seconds": seconds}
     if errors_path is not None:
         errors_path.write_text("".join(json.dumps(e, ensure_ascii=False, default=str) + "\n" for e in evaluation.errors))
     if as_json:

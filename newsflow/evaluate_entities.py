@@ -30,7 +30,7 @@ FIELDS = {
     "dates": ("value",),
 }
 _COMMON = {"source_file", "table", "start", "end", "text"}
-_ARTICLES = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_ARTICLES = re.compile(r"^(?:(?:the|a|an|former)\s+)+", re.IGNORECASE)
 
 
 class GoldError(ValueError):

@@ -185,6 +185,7 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
                 end += 1
             person_spans.append((token.i + 1, end, [title]))
             taken.update(range(token.i + 1, end))
+    person_spans = _confirmed_in_title_case(doc, person_spans, taken)
     with_titles = []
     for start, end, titles in sorted(person_spans, key=lambda p: (p[0], p[1])):
         k = start - 1
@@ -193,6 +194,55 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
             k -= 1
         with_titles.append((start, end, titles))
     return with_titles, other, taken
+
+
+# Words a title-case line capitalizes that say nothing of its case.
+_SHORT_WORDS = 3
+
+
+def _confirmed_in_title_case(doc: Doc, spans: list[PersonSpan], taken: set[int]) -> list[PersonSpan]:
+    """Names in title-case lines ("Hillary Clinton Slams Donald Trump", "Top
+    Clinton Aide Quits") cut down to the people the rest of the article
+    names: there the model cannot tell a name from the capitalized words
+    around it. A name the rest of the article does not confirm is dropped."""
+    layout = doc._.layout
+    title_case = {i for i, p in enumerate(layout.paragraphs) if _is_title_case(doc.text[p.start : p.end])}
+    if not title_case:
+        return spans
+    in_title_case = [layout.paragraph_of(doc[start].idx) in title_case for start, _, _ in spans]
+    body = [doc[start:end].text for (start, end, _), inside in zip(spans, in_title_case) if not inside]
+    full_names = {name for name in body if " " in name}
+    words = {word for name in body for word in name.split()}
+    kept: list[PersonSpan] = []
+    for (start, end, titles), inside in zip(spans, in_title_case):
+        if not inside:
+            kept.append((start, end, titles))
+            continue
+        found = _longest_known(doc, start, end, full_names, words)
+        if found is None:
+            taken.difference_update(range(start, end))
+        else:
+            taken.difference_update(set(range(start, end)) - set(range(*found)))
+            kept.append((*found, titles if found[0] == start else []))
+    return kept
+
+
+def _longest_known(doc: Doc, start: int, end: int, full_names: set[str], words: set[str]) -> tuple[int, int] | None:
+    """The longest run of tokens in ``doc[start:end]`` that is a full name of
+    ``full_names``, else a single word of ``words``."""
+    for length in range(end - start, 0, -1):
+        for first in range(start, end - length + 1):
+            text = doc[first : first + length].text
+            if (length > 1 and text in full_names) or (length == 1 and text in words):
+                return first, first + length
+    return None
+
+
+def _is_title_case(line: str) -> bool:
+    """Whether a line capitalizes its words ("Trump Warns Clinton on Trade"),
+    as headlines often do, rather than writing them in sentence case."""
+    long_words = [w for w in re.findall(r"[A-Za-z][A-Za-z’']*", line) if len(w) > _SHORT_WORDS]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
 
 
 def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tuple[list[Entity], dict[int, Entity]]:

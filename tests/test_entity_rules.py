@@ -252,3 +252,27 @@ def test_two_people_known_by_one_surname_alone_are_named_by_their_titles():
         """,
     )
     assert [(p.name, p.gender) for p in doc._.entities.people] == [("Mr. Clinton", "m"), ("Mrs. Clinton", "f")]
+
+
+def test_a_title_case_line_names_only_people_the_article_names_elsewhere():
+    doc = extract(
+        "Clinton Slams Donald Trump Over Taxes\n\nDonald Trump spoke in Ohio.",
+        """
+        Clinton  Clinton  PROPN  NNP  compound  4   B-PERSON
+        Slams    Slams    PROPN  NNP  compound  4   I-PERSON
+        Donald   Donald   PROPN  NNP  compound  4   I-PERSON
+        Trump    Trump    PROPN  NNP  ROOT      4   I-PERSON
+        Over     over     ADP    IN   prep      4   O
+        Taxes    Taxes    PROPN  NNP  pobj      5   O
+        ¶        ¶        SPACE  _SP  dep       5   O
+        Donald   Donald   PROPN  NNP  compound  8   B-PERSON
+        Trump    Trump    PROPN  NNP  nsubj     9   I-PERSON
+        spoke    speak    VERB   VBD  ROOT      9   O
+        in       in       ADP    IN   prep      9   O
+        Ohio     Ohio     PROPN  NNP  pobj      10  B-GPE
+        .        .        PUNCT  .    punct     9   O
+        """,
+    )
+    # "Clinton" is named nowhere else: the headline alone does not make her a person of the article.
+    (trump,) = doc._.entities.people
+    assert (trump.name, [m.text for m in trump.mentions]) == ("Donald Trump", ["Donald Trump", "Donald Trump"])
