@@ -258,7 +258,7 @@ def eval_entities(gold_path: Path, text_dir: Path, metadata: Path | None, out_di
     import tempfile
 
     from newsflow import lexicons
-    from newsflow.evaluate_entities import GoldError, TABLES, check_evidence, load_entity_gold, score_entities
+    from newsflow.evaluate_entities import TABLES, GoldError, check_evidence, load_entity_gold, score_entities
     from newsflow.mentions import title_key
     from newsflow.store import read_table
 

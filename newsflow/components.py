@@ -251,13 +251,17 @@ def _speakers(doc: Doc, rules: ResolutionRules) -> None:
         "labels": ["CARDINAL", "PERCENT", "MONEY", "QUANTITY"],
         "hedges": list(lexicons.entries("number_hedges.txt")),
         "unit_by_label": {"PERCENT": "percentage", "MONEY": "currency"},
+        "number_words": {row["word"]: float(row["value"]) for row in lexicons.table("number_words.tsv")},
+        "currency_symbols": {"$": "dollar", "€": "euro", "£": "pound"},
     },
     requires=["doc._.layout"],
 )
 def make_numbers(
-    nlp: Language, name: str, labels: list[str], hedges: list[str], unit_by_label: dict[str, str]
+    nlp: Language, name: str, labels: list[str], hedges: list[str], unit_by_label: dict[str, str],
+    number_words: dict[str, float], currency_symbols: dict[str, str],
 ) -> Extractor:
-    return Extractor(NumberRules(frozenset(labels), tuple(hedges), dict(unit_by_label)), _numbers)
+    return Extractor(NumberRules(frozenset(labels), tuple(hedges), dict(unit_by_label), dict(number_words),
+                                 dict(currency_symbols)), _numbers)
 
 
 def _numbers(doc: Doc, rules: NumberRules) -> None:

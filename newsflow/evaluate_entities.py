@@ -191,7 +191,8 @@ def _field_right(table: str, name: str, row: dict, record: dict, titles: dict[st
         normal = {"titles": lambda v: _title(v, titles), "roles": _role, "affiliations": name_key}[name]
         return {normal(v) for v in got or []} == {normal(v) for v in expected}
     if name == "value" and table == "numbers":
-        return got is not None and expected is not None and abs(got - expected) <= 1e-6 * max(1.0, abs(expected))
+        # Judges write fractions to three places (two-thirds as 0.667).
+        return got is not None and expected is not None and abs(got - expected) <= 1e-3 * max(1.0, abs(expected))
     if name in ("acronym", "unit", "counts"):
         return _role(got or "") == _role(expected or "")
     return got == expected

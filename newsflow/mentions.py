@@ -201,12 +201,15 @@ _SHORT_WORDS = 3
 
 
 def _confirmed_in_title_case(doc: Doc, spans: list[PersonSpan], taken: set[int]) -> list[PersonSpan]:
-    """Names in title-case lines ("Hillary Clinton Slams Donald Trump", "Top
-    Clinton Aide Quits") cut down to the people the rest of the article
+    """Names in a title-case headline ("Hillary Clinton Slams Donald Trump",
+    "Top Clinton Aide Quits") cut down to the people the rest of the article
     names: there the model cannot tell a name from the capitalized words
     around it. A name the rest of the article does not confirm is dropped."""
     layout = doc._.layout
-    title_case = {i for i, p in enumerate(layout.paragraphs) if _is_title_case(doc.text[p.start : p.end])}
+    # The headline only: a byline or a credits line ("Reporting by Valerie
+    # Volcovici") is title case too, and names people named nowhere else.
+    headline = layout.paragraphs[:1]
+    title_case = {0} if headline and _is_title_case(doc.text[headline[0].start : headline[0].end]) else set()
     if not title_case:
         return spans
     in_title_case = [layout.paragraph_of(doc[start].idx) in title_case for start, _, _ in spans]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.handmade import extract
+from tests.handmade import extract, extractors
 
 NRF = (
     "Ali Nazary of the National Resistance Front (NRF) spoke. Nazary leads the NRF.",
@@ -276,3 +276,63 @@ def test_a_title_case_line_names_only_people_the_article_names_elsewhere():
     # "Clinton" is named nowhere else: the headline alone does not make her a person of the article.
     (trump,) = doc._.entities.people
     assert (trump.name, [m.text for m in trump.mentions]) == ("Donald Trump", ["Donald Trump", "Donald Trump"])
+
+
+@pytest.mark.parametrize(
+    ("core", "expected"),
+    [
+        ("2.6million", (2.6e6, None)),
+        ("four in 10", (0.4, None)),
+        ("a dozen", (12.0, None)),
+        ("a half-dozen", (6.0, None)),
+        ("thousands", (1000.0, None)),
+        ("hundreds of thousands of dollars", (100000.0, "dollar")),
+        ("7.5-point", (7.5, "point")),
+        ("4 percentage points", (4.0, "point")),
+        ("one", (1.0, None)),
+    ],
+)
+def test_what_quantulum_misses_is_read_by_rule(core, expected):
+    from newsflow.numbers import _value_and_unit
+
+    rules = extractors().get_pipe("newsflow_numbers").rules
+    value, unit = _value_and_unit(core, None, rules)
+    assert (pytest.approx(value), unit) == expected
+
+
+def test_a_currency_symbol_left_out_of_the_number_is_its_unit_and_points_are_no_count():
+    doc = extract(
+        "He paid $225,000 and leads by 4 points.",
+        """
+        He       he       PRON   PRP  nsubj    1
+        paid     pay      VERB   VBD  ROOT     1
+        $        $        SYM    $    nmod     3
+        225,000  225,000  NUM    CD   dobj     1  B-MONEY
+        and      and      CCONJ  CC   cc       1
+        leads    lead     VERB   VBZ  conj     1
+        by       by       ADP    IN   prep     5
+        4        4        NUM    CD   nummod   8  B-CARDINAL
+        points   point    NOUN   NNS  pobj     6
+        .        .        PUNCT  .    punct    1
+        """,
+    )
+    assert [(n.text, n.value, n.unit, n.counts) for n in doc._.numbers] == [
+        ("$225,000", 225000.0, "dollar", None), ("4", 4.0, "point", None)]
+
+
+def test_a_split_of_two_percentages_is_two_numbers():
+    doc = extract(
+        "Clinton leads 50 percent to 44 percent.",
+        """
+        Clinton  Clinton  PROPN  NNP  nsubj  1  B-PERSON
+        leads    lead     VERB   VBZ  ROOT   1
+        50       50       NUM    CD   nummod 3  B-PERCENT
+        percent  percent  NOUN   NN   dobj   1  I-PERCENT
+        to       to       ADP    IN   prep   3  I-PERCENT
+        44       44       NUM    CD   nummod 6  I-PERCENT
+        percent  percent  NOUN   NN   pobj   4  I-PERCENT
+        .        .        PUNCT  .    punct  1
+        """,
+    )
+    assert [(n.text, n.value, n.unit) for n in doc._.numbers] == [
+        ("50 percent", 50.0, "percentage"), ("44 percent", 44.0, "percentage")]

@@ -28,6 +28,7 @@ TABLES = {
     "organization_aliases.tsv": "alias",
     "first_name_genders.tsv": "name",
     "place_regions.tsv": "region",
+    "number_words.tsv": "word",
 }
 
 
