@@ -175,7 +175,7 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
             person_spans.append((start, end, titles))
             taken.update(range(start, end))
         elif ent.label_ in rules.organization_labels | rules.place_labels:
-            other.append((ent.label_, start, end))
+            other.append((ent.label_, *_name_bounds(doc, start, end, rules)))
     # "Mr. X" names a person whatever label the model gave X.
     for token in doc:
         title = rules.title_of(token)
@@ -185,7 +185,10 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
                 end += 1
             person_spans.append((token.i + 1, end, [title]))
             taken.update(range(token.i + 1, end))
+    person_spans += _people_labelled_otherwise(doc, other, person_spans, taken, rules)
+    other = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
     person_spans = _confirmed_in_title_case(doc, person_spans, taken)
+    other = _other_confirmed_in_title_case(doc, other)
     with_titles = []
     for start, end, titles in sorted(person_spans, key=lambda p: (p[0], p[1])):
         k = start - 1
@@ -194,6 +197,49 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
             k -= 1
         with_titles.append((start, end, titles))
     return with_titles, other, taken
+
+
+_COMPANY_SUFFIXES = frozenset({"inc", "corp", "co", "llc", "ltd", "plc"})
+
+
+def _name_bounds(doc: Doc, start: int, end: int, rules: EntityRules) -> tuple[int, int]:
+    """An organization's or place's name without the words the model glues
+    to it: a lower-case lead but "the" ("a Crime Statistics Bureau", "pro-Clinton
+    Priorities USA Action"), and a person or product owned after a
+    possessive ("National Review's Jonah Goldberg", "Alphabet Inc's Google")."""
+    while start < end - 1 and doc[start].text[:1].islower() and doc[start].lower_ != "the":
+        start += 1
+    for k in range(start + 1, end - 1):
+        if doc[k].tag_ == "POS" or doc[k].lower_ in ("'s", "’s"):
+            owner, owned = doc[k - 1].lower_.rstrip("."), doc[k + 1].lower_
+            if owner in _COMPANY_SUFFIXES or owned in rules.first_name_genders:
+                return start, k
+            break
+    return start, end
+
+
+def _people_labelled_otherwise(doc: Doc, other: list[tuple[str, int, int]], person_spans: list[PersonSpan],
+                               taken: set[int], rules: EntityRules) -> list[PersonSpan]:
+    """"Carly Fiorina" labelled an organization where "Fiorina" is labelled
+    a person: a first name and the last name of a person of the article."""
+    surnames = {doc[end - 1].text for _, end, _ in person_spans}
+    found = []
+    for _, start, end in other:
+        words = doc[start:end]
+        if len(words) == 2 and words[0].lower_ in rules.first_name_genders and words[-1].text in surnames:
+            found.append((start, end, []))
+            taken.update(range(start, end))
+    return found
+
+
+def _other_confirmed_in_title_case(doc: Doc, other: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Organizations and places of a title-case headline that the rest of the
+    article names too ("Obama Power Plant Rules Face Key Test" is none)."""
+    headline = _title_case_headline(doc)
+    if headline is None:
+        return other
+    body = {normalized_name(doc[start:end].text) for _, start, end in other if doc[start].idx >= headline.end}
+    return [o for o in other if doc[o[1]].idx >= headline.end or normalized_name(doc[o[1] : o[2]].text) in body]
 
 
 # Words a title-case line capitalizes that say nothing of its case.
@@ -205,14 +251,10 @@ def _confirmed_in_title_case(doc: Doc, spans: list[PersonSpan], taken: set[int])
     "Top Clinton Aide Quits") cut down to the people the rest of the article
     names: there the model cannot tell a name from the capitalized words
     around it. A name the rest of the article does not confirm is dropped."""
-    layout = doc._.layout
-    # The headline only: a byline or a credits line ("Reporting by Valerie
-    # Volcovici") is title case too, and names people named nowhere else.
-    headline = layout.paragraphs[:1]
-    title_case = {0} if headline and _is_title_case(doc.text[headline[0].start : headline[0].end]) else set()
-    if not title_case:
+    headline = _title_case_headline(doc)
+    if headline is None:
         return spans
-    in_title_case = [layout.paragraph_of(doc[start].idx) in title_case for start, _, _ in spans]
+    in_title_case = [doc[start].idx < headline.end for start, _, _ in spans]
     body = [doc[start:end].text for (start, end, _), inside in zip(spans, in_title_case) if not inside]
     full_names = {name for name in body if " " in name}
     words = {word for name in body for word in name.split()}
@@ -239,6 +281,16 @@ def _longest_known(doc: Doc, start: int, end: int, full_names: set[str], words: 
             if (length > 1 and text in full_names) or (length == 1 and text in words):
                 return first, first + length
     return None
+
+
+def _title_case_headline(doc: Doc):
+    """The headline when it is in title case and the article has more: the
+    headline only, since a byline or a credits line ("Reporting by Valerie
+    Volcovici") is title case too, and names people named nowhere else."""
+    paragraphs = doc._.layout.paragraphs
+    if len(paragraphs) < 2 or not _is_title_case(doc.text[paragraphs[0].start : paragraphs[0].end]):
+        return None
+    return paragraphs[0]
 
 
 def _is_title_case(line: str) -> bool:

@@ -336,3 +336,61 @@ def test_a_split_of_two_percentages_is_two_numbers():
     )
     assert [(n.text, n.value, n.unit) for n in doc._.numbers] == [
         ("50 percent", 50.0, "percentage"), ("44 percent", 44.0, "percentage")]
+
+
+def test_an_organization_s_name_loses_a_lower_case_lead_and_the_person_it_owns():
+    doc = extract(
+        "Later a Crime Statistics Bureau cited National Review’s Jonah Goldberg.",
+        """
+        Later       later       ADV    RB   advmod    5
+        a           a           DET    DT   det       4  B-ORG
+        Crime       Crime       PROPN  NNP  compound  4  I-ORG
+        Statistics  Statistics  PROPN  NNP  compound  4  I-ORG
+        Bureau      Bureau      PROPN  NNP  nsubj     5  I-ORG
+        cited       cite        VERB   VBD  ROOT      5
+        National    National    PROPN  NNP  compound  7  B-ORG
+        Review      Review      PROPN  NNP  poss      10 I-ORG
+        ’s          ’s          PART   POS  case      7  I-ORG
+        Jonah       Jonah       PROPN  NNP  compound  10 I-ORG
+        Goldberg    Goldberg    PROPN  NNP  dobj      5  I-ORG
+        .           .           PUNCT  .    punct     5
+        """,
+    )
+    assert [o.name for o in doc._.entities.organizations] == ["Crime Statistics Bureau", "National Review"]
+
+
+def test_a_first_name_and_a_person_s_surname_labelled_an_organization_is_that_person():
+    doc = extract(
+        "Carly Fiorina spoke. Fiorina left.",
+        """
+        Carly    Carly    PROPN  NNP  compound  1  B-ORG
+        Fiorina  Fiorina  PROPN  NNP  nsubj     2  I-ORG
+        spoke    speak    VERB   VBD  ROOT      2
+        .        .        PUNCT  .    punct     2
+        Fiorina  Fiorina  PROPN  NNP  nsubj     5  B-PERSON
+        left     leave    VERB   VBD  ROOT      5
+        .        .        PUNCT  .    punct     5
+        """,
+    )
+    assert [(p.name, len(p.mentions)) for p in doc._.entities.people] == [("Carly Fiorina", 2)]
+    assert doc._.entities.organizations == []
+
+
+def test_a_title_case_headline_names_only_organizations_the_article_names_elsewhere():
+    doc = extract(
+        "Power Plant Rules Face Key Test\n\nThe EPA spoke.",
+        """
+        Power   Power   PROPN  NNP  compound  2  B-ORG
+        Plant   Plant   PROPN  NNP  compound  2  I-ORG
+        Rules   Rules   PROPN  NNP  nsubj     3  I-ORG
+        Face    face    VERB   VBP  ROOT      3
+        Key     Key     PROPN  NNP  compound  5
+        Test    Test    PROPN  NNP  dobj      3
+        ¶       ¶       SPACE  _SP  dep       5
+        The     the     DET    DT   det       8
+        EPA     EPA     PROPN  NNP  nsubj     9  B-ORG
+        spoke   speak   VERB   VBD  ROOT      9
+        .       .       PUNCT  .    punct     9
+        """,
+    )
+    assert [o.name for o in doc._.entities.organizations] == ["EPA"]
