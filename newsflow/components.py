@@ -90,12 +90,16 @@ def _layout(doc: Doc, rules: None) -> None:
         "first_name_genders": {row["name"]: row["gender"] for row in lexicons.table("first_name_genders.tsv")},
         "known_organizations": [row["alias"] for row in lexicons.table("organization_aliases.tsv")],
         "relatives": list(lexicons.entries("relatives.txt")),
+        "parties": {"R": "Republican Party", "D": "Democratic Party"},
+        # Records, not a dict: config keys with periods ("Nev.") read back as sections.
+        "state_abbreviations": [{"abbreviation": row["alias"], "state": row["place"].split(" (")[0]}
+                                for row in lexicons.table("place_aliases.tsv") if row["place"].endswith("(admin1, US)")],
     },
 )
 def make_entities(
     nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
-    known_organizations: list[str], relatives: list[str],
+    known_organizations: list[str], relatives: list[str], parties: dict[str, str], state_abbreviations: list[dict],
 ) -> Extractor:
     rules = EntityRules(
         titles={word: Title(t["title"], t.get("gender") or None, t.get("kind") or None) for word, t in titles.items()},
@@ -105,6 +109,8 @@ def make_entities(
         first_name_genders=dict(first_name_genders),
         known_organizations=frozenset(map(normalized_name, known_organizations)),
         relatives=frozenset(relatives),
+        parties=dict(parties),
+        state_abbreviations={row["abbreviation"]: row["state"] for row in state_abbreviations},
     )
     return Extractor(rules, _entities)
 

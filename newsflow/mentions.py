@@ -37,6 +37,8 @@ class EntityRules:
     first_name_genders: dict[str, str]  # "hillary" -> "f" (lexicons/first_name_genders.tsv)
     known_organizations: frozenset[str]  # names (normalized_name) that are organizations whatever the label
     relatives: frozenset[str]  # words that introduce a relative: "daughter" (lexicons/relatives.txt)
+    parties: dict[str, str]  # the letter of a "(D-Nev.)" label -> the party: "D" -> "Democratic Party"
+    state_abbreviations: dict[str, str]  # "Nev." -> "Nevada" (lexicons/place_aliases.tsv)
 
     def title_of(self, token: Token) -> Title | None:
         return self.titles.get(title_key(token.text))
@@ -146,7 +148,7 @@ def find_entities(doc: Doc, rules: EntityRules) -> Entities:
     spans = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
     organizations, places = _organizations_and_places(doc, spans, person_names, rules)
     entities = Entities(people, organizations, places, person_of_token)
-    _read_roles(doc, entities)
+    _read_roles(doc, entities, rules)
     return entities
 
 
@@ -459,7 +461,7 @@ def _acronym_definitions(doc: Doc, labels: frozenset[str]) -> dict[str, str]:
     return found
 
 
-def _read_roles(doc: Doc, entities: Entities) -> None:
+def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
     """Roles and affiliations from appositions and "of <place>"."""
     org_names = {normalized_name(m.text): e.name for e in entities.organizations for m in e.mentions}
     place_names = {normalized_name(m.text): e.name for e in entities.places for m in e.mentions}
@@ -474,7 +476,17 @@ def _read_roles(doc: Doc, entities: Entities) -> None:
         return names
 
     def add_role(person: Entity, role: Span) -> None:
-        person.add_unique("roles", _clean_role(role.text))
+        text = _clean_role(role.text)
+        label = _PARTY_AND_STATE.match(text)
+        if label:  # "R-Utah", "(D-Nev.)": the party and the state, no role
+            party, state = label.group("party").upper(), label.group("state").strip()
+            for name in (rules.parties.get(party), rules.state_abbreviations.get(state, state)):
+                if name:
+                    person.add_unique("affiliations", name)
+            return
+        if not text or not any(c.isalpha() for c in text):  # "Diana Ruocco, 21,": an age
+            return
+        person.add_unique("roles", _LEADING_DETERMINER.sub("", text))
         for name in affiliations_in(role):
             person.add_unique("affiliations", name)
 
@@ -548,6 +560,10 @@ def _first_and_last(name: str) -> list[str]:
 
 def _is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1
+
+
+_PARTY_AND_STATE = re.compile(r"^\(?(?P<party>[RDI])-(?P<state>[A-Z][A-Za-z. ]*?)\)?$")
+_LEADING_DETERMINER = re.compile(r"^(?:(?:a|an|the|his|her|its|their)\s+)+", re.IGNORECASE)
 
 
 def _clean_role(text: str) -> str:

@@ -63,7 +63,7 @@ def test_an_apposition_is_a_role_and_the_place_in_it_an_affiliation():
         """,
     )
     (person,) = doc._.entities.people
-    assert (person.name, person.roles, person.affiliations) == ("Jim Lee", ["the mayor of Boston"], ["Boston"])
+    assert (person.name, person.roles, person.affiliations) == ("Jim Lee", ["mayor of Boston"], ["Boston"])
     assert [p.name for p in doc._.entities.places] == ["Boston"]
 
 
@@ -394,3 +394,29 @@ def test_a_title_case_headline_names_only_organizations_the_article_names_elsewh
         """,
     )
     assert [o.name for o in doc._.entities.organizations] == ["EPA"]
+
+
+def test_a_party_and_state_label_is_two_affiliations_and_an_age_no_role():
+    doc = extract(
+        "Sen. Harry Reid (D-Nev.) met Ann Lee, 21, a student.",
+        """
+        Sen.     Sen.     PROPN  NNP   compound  2
+        Harry    Harry    PROPN  NNP   compound  2   B-PERSON
+        Reid     Reid     PROPN  NNP   nsubj     6   I-PERSON
+        (        (        PUNCT  -LRB- punct     4
+        D-Nev.   D-Nev.   PROPN  NNP   appos     2
+        )        )        PUNCT  -RRB- punct     4
+        met      meet     VERB   VBD   ROOT      6
+        Ann      Ann      PROPN  NNP   compound  8   B-PERSON
+        Lee      Lee      PROPN  NNP   dobj      6   I-PERSON
+        ,        ,        PUNCT  ,     punct     8
+        21       21       NUM    CD    appos     8   B-DATE
+        ,        ,        PUNCT  ,     punct     8
+        a        a        DET    DT    det       13
+        student  student  NOUN   NN    appos     8
+        .        .        PUNCT  .     punct     6
+        """,
+    )
+    reid, lee = doc._.entities.people
+    assert (reid.roles, reid.affiliations) == ([], ["Democratic Party", "Nevada"])
+    assert lee.roles == ["student"]
