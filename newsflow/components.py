@@ -90,7 +90,8 @@ def _layout(doc: Doc, rules: None) -> None:
         "first_name_genders": {row["name"]: row["gender"] for row in lexicons.table("first_name_genders.tsv")},
         "known_organizations": [row["alias"] for row in lexicons.table("organization_aliases.tsv")],
         "relatives": list(lexicons.entries("relatives.txt")),
-        "parties": {"R": "Republican Party", "D": "Democratic Party"},
+        "parties": {"R": "Republican Party", "D": "Democratic Party", "Republican": "Republican Party",
+                    "GOP": "Republican Party", "Democratic": "Democratic Party", "Democrat": "Democratic Party"},
         # Records, not a dict: config keys with periods ("Nev.") read back as sections.
         "state_abbreviations": [{"abbreviation": row["alias"], "state": row["place"].split(" (")[0]}
                                 for row in lexicons.table("place_aliases.tsv") if row["place"].endswith("(admin1, US)")],

@@ -37,7 +37,7 @@ class EntityRules:
     first_name_genders: dict[str, str]  # "hillary" -> "f" (lexicons/first_name_genders.tsv)
     known_organizations: frozenset[str]  # names (normalized_name) that are organizations whatever the label
     relatives: frozenset[str]  # words that introduce a relative: "daughter" (lexicons/relatives.txt)
-    parties: dict[str, str]  # the letter of a "(D-Nev.)" label -> the party: "D" -> "Democratic Party"
+    parties: dict[str, str]  # a "(D-Nev.)" letter or a word before a name -> the party: "D", "Democratic"
     state_abbreviations: dict[str, str]  # "Nev." -> "Nevada" (lexicons/place_aliases.tsv)
 
     def title_of(self, token: Token) -> Title | None:
@@ -511,6 +511,42 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
             # "Afghanistan's former vice president, Amrullah Saleh"
             if head.dep_ == "appos" and head.head.pos_ == "NOUN":
                 add_role(person, doc[head.head.left_edge.i : head.head.i + 1])
+            _read_descriptor(doc, span.start, person, rules, add_role, affiliations_in)
+
+
+def _read_descriptor(doc: Doc, start: int, person: Entity, rules: EntityRules, add_role, affiliations_in) -> None:
+    """What the words before a name say of the person: past the titles (and
+    capitalized words no entity holds, a title too: "FBI Director"), a
+    lower-case descriptor is a role ("real estate mogul Donald Trump",
+    "former governor Jeb Bush"), and the organization, place or party just
+    before it an affiliation ("FBI Director James Comey", "Hewlett Packard
+    Enterprise chief executive Meg Whitman", "Republican presidential
+    nominee Donald Trump")."""
+    k = start - 1
+    while k >= 0 and rules.title_of(doc[k]) is not None:
+        k -= 1
+    if k == start - 1:  # no known title: capitalized words of no entity are one ("FBI Director")
+        while k >= 0 and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and doc[k].ent_type_ == "":
+            k -= 1
+        if k < start - 1:
+            person.add_unique("titles", doc[k + 1 : start].text)
+    descriptor_end = k + 1
+    while k >= 0 and doc[k].text.islower() and doc[k].pos_ in ("NOUN", "ADJ") and doc[k].ent_type_ == "":
+        k -= 1
+    descriptor = doc[k + 1 : descriptor_end]
+    if any(t.pos_ == "NOUN" for t in descriptor):
+        add_role(person, descriptor)
+    if k < 0 or not doc[k].text[:1].isupper():
+        return
+    party = rules.parties.get(doc[k].text)
+    if party:
+        person.add_unique("affiliations", party)
+    elif doc[k].ent_type_:
+        owner_start = k
+        while owner_start > 0 and doc[owner_start].ent_iob_ == "I":
+            owner_start -= 1
+        for name in affiliations_in(doc[owner_start : k + 1]):
+            person.add_unique("affiliations", name)
 
 
 def _mention(doc: Doc, start: int, end: int) -> Mention:

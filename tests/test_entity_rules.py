@@ -420,3 +420,25 @@ def test_a_party_and_state_label_is_two_affiliations_and_an_age_no_role():
     reid, lee = doc._.entities.people
     assert (reid.roles, reid.affiliations) == ([], ["Democratic Party", "Nevada"])
     assert lee.roles == ["student"]
+
+
+def test_words_before_a_name_give_a_role_and_the_organization_or_party_before_them_an_affiliation():
+    doc = extract(
+        "FBI Director James Comey met Republican presidential nominee Donald Trump.",
+        """
+        FBI           FBI           PROPN  NNP  compound  3  B-ORG
+        Director      Director      PROPN  NNP  compound  3
+        James         James         PROPN  NNP  compound  3  B-PERSON
+        Comey         Comey         PROPN  NNP  nsubj     4  I-PERSON
+        met           meet          VERB   VBD  ROOT      4
+        Republican    Republican    PROPN  NNP  amod      9  B-NORP
+        presidential  presidential  ADJ    JJ   amod      7
+        nominee       nominee       NOUN   NN   compound  9
+        Donald        Donald        PROPN  NNP  compound  9  B-PERSON
+        Trump         Trump         PROPN  NNP  dobj      4  I-PERSON
+        .             .             PUNCT  .    punct     4
+        """,
+    )
+    comey, trump = doc._.entities.people
+    assert (comey.titles, comey.roles, comey.affiliations) == (["Director"], [], ["FBI"])
+    assert (trump.titles, trump.roles, trump.affiliations) == ([], ["presidential nominee"], ["Republican Party"])
