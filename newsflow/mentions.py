@@ -475,19 +475,23 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
                     names.append(name)
         return names
 
-    def add_role(person: Entity, role: Span) -> None:
+    def add_role(person: Entity, role: Span, ties: Span | None = None) -> None:
+        """``role`` as a role, and the organizations and places in ``ties``
+        (the role's whole phrase: "ABC's host", "mayor of Boston") as
+        affiliations."""
         text = _clean_role(role.text)
         label = _PARTY_AND_STATE.match(text)
         if label:  # "R-Utah", "(D-Nev.)": the party and the state, no role
             party, state = label.group("party").upper(), label.group("state").strip()
-            for name in (rules.parties.get(party), rules.state_abbreviations.get(state, state)):
+            state = rules.state_abbreviations.get(state) or rules.state_abbreviations.get(state + ".") or state
+            for name in (rules.parties.get(party), state):
                 if name:
                     person.add_unique("affiliations", name)
             return
         if not text or not any(c.isalpha() for c in text):  # "Diana Ruocco, 21,": an age
             return
         person.add_unique("roles", _LEADING_DETERMINER.sub("", text))
-        for name in affiliations_in(role):
+        for name in affiliations_in(ties if ties is not None else role):
             person.add_unique("affiliations", name)
 
     seen_heads: set[int] = set()
@@ -502,7 +506,7 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
             seen_heads.add(head.i)
             for child in head.rights:
                 if child.dep_ == "appos" and entities.person_at(child) is None:
-                    add_role(person, doc[child.left_edge.i : child.right_edge.i + 1])
+                    add_role(person, *_role_phrase(child))
                 elif child.dep_ == "prep" and child.text == "of":
                     objects = [t for t in child.children if t.dep_ == "pobj"]
                     if objects:
@@ -510,8 +514,29 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
                             person.add_unique("affiliations", name)
             # "Afghanistan's former vice president, Amrullah Saleh"
             if head.dep_ == "appos" and head.head.pos_ == "NOUN":
-                add_role(person, doc[head.head.left_edge.i : head.head.i + 1])
+                add_role(person, *_role_phrase(head.head, before_only=True))
             _read_descriptor(doc, span.start, person, rules, add_role, affiliations_in)
+
+
+def _role_phrase(head: Token, before_only: bool = False) -> tuple[Span, Span]:
+    """The role an apposition's noun states, and the phrase its affiliations
+    are read from. The role is the noun with the words before it, past an
+    owner ("ABC's host" is a host, of ABC), and an "of" phrase that names
+    nothing ("head of foreign relations"; "mayor of Boston" is a mayor, of
+    Boston); what follows ("a student from Fresno who ...") is left out."""
+    doc = head.doc
+    start = head.left_edge.i
+    for child in head.lefts:
+        if child.dep_ == "poss":
+            start = child.right_edge.i + 1
+    end = ties_end = head.i + 1
+    of = None if before_only else next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if obj is not None:
+        ties_end = of.right_edge.i + 1
+        if not any(t.ent_type_ for t in doc[obj.left_edge.i : obj.i + 1]):
+            end = obj.i + 1
+    return doc[start:end], doc[head.left_edge.i : ties_end]
 
 
 def _read_descriptor(doc: Doc, start: int, person: Entity, rules: EntityRules, add_role, affiliations_in) -> None:

@@ -63,7 +63,7 @@ def test_an_apposition_is_a_role_and_the_place_in_it_an_affiliation():
         """,
     )
     (person,) = doc._.entities.people
-    assert (person.name, person.roles, person.affiliations) == ("Jim Lee", ["mayor of Boston"], ["Boston"])
+    assert (person.name, person.roles, person.affiliations) == ("Jim Lee", ["mayor"], ["Boston"])
     assert [p.name for p in doc._.entities.places] == ["Boston"]
 
 
@@ -442,3 +442,30 @@ def test_words_before_a_name_give_a_role_and_the_organization_or_party_before_th
     comey, trump = doc._.entities.people
     assert (comey.titles, comey.roles, comey.affiliations) == (["Director"], [], ["FBI"])
     assert (trump.titles, trump.roles, trump.affiliations) == ([], ["presidential nominee"], ["Republican Party"])
+
+
+def test_an_apposition_s_role_is_its_noun_phrase_past_an_owner_and_before_what_follows():
+    doc = extract(
+        "Ann Lee, ABC's host, met Bo Li, a student from Fresno.",
+        """
+        Ann      Ann      PROPN  NNP  compound  1   B-PERSON
+        Lee      Lee      PROPN  NNP  nsubj     7   I-PERSON
+        ,        ,        PUNCT  ,    punct     1
+        ABC      ABC      PROPN  NNP  poss      5   B-ORG
+        's       's       PART   POS  case      3   I-ORG
+        host     host     NOUN   NN   appos     1
+        ,        ,        PUNCT  ,    punct     1
+        met      meet     VERB   VBD  ROOT      7
+        Bo       Bo       PROPN  NNP  compound  9   B-PERSON
+        Li       Li       PROPN  NNP  dobj      7   I-PERSON
+        ,        ,        PUNCT  ,    punct     9
+        a        a        DET    DT   det       12
+        student  student  NOUN   NN   appos     9
+        from     from     ADP    IN   prep      12
+        Fresno   Fresno   PROPN  NNP  pobj      13  B-GPE
+        .        .        PUNCT  .    punct     7
+        """,
+    )
+    lee, li = doc._.entities.people
+    assert (lee.roles, lee.affiliations) == (["host"], ["ABC"])
+    assert (li.roles, li.affiliations) == (["student"], [])
