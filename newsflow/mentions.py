@@ -197,8 +197,21 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
         while k >= 0 and (title := rules.title_of(doc[k])) is not None and not titles:
             titles = [title] + titles
             k -= 1
-        with_titles.append((start, end, titles))
+        with_titles.append((start, end, _compound_title(doc, start - len(titles), start, titles)))
     return with_titles, other, taken
+
+
+def _compound_title(doc: Doc, first: int, start: int, titles: list[Title]) -> list[Title]:
+    """A title word with the capitalized words of no entity before it is one
+    title, as written: "Vice President", "Attorney General", "District
+    Judge" (not "President", "Gen.", "Judge")."""
+    k = first - 1
+    while titles and k >= 0 and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and doc[k].ent_type_ == "":
+        k -= 1
+    if not titles or k == first - 1:
+        return titles
+    gender = next((t.gender for t in titles if t.gender), None)
+    return [Title(doc[k + 1 : start].text, gender)]
 
 
 _COMPANY_SUFFIXES = frozenset({"inc", "corp", "co", "llc", "ltd", "plc"})
@@ -550,11 +563,11 @@ def _read_descriptor(doc: Doc, start: int, person: Entity, rules: EntityRules, a
     k = start - 1
     while k >= 0 and rules.title_of(doc[k]) is not None:
         k -= 1
-    if k == start - 1:  # no known title: capitalized words of no entity are one ("FBI Director")
-        while k >= 0 and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and doc[k].ent_type_ == "":
-            k -= 1
-        if k < start - 1:
-            person.add_unique("titles", doc[k + 1 : start].text)
+    known = k < start - 1
+    while k >= 0 and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and doc[k].ent_type_ == "":
+        k -= 1
+    if not known and k < start - 1:  # capitalized words of no entity are a title too ("FBI Director")
+        person.add_unique("titles", doc[k + 1 : start].text)
     descriptor_end = k + 1
     while k >= 0 and doc[k].text.islower() and doc[k].pos_ in ("NOUN", "ADJ") and doc[k].ent_type_ == "":
         k -= 1

@@ -469,3 +469,20 @@ def test_an_apposition_s_role_is_its_noun_phrase_past_an_owner_and_before_what_f
     lee, li = doc._.entities.people
     assert (lee.roles, lee.affiliations) == (["host"], ["ABC"])
     assert (li.roles, li.affiliations) == (["student"], [])
+
+
+def test_a_title_word_with_capitalized_words_before_it_is_one_title():
+    doc = extract(
+        "U.S. District Judge Emmet Sullivan ruled.",
+        """
+        U.S.      U.S.      PROPN  NNP  compound  4  B-GPE
+        District  District  PROPN  NNP  compound  4
+        Judge     Judge     PROPN  NNP  compound  4
+        Emmet     Emmet     PROPN  NNP  compound  4  B-PERSON
+        Sullivan  Sullivan  PROPN  NNP  nsubj     5  I-PERSON
+        ruled     rule      VERB   VBD  ROOT      5
+        .         .         PUNCT  .    punct     5
+        """,
+    )
+    (judge,) = doc._.entities.people
+    assert (judge.titles, judge.affiliations) == (["District Judge"], ["U.S."])
