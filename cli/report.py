@@ -65,6 +65,18 @@ def print_summary(summary: dict) -> None:
             out.print(f"  ... and {len(summary['quarantine']) - 20} more in {summary['out_dir']}/quarantine")
 
 
+def _errors_by_cause(causes: dict[str, int]):
+    """An evaluation's errors by cause, as a table."""
+    from rich.table import Table
+
+    errors = Table(title="errors by cause")
+    errors.add_column("error")
+    errors.add_column("count", justify="right")
+    for cause, count in causes.items():
+        errors.add_row(cause, str(count))
+    return errors
+
+
 def print_quote_scores(report: dict, title: str) -> None:
     """The scores of ``newsflow eval quotes``, its errors by cause, and speaker accuracy."""
     from rich.table import Table
@@ -78,12 +90,7 @@ def print_quote_scores(report: dict, title: str) -> None:
                       str(s["fp"]), str(s["fn"]))
     out = console()
     out.print(table)
-    errors = Table(title="errors by cause")
-    errors.add_column("error")
-    errors.add_column("count", justify="right")
-    for cause, count in report["errors_by_cause"].items():
-        errors.add_row(cause, str(count))
-    out.print(errors)
+    out.print(_errors_by_cause(report["errors_by_cause"]))
     out.print(
         f"speaker accuracy {report['speaker_accuracy']:.3f} on {report['speaker_judged']} matched quotes with a gold source\n"
         f"{report['articles']} articles, {report['articles_failed']} failed; {report['tokens']:,} tokens in "
@@ -104,12 +111,7 @@ def print_entity_scores(report: dict, title: str) -> None:
                       f"{s['recall']:.3f}", f"{s['every_field_right']:.3f}", fields)
     out = console()
     out.print(table)
-    errors = Table(title="errors by cause")
-    errors.add_column("error")
-    errors.add_column("count", justify="right")
-    for cause, count in report["errors_by_cause"].items():
-        errors.add_row(cause, str(count))
-    out.print(errors)
+    out.print(_errors_by_cause(report["errors_by_cause"]))
     out.print(f"{report['articles']} articles in {report['seconds']:.1f} s. Precision: rows right (paired with a gold "
               "record, and the name right) among rows predicted; every field right: rows right in every field "
               "among rows predicted; fields right: share of the rows right with that field right.")
