@@ -50,6 +50,10 @@ def load_entity_gold(path: Path) -> list[dict]:
         expected = _COMMON | set(FIELDS[table]) | ({"name"} if table in NAMED else set())
         if set(record) != expected:
             raise GoldError(f"{path} line {number}: fields {sorted(record)}, expected {sorted(expected)}")
+        value_type = {"numbers": (int, float), "dates": (str, type(None))}.get(table)
+        if value_type and not isinstance(record["value"], value_type):
+            raise GoldError(f"{path} line {number}: a {table} value is {record['value']!r}: "
+                            f"{'a number' if table == 'numbers' else 'text (2016-09) or null'} expected")
         records.append(record)
     return records
 

@@ -76,6 +76,10 @@ def test_a_gold_line_with_the_wrong_fields_is_refused(tmp_path):
     path.write_text(json.dumps({"source_file": FILE, "table": "people", "start": 0, "end": 1, "text": "x"}) + "\n")
     with pytest.raises(GoldError, match="line 1: fields"):
         load_entity_gold(path)
+    path.write_text(json.dumps({"source_file": FILE, "table": "dates", "start": 0, "end": 4, "text": "2016",
+                                "value": 2016}) + "\n")
+    with pytest.raises(GoldError, match="a dates value is 2016: text"):
+        load_entity_gold(path)
 
 
 def test_the_command_scores_the_real_flow_against_a_gold_file(shared_server, tmp_path):
