@@ -1,0 +1,84 @@
+"""How much of a published output's places resolve, and samples to judge
+the geocoding and the surname joins by reading.
+
+Reads the ``places`` and ``people`` tables of a ``newsflow run`` output (and
+the raw texts, for context) and prints: the share of place mentions with
+coordinates and the names most often left without; a random sample of
+geocoded mentions, each with what it resolved to and its context; and the
+surname-only mentions of articles that name two or more people of that
+surname in full (the joins most likely to be wrong), with a random sample
+of them, their candidates and context, to judge who each one is.
+
+    .venv/bin/python bench/identity_review.py OUT_DIR RAW_DIR [--sample 50] [--seed 13]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from newsflow.store import read_table
+
+
+def context(raw_dir: Path, source_file: str, start: int, end: int, texts: dict[str, str]) -> str:
+    if source_file not in texts:
+        texts[source_file] = (raw_dir / source_file).read_text(encoding="utf-8")
+    text = texts[source_file]
+    return (text[max(0, start - 200) : start] + "[[" + text[start:end] + "]]" + text[end : end + 120]).replace("\n", " ")
+
+
+def geocoding(places: list[dict], raw_dir: Path, sample: int, rng: random.Random, texts: dict) -> None:
+    total = sum(p["n_mentions"] for p in places)
+    placed = sum(p["n_mentions"] for p in places if p["latitude"] is not None)
+    print(f"place mentions with coordinates: {placed:,} of {total:,} = {100 * placed / max(total, 1):.1f}%")
+    unresolved = Counter()
+    for p in places:
+        if p["latitude"] is None:
+            unresolved[p["name"]] += p["n_mentions"]
+    print("most often without:", ", ".join(f"{name} ({n})" for name, n in unresolved.most_common(25)))
+    mentions = [(p, m) for p in places if p["latitude"] is not None for m in p["mentions"]]
+    print(f"\n{min(sample, len(mentions))} random geocoded mentions:")
+    for i, (p, m) in enumerate(rng.sample(mentions, min(sample, len(mentions))), 1):
+        where = f"{p['feature']}, {p['country_code'] or '-'} {p['admin1'] or ''}".strip()
+        print(f"{i}. {m['text']!r} -> {p['name']} ({where}; {p['latitude']}, {p['longitude']}) in {p['source_file']}\n"
+              f"   {context(raw_dir, p['source_file'], m['start'], m['end'], texts)}")
+
+
+def surname_joins(people: list[dict], raw_dir: Path, sample: int, rng: random.Random, texts: dict) -> None:
+    by_article = defaultdict(list)
+    for person in people:
+        by_article[person["source_file"]].append(person)
+    cases = []
+    for source_file, persons in sorted(by_article.items()):
+        full_names = defaultdict(set)
+        for person in persons:
+            if len(person["name"].split()) > 1:
+                full_names[person["name"].split()[-1]].add(person["name"])
+        for person in persons:
+            for m in person["mentions"]:
+                if len(m["text"].split()) == 1 and len(full_names.get(m["text"], ())) > 1:
+                    cases.append((source_file, m, person["name"], sorted(full_names[m["text"]])))
+    print(f"\nsurname-only mentions where two or more full names share the surname: {len(cases):,}")
+    for i, (source_file, m, joined, candidates) in enumerate(rng.sample(cases, min(sample, len(cases))), 1):
+        print(f"{i}. [[{m['text']}]] joined to {joined!r}; candidates: {' | '.join(candidates)} in {source_file}\n"
+              f"   {context(raw_dir, source_file, m['start'], m['end'], texts)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out_dir")
+    parser.add_argument("raw_dir", type=Path)
+    parser.add_argument("--sample", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    texts: dict[str, str] = {}
+    places = sorted(read_table(args.out_dir, "places").to_pylist(), key=lambda p: (p["source_file"], p["start"]))
+    people = sorted(read_table(args.out_dir, "people").to_pylist(), key=lambda p: (p["source_file"], p["start"]))
+    geocoding(places, args.raw_dir, args.sample, random.Random(args.seed), texts)
+    surname_joins(people, args.raw_dir, args.sample, random.Random(args.seed), texts)
+
+
+if __name__ == "__main__":
+    main()
