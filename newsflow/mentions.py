@@ -167,6 +167,8 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
             continue
         start, end = bounds
         if ent.label_ in rules.person_labels:
+            while start < end - 1 and doc[start].lower_ in ("a", "an", "the"):  # "a Donald Trump"
+                start += 1
             titles = []
             while start < end - 1 and (title := rules.title_of(doc[start])) is not None:
                 titles.append(title)
@@ -488,6 +490,11 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
                     names.append(name)
         return names
 
+    def state_name(abbreviation: str) -> str:
+        """"Nev." and "S.C" as the states they stand for; anything else as it is."""
+        states = rules.state_abbreviations
+        return states.get(abbreviation) or states.get(abbreviation + ".") or abbreviation
+
     def add_role(person: Entity, role: Span, ties: Span | None = None) -> None:
         """``role`` as a role, and the organizations and places in ``ties``
         (the role's whole phrase: "ABC's host", "mayor of Boston") as
@@ -495,13 +502,21 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
         text = _clean_role(role.text)
         label = _PARTY_AND_STATE.match(text)
         if label:  # "R-Utah", "(D-Nev.)": the party and the state, no role
-            party, state = label.group("party").upper(), label.group("state").strip()
-            state = rules.state_abbreviations.get(state) or rules.state_abbreviations.get(state + ".") or state
-            for name in (rules.parties.get(party), state):
+            party, state = label.group("party").upper(), label.group("state") or ""
+            for name in (rules.parties.get(party), state_name(state.strip())):
                 if name:
                     person.add_unique("affiliations", name)
             return
         if not text or not any(c.isalpha() for c in text):  # "Diana Ruocco, 21,": an age
+            return
+        if state_name(text) != text:  # "Fla." left of a "(D-Fla.)" label the parse split
+            person.add_unique("affiliations", state_name(text))
+            return
+        *qualifiers, last = text.split()
+        if last in rules.parties:  # "a Republican", "a California Democrat": a party, and a place
+            person.add_unique("affiliations", rules.parties[last])
+            for name in affiliations_in(role):
+                person.add_unique("affiliations", name)
             return
         person.add_unique("roles", _LEADING_DETERMINER.sub("", text))
         for name in affiliations_in(ties if ties is not None else role):
@@ -636,7 +651,8 @@ def _is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1
 
 
-_PARTY_AND_STATE = re.compile(r"^\(?(?P<party>[RDI])-(?P<state>[A-Z][A-Za-z. ]*?)\)?$")
+# "(D-Nev.)", "R-Utah", and a lone "R" or "I" where the parse split the label.
+_PARTY_AND_STATE = re.compile(r"^\(?(?P<party>[RDI])(?:-(?P<state>[A-Z][A-Za-z. ]*?))?\)?$")
 _LEADING_DETERMINER = re.compile(r"^(?:(?:a|an|the|his|her|its|their)\s+)+", re.IGNORECASE)
 
 

@@ -486,3 +486,37 @@ def test_a_title_word_with_capitalized_words_before_it_is_one_title():
     )
     (judge,) = doc._.entities.people
     assert (judge.titles, judge.affiliations) == (["District Judge"], ["U.S."])
+
+
+def test_a_party_noun_as_an_apposition_is_an_affiliation_not_a_role():
+    doc = extract(
+        "Xavier Becerra, a California Democrat, spoke.",
+        """
+        Xavier      Xavier      PROPN  NNP  compound  1  B-PERSON
+        Becerra     Becerra     PROPN  NNP  nsubj     7  I-PERSON
+        ,           ,           PUNCT  ,    punct     1
+        a           a           DET    DT   det       5
+        California  California  PROPN  NNP  compound  5  B-GPE
+        Democrat    Democrat    PROPN  NNP  appos     1  B-NORP
+        ,           ,           PUNCT  ,    punct     1
+        spoke       speak       VERB   VBD  ROOT      7
+        .           .           PUNCT  .    punct     7
+        """,
+    )
+    (becerra,) = doc._.entities.people
+    assert (becerra.roles, becerra.affiliations) == ([], ["Democratic Party", "California"])
+
+
+def test_a_determiner_the_model_puts_in_a_name_is_left_out():
+    doc = extract(
+        "Voters met a Donald Trump.",
+        """
+        Voters  voter   NOUN   NNS  nsubj     1  O
+        met     meet    VERB   VBD  ROOT      1  O
+        a       a       DET    DT   det       4  B-PERSON
+        Donald  Donald  PROPN  NNP  compound  4  I-PERSON
+        Trump   Trump   PROPN  NNP  dobj      1  I-PERSON
+        .       .       PUNCT  .    punct     1  O
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Donald Trump", ["Donald Trump"])]
