@@ -106,12 +106,18 @@ def load_gazetteer(
               c["longitude"], c["population"], (c["countrycode"], c["name"]) in capitals)
         for c in listed
     ]
-    places = [*_continents(cache), *_countries(countries, cities), *_us_states(cache, cities), *cities]
+    # The cities of each country ("CC") and first-level region ("CC.code"), as region members are written.
+    by_area = defaultdict(list)
+    for city in cities:
+        by_area[city.country_code].append(city)
+        if city.admin1 is not None:
+            by_area[f"{city.country_code}.{city.admin1}"].append(city)
+    places = [*_continents(cache), *_countries(countries, by_area), *_us_states(cache, by_area), *cities]
     by_name, by_other_name = defaultdict(list), defaultdict(list)
     for place in places:
         by_name[key(place.name)].append(place)
     for region in regions:
-        place = _region(region, cities, by_name)
+        place = _region(region, by_area, by_name)
         for name in (region.name, *region.also):
             by_name[key(name)].append(place)
     alternates = {c["geonameid"]: c["alternatenames"] for c in listed}
@@ -142,25 +148,18 @@ def _continents(cache) -> list[Place]:
     ]
 
 
-def _countries(countries: dict, cities: list[Place]) -> list[Place]:
-    by_country = defaultdict(list)
-    for city in cities:
-        by_country[city.country_code].append(city)
+def _countries(countries: dict, by_area: dict) -> list[Place]:
     return [
-        Place(c["geonameid"], c["name"], "country", c["iso"], None, *_centre_of_population(by_country[c["iso"]]),
-              int(c["population"] or 0))
+        Place(c["geonameid"], c["name"], "country", c["iso"], None,
+              *_centre_of_population(by_area.get(c["iso"], [])), int(c["population"] or 0))
         for c in countries.values()
     ]
 
 
-def _us_states(cache, cities: list[Place]) -> list[Place]:
-    by_state = defaultdict(list)
-    for city in cities:
-        if city.country_code == "US":
-            by_state[city.admin1].append(city)
+def _us_states(cache, by_area: dict) -> list[Place]:
     return [
-        Place(s["geonameid"], s["name"], "admin1", "US", code, *_centre_of_population(by_state[code]),
-              sum(c.population for c in by_state[code]))
+        Place(s["geonameid"], s["name"], "admin1", "US", code, *_centre_of_population(by_area.get(f"US.{code}", [])),
+              sum(c.population for c in by_area.get(f"US.{code}", [])))
         for code, s in cache.get_us_states().items()
     ]
 
@@ -169,7 +168,7 @@ class UnknownMember(ValueError):
     """A region member the gazetteer does not hold."""
 
 
-def _region(region: Region, cities: list[Place], by_name: dict[str, list[Place]]) -> Place:
+def _region(region: Region, by_area: dict, by_name: dict[str, list[Place]]) -> Place:
     """The region as a place: the cities of its members, their centre of
     population, and the one country (and first-level region) they lie in."""
     inside: list[Place] = []
@@ -182,7 +181,7 @@ def _region(region: Region, cities: list[Place], by_name: dict[str, list[Place]]
                 raise UnknownMember(f"{region.name}: no city {city!r} in {area}")
             inside.append(max(found, key=lambda c: c.population))
         else:
-            found = [c for c in cities if c.country_code == country and (not admin1 or c.admin1 == admin1)]
+            found = by_area.get(area, [])
             if not found:
                 raise UnknownMember(f"{region.name}: no city in {area}")
             inside += found
@@ -204,15 +203,11 @@ def _centre_of_population(cities: list[Place]) -> tuple[float | None, float | No
     weight = sum(c.population for c in cities)
     if not weight:
         return None, None
-    x = y = z = 0.0
-    for c in cities:
-        vector = _unit_vector(c)
-        x += c.population * vector[0]
-        y += c.population * vector[1]
-        z += c.population * vector[2]
+    vectors = [_unit_vector(c) for c in cities]
+    mean = [sum(c.population * v[axis] for c, v in zip(cities, vectors)) for axis in range(3)]
     # The nearest city has the greatest dot product with the mean's direction;
     # the id settles ties, so the point never depends on the package's order.
-    nearest = max(cities, key=lambda c: (sum(a * b for a, b in zip(_unit_vector(c), (x, y, z))), -c.geonames_id))
+    nearest, _ = max(zip(cities, vectors), key=lambda cv: (sum(a * b for a, b in zip(cv[1], mean)), -cv[0].geonames_id))
     return nearest.latitude, nearest.longitude
 
 
