@@ -191,8 +191,10 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
             taken.update(range(token.i + 1, end))
     person_spans += _people_labelled_otherwise(doc, other, person_spans, taken, rules)
     other = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
-    person_spans = _confirmed_in_title_case(doc, person_spans, taken)
-    other = _other_confirmed_in_title_case(doc, other)
+    headline = _title_case_headline(doc)
+    if headline is not None:
+        person_spans = _confirmed_in_title_case(doc, headline.end, person_spans, taken)
+        other = _other_confirmed_in_title_case(doc, headline.end, other)
     with_titles = []
     for start, end, titles in sorted(person_spans, key=lambda p: (p[0], p[1])):
         k = start - 1
@@ -208,12 +210,18 @@ def _compound_title(doc: Doc, first: int, start: int, titles: list[Title]) -> li
     title, as written: "Vice President", "Attorney General", "District
     Judge" (not "President", "Gen.", "Judge")."""
     k = first - 1
-    while titles and k >= 0 and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and doc[k].ent_type_ == "":
+    while titles and k >= 0 and _title_word(doc[k]):
         k -= 1
     if not titles or k == first - 1:
         return titles
     gender = next((t.gender for t in titles if t.gender), None)
     return [Title(doc[k + 1 : start].text, gender)]
+
+
+def _title_word(token: Token) -> bool:
+    """A capitalized proper noun no entity holds, as the words of a title
+    are ("Vice", "Attorney", "Director")."""
+    return token.pos_ == "PROPN" and token.text[:1].isupper() and token.ent_type_ == ""
 
 
 _COMPANY_SUFFIXES = frozenset({"inc", "corp", "co", "llc", "ltd", "plc"})
@@ -249,29 +257,25 @@ def _people_labelled_otherwise(doc: Doc, other: list[tuple[str, int, int]], pers
     return found
 
 
-def _other_confirmed_in_title_case(doc: Doc, other: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Organizations and places of a title-case headline that the rest of the
-    article names too ("Obama Power Plant Rules Face Key Test" is none)."""
-    headline = _title_case_headline(doc)
-    if headline is None:
-        return other
-    body = {normalized_name(doc[start:end].text) for _, start, end in other if doc[start].idx >= headline.end}
-    return [o for o in other if doc[o[1]].idx >= headline.end or normalized_name(doc[o[1] : o[2]].text) in body]
+def _other_confirmed_in_title_case(
+    doc: Doc, headline_end: int, other: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """Organizations and places of a title-case headline (ending at character
+    ``headline_end``) that the rest of the article names too ("Obama Power
+    Plant Rules Face Key Test" is none)."""
+    body = {normalized_name(doc[start:end].text) for _, start, end in other if doc[start].idx >= headline_end}
+    return [o for o in other if doc[o[1]].idx >= headline_end or normalized_name(doc[o[1] : o[2]].text) in body]
 
 
-# Words a title-case line capitalizes that say nothing of its case.
-_SHORT_WORDS = 3
-
-
-def _confirmed_in_title_case(doc: Doc, spans: list[PersonSpan], taken: set[int]) -> list[PersonSpan]:
-    """Names in a title-case headline ("Hillary Clinton Slams Donald Trump",
-    "Top Clinton Aide Quits") cut down to the people the rest of the article
-    names: there the model cannot tell a name from the capitalized words
-    around it. A name the rest of the article does not confirm is dropped."""
-    headline = _title_case_headline(doc)
-    if headline is None:
-        return spans
-    in_title_case = [doc[start].idx < headline.end for start, _, _ in spans]
+def _confirmed_in_title_case(
+    doc: Doc, headline_end: int, spans: list[PersonSpan], taken: set[int]
+) -> list[PersonSpan]:
+    """Names in a title-case headline (ending at character ``headline_end``:
+    "Hillary Clinton Slams Donald Trump", "Top Clinton Aide Quits") cut down
+    to the people the rest of the article names: there the model cannot tell
+    a name from the capitalized words around it. A name the rest of the
+    article does not confirm is dropped."""
+    in_title_case = [doc[start].idx < headline_end for start, _, _ in spans]
     body = [doc[start:end].text for (start, end, _), inside in zip(spans, in_title_case) if not inside]
     full_names = {name for name in body if " " in name}
     words = {word for name in body for word in name.split()}
@@ -308,6 +312,10 @@ def _title_case_headline(doc: Doc):
     if len(paragraphs) < 2 or not _is_title_case(doc.text[paragraphs[0].start : paragraphs[0].end]):
         return None
     return paragraphs[0]
+
+
+# Words this short ("of", "the", "and") are lower case in title case too.
+_SHORT_WORDS = 3
 
 
 def _is_title_case(line: str) -> bool:
@@ -509,10 +517,11 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
             return
         if not text or not any(c.isalpha() for c in text):  # "Diana Ruocco, 21,": an age
             return
-        if state_name(text) != text:  # "Fla." left of a "(D-Fla.)" label the parse split
-            person.add_unique("affiliations", state_name(text))
+        state = state_name(text)
+        if state != text:  # "Fla." left of a "(D-Fla.)" label the parse split
+            person.add_unique("affiliations", state)
             return
-        *qualifiers, last = text.split()
+        last = text.split()[-1]
         if last in rules.parties:  # "a Republican", "a California Democrat": a party, and a place
             person.add_unique("affiliations", rules.parties[last])
             for name in affiliations_in(role):
@@ -579,7 +588,7 @@ def _read_descriptor(doc: Doc, start: int, person: Entity, rules: EntityRules, a
     while k >= 0 and rules.title_of(doc[k]) is not None:
         k -= 1
     known = k < start - 1
-    while k >= 0 and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and doc[k].ent_type_ == "":
+    while k >= 0 and _title_word(doc[k]):
         k -= 1
     if not known and k < start - 1:  # capitalized words of no entity are a title too ("FBI Director")
         person.add_unique("titles", doc[k + 1 : start].text)

@@ -191,13 +191,17 @@ class Validator:
         if not links:
             return TableValidation([], [], {})
         failed, result = self._failures(LINKS, links)
-        quarantined = []
+        # The failing ids of each column, so that each table is read once.
+        failing: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         for i, checks in sorted(failed.items()):
             link = links[i]
-            holding = [row for row in tables[link["table"]].to_pylist() if row[link["column"]] == link["id"]]
-            detail = f"its {link['column']} {link['id']!r} names no row of {link['references']}"
-            quarantined += [quarantine_record(TABLES[link["table"]], row, "validate", check, detail)
-                            for row in holding for check in checks]
+            failing.setdefault((link["table"], link["column"], link["references"]), {})[link["id"]] = checks
+        quarantined = []
+        for (table, column, referenced), ids in failing.items():
+            for row in tables[table].to_pylist():
+                for check in ids.get(row[column], ()):
+                    detail = f"its {column} {row[column]!r} names no row of {referenced}"
+                    quarantined.append(quarantine_record(TABLES[table], row, "validate", check, detail))
         return TableValidation([row for i, row in enumerate(links) if i not in failed], quarantined, result)
 
     def _failures(self, suite_name: str, rows: list[dict]) -> tuple[dict[int, list[str]], dict]:
