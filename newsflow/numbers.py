@@ -14,6 +14,7 @@ import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
+from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc, Span, Token
 
 from newsflow.mentions import labelled_entities
@@ -40,6 +41,7 @@ class NumberRules:
 
 
 _COUNTED_LEFT_DEPS = {"amod", "compound", "nmod"}
+_COUNTING_DEPS = {"nummod", "det", "quantmod", "amod", "compound", "predet"}
 
 
 @dataclass
@@ -74,7 +76,9 @@ def _approximator(ent: Span, hedge: re.Pattern) -> tuple[str | None, str]:
 _GLUED_SCALE = re.compile(r"(\d)(million|billion|trillion)\b", re.IGNORECASE)
 _RATIO = re.compile(r"^(?P<part>\S+)\s+(?:in|out\s+of)\s+(?P<whole>\S+)$", re.IGNORECASE)
 _OF_CURRENCY = re.compile(r"\s+of\s+(?P<unit>dollar|euro|pound)s$", re.IGNORECASE)
+_OF_CURRENCY_AFTER = re.compile(r"\s+of\s+(?:dollar|euro|pound)s\b", re.IGNORECASE)
 _POINTS = re.compile(r"(?:-|\s)(?:percentage\s+)?points?$", re.IGNORECASE)
+_POINTS_AFTER = re.compile(r"(?:-|\s)(?:percentage\s+)?points?\b", re.IGNORECASE)
 _FILLER = {"a", "an", "of", "several", "few", "some"}
 _RATIO_AFTER = re.compile(r"\s+(?:in|out\s+of)\s+(?:10|ten|five|5|100)\b", re.IGNORECASE)
 
@@ -108,30 +112,83 @@ def _value_and_unit(core: str, label_unit: str | None, rules: NumberRules) -> tu
     return None, label_unit
 
 
-def _counted(ent: Span) -> str | None:
-    """The noun phrase the number quantifies, if the parse says so."""
-    for token in ent:
-        head = token.head
-        if head.i < ent.start or head.i >= ent.end:
-            if head.pos_ in ("NOUN", "PROPN") and token.dep_ in ("nummod", "det", "quantmod", "amod", "compound"):
+def _counted(ent: Span, share: bool) -> str | None:
+    """The noun phrase the number quantifies, if the parse says so: the noun
+    it modifies ("10,000 former Afghan soldiers"; not for a percentage:
+    "38 percent support" is no share of support), "of" after it ("60% of
+    Panjshir"), or a partitive "of" fronting its clause ("Of the 10 judges
+    who will hear the case, six were appointed"). A ``share`` is told
+    which ones it is of ("82 percent of murders involving white victims")."""
+    if ent.label_ != "PERCENT":
+        for token in ent:
+            head = token.head
+            if not ent.start <= head.i < ent.end and head.pos_ in ("NOUN", "PROPN") and token.dep_ in _COUNTING_DEPS:
                 return _noun_phrase(head, after=ent.end)
-            break
     root = ent.root
-    of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is not None:
-        obj = next((c for c in of.children if c.dep_ == "pobj"), None)
-        if obj is not None:
-            return _noun_phrase(obj, after=of.i + 1)
+    of = _of_object(root)
+    if of is None and root.dep_ in ("nsubj", "nsubjpass"):
+        of = _of_object(root.head, before=ent.start)
+    return _noun_phrase(of, after=of.head.i + 1, which=share) if of is not None else None
+
+
+def _of_object(token: Token, before: int | None = None) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of" and (before is None or child.i < before):
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None
 
 
-def _noun_phrase(head: Token, after: int) -> str:
+def _population(ent: Span) -> str | None:
+    """The group a share with nothing counted is a share of: the one
+    "among" names in its sentence, the member of that group nearest the
+    number ("Among Trump voters, 74 percent said"; "higher among African
+    Americans (34%) and Hispanics (32%)")."""
+    members = [
+        member
+        for among in ent.sent
+        if among.lower_ == "among" and among.dep_ == "prep"
+        for obj in among.children
+        if obj.dep_ == "pobj"
+        for member in (obj, *obj.conjuncts)
+    ]
+    if not members:
+        return None
+    nearest = min(members, key=lambda m: min(abs(m.i - ent.start), abs(m.i - (ent.end - 1))))
+    return _noun_phrase(nearest, after=nearest.left_edge.i, conjuncts=False, which=True)
+
+
+def _bare_noun(token: Token) -> bool:
+    """A noun with no number or clause of its own, nor its conjuncts."""
+    return token.pos_ in ("NOUN", "PROPN") and all(
+        child.dep_ in ("amod", "compound", "cc", "punct") or child.dep_ == "conj" and _bare_noun(child)
+        for child in token.children)
+
+
+def _noun_phrase(head: Token, after: int, conjuncts: bool = True, which: bool = False) -> str:
+    """The phrase ``head`` heads, from no earlier than ``after``: its
+    modifiers before it, and after it the bare nouns joined to it
+    ("generals and admirals", not "four conservatives and four liberals")
+    and, with ``which``, the clauses that say which ones ("murders involving
+    white victims", "those who named a candidate"), without a date or a
+    preposition at the end ("voters in the primary next month"). A count
+    keeps no such clause: "10 judges" of "10 judges of the U.S. Court of
+    Appeals"."""
+    doc = head.doc
     start = head.i
     for child in head.lefts:
         if child.i >= after and child.dep_ in _COUNTED_LEFT_DEPS:
             start = min(start, child.left_edge.i)
     start = max(start, after)
-    return head.doc[start : head.i + 1].text
+    end = head.i + 1
+    for child in head.rights:
+        if conjuncts and child.dep_ == "conj" and _bare_noun(child) or which and (
+                child.dep_ in ("prep", "acl") or child.dep_ == "relcl" and head.pos_ == "PRON"):
+            end = child.right_edge.i + 1
+        elif child.dep_ not in ("punct", "cc"):
+            break
+    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].pos_ == "ADP" or doc[end - 1].ent_type_ in ("DATE", "TIME")):
+        end -= 1
+    return doc[start:end].text
 
 
 _PAIR = re.compile(r"^(?P<a>.*?\d\s*(?:percent|%))\s+to\s+(?P<b>\d.*?(?:percent|%))$", re.IGNORECASE)
@@ -149,8 +206,10 @@ def _numbers_of(doc: Doc, labels: frozenset[str]):
 
 
 def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberMention]:
-    found = []
+    found: list[NumberMention] = []
     for ent, start, end, text in _numbers_of(doc, rules.labels):
+        if _not_asserted(doc, ent, start, end, rules) or (found and start < found[-1].end):
+            continue  # the "10" of "four in 10", read with the "four"
         approximator, core = _approximator(ent, rules.hedge)
         symbol = doc.text[start - 1 : start] if start else ""
         if symbol in rules.currency_symbols and not text.startswith(symbol):
@@ -158,12 +217,21 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
         ratio = _RATIO_AFTER.match(doc.text, end)
         if ratio and not _RATIO.match(core):
             end, text, core = ratio.end(), doc.text[start : ratio.end()], core + ratio.group(0)
-        value, unit = _value_and_unit(core, rules.unit_by_label.get(ent.label_), rules)
-        counts = _counted(ent)
-        if counts is not None and _POINTS.search(" " + counts):  # "4 points": a unit, not a count
+        of_currency = _OF_CURRENCY_AFTER.match(doc.text, end)  # "hundreds of thousands of dollars"
+        value, unit = _value_and_unit(core + (of_currency.group(0) if of_currency else ""),
+                                      rules.unit_by_label.get(ent.label_), rules)
+        money = unit in rules.currency_symbols.values() or ent.label_ == "MONEY" and _names_currency(text, rules)
+        if ent.label_ == "MONEY" and not money:
+            unit = None  # "more than a billion ballots" labelled money
+        share = unit == "percentage" or value is not None and value < 1
+        counts = _counted(ent, share)
+        if counts is not None and _POINTS.search(" " + counts) or _POINTS_AFTER.match(doc.text, end):
+            # "4 points", "4.3 percentage points": a unit, not a count
             unit, counts = "point", None
-        if ent.label_ == "MONEY" or unit in rules.currency_symbols.values():
+        if money:
             counts = None  # "$5,000 donation": what the money is for, not a count of it
+        elif counts is None and share:
+            counts = _population(ent)
         found.append(
             NumberMention(
                 start=start,
@@ -178,3 +246,29 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
             )
         )
     return found
+
+
+_DAY_OF_MONTH = re.compile(r"^(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])$")
+
+
+def _not_asserted(doc: Doc, ent: Span, start: int, end: int, rules: NumberRules) -> bool:
+    """Numbers that assert no quantity: "one of the states" (a pronoun),
+    a spelled-out number inside a compound word ("a three-way race", "one-time
+    rivals"), a tally ("a 5-4 decision") and a month/day written as a
+    fraction ("9/11")."""
+    text = doc.text[start:end]
+    if text.lower() == "one" and doc.text[end : end + 4] == " of ":
+        return True
+    if text.isalpha() and like_num(text):
+        glued_after = re.match(r"-([A-Za-z]+)", doc.text[end : end + 30])
+        glued_before = re.search(r"([A-Za-z]+)-$", doc.text[max(0, start - 30) : start])
+        if any(glued and not like_num(glued.group(1)) for glued in (glued_after, glued_before)):
+            return True
+    tally = re.search(r"\d-$", doc.text[max(0, start - 2) : start]) or re.match(r"-\d", doc.text[end : end + 2])
+    return ent.label_ == "CARDINAL" and (bool(_DAY_OF_MONTH.match(text)) or text.isdigit() and bool(tally))
+
+
+def _names_currency(text: str, rules: NumberRules) -> bool:
+    lowered = text.lower()
+    return any(symbol in text for symbol in rules.currency_symbols) or any(
+        word in lowered for word in (*rules.currency_symbols.values(), "cent"))

@@ -320,6 +320,73 @@ def test_a_currency_symbol_left_out_of_the_number_is_its_unit_and_points_are_no_
         ("$225,000", 225000.0, "dollar", None), ("4", 4.0, "point", None)]
 
 
+def test_a_share_is_of_the_whole_phrase_and_a_count_of_its_bare_nouns():
+    doc = extract(
+        "About 82 percent of murders involving white victims fell, and 95 generals and admirals of note left.",
+        """
+        About      about     ADV    RB   advmod    1   B-PERCENT
+        82         82        NUM    CD   nummod    2   I-PERCENT
+        percent    percent   NOUN   NN   nsubj     8   I-PERCENT
+        of         of        ADP    IN   prep      2
+        murders    murder    NOUN   NNS  pobj      3
+        involving  involve   VERB   VBG  acl       4
+        white      white     ADJ    JJ   amod      7
+        victims    victim    NOUN   NNS  dobj      5
+        fell       fall      VERB   VBD  ROOT      8
+        ,          ,         PUNCT  ,    punct     8
+        and        and       CCONJ  CC   cc        8
+        95         95        NUM    CD   nummod    12  B-CARDINAL
+        generals   general   NOUN   NNS  nsubj     17
+        and        and       CCONJ  CC   cc        12
+        admirals   admiral   NOUN   NNS  conj      12
+        of         of        ADP    IN   prep      12
+        note       note      NOUN   NN   pobj      15
+        left       leave     VERB   VBD  conj      8
+        .          .         PUNCT  .    punct     8
+        """,
+    )
+    assert [(n.text, n.counts) for n in doc._.numbers] == [
+        ("About 82 percent", "murders involving white victims"), ("95", "generals and admirals")]
+
+
+def test_a_share_with_nothing_counted_is_of_the_group_among_names():
+    doc = extract(
+        "Among Trump voters, 74 percent stay.",
+        """
+        Among    among    ADP    IN   prep      6
+        Trump    Trump    PROPN  NNP  compound  2
+        voters   voter    NOUN   NNS  pobj      0
+        ,        ,        PUNCT  ,    punct     6
+        74       74       NUM    CD   nummod    5   B-PERCENT
+        percent  percent  NOUN   NN   nsubj     6   I-PERCENT
+        stay     stay     VERB   VBP  ROOT      6
+        .        .        PUNCT  .    punct     6
+        """,
+    )
+    assert [(n.text, n.unit, n.counts) for n in doc._.numbers] == [("74 percent", "percentage", "Trump voters")]
+
+
+def test_one_of_a_compound_word_and_a_tally_are_no_numbers():
+    doc = extract(
+        "One of the three-way race's 5-4 votes.",
+        """
+        One    one    NUM    CD   nsubj     0  B-CARDINAL
+        of     of     ADP    IN   prep      0
+        the    the    DET    DT   det       5
+        three  three  NUM    CD   nummod    5  B-CARDINAL
+        -      -      PUNCT  HYPH punct     5
+        way    way    NOUN   NN   compound  7
+        race   race   NOUN   NN   poss      10
+        's     's     PART   POS  case      6
+        5      5      NUM    CD   nummod    10 B-CARDINAL
+        -4     -4     NUM    CD   nummod    10
+        votes  vote   NOUN   NNS  pobj      1
+        .      .      PUNCT  .    punct     0
+        """,
+    )
+    assert doc._.numbers == []
+
+
 def test_a_split_of_two_percentages_is_two_numbers():
     doc = extract(
         "Clinton leads 50 percent to 44 percent.",
