@@ -43,7 +43,7 @@ from newsflow.dates import DateReader, default_rules
 from newsflow.gazetteer import Region, key
 from newsflow.geocode import GeocodeRules, geocode, places_in_text
 from newsflow.identity import IdentityRules, name_key, organization_key, person_key, place_key
-from newsflow.mentions import EntityRules, Title, find_entities, normalized_name
+from newsflow.mentions import EntityRules, Title, find_entities, join_same_places, normalized_name
 from newsflow.numbers import NumberRules, find_numbers
 from newsflow.quotes import QuoteRules, find_quotes, quotation_marks, quoted_tokens
 from newsflow.resolution import ResolutionRules, resolve_speakers
@@ -88,30 +88,38 @@ def _layout(doc: Doc, rules: None) -> None:
         "organization_labels": ["ORG"],
         "place_labels": ["GPE", "LOC", "FAC"],
         "first_name_genders": {row["name"]: row["gender"] for row in lexicons.table("first_name_genders.tsv")},
-        "known_organizations": [row["alias"] for row in lexicons.table("organization_aliases.tsv")],
+        "known_organizations": [{"alias": row["alias"], "organization": row["organization"]}
+                                for row in lexicons.table("organization_aliases.tsv")],
         "relatives": list(lexicons.entries("relatives.txt")),
         "parties": {"R": "Republican Party", "D": "Democratic Party", "Republican": "Republican Party",
                     "GOP": "Republican Party", "Democratic": "Democratic Party", "Democrat": "Democratic Party"},
         # Records, not a dict: config keys with periods ("Nev.") read back as sections.
         "state_abbreviations": [{"abbreviation": row["alias"], "state": row["place"].split(" (")[0]}
                                 for row in lexicons.table("place_aliases.tsv") if row["place"].endswith("(admin1, US)")],
+        "organization_heads": list(lexicons.entries("organization_heads.txt")),
+        "not_organizations": list(lexicons.entries("not_organizations.txt")),
     },
 )
 def make_entities(
     nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
-    known_organizations: list[str], relatives: list[str], parties: dict[str, str], state_abbreviations: list[dict],
+    known_organizations: list[dict], relatives: list[str], parties: dict[str, str], state_abbreviations: list[dict],
+    organization_heads: list[str], not_organizations: list[str],
 ) -> Extractor:
+    last_words = "last word:"
     rules = EntityRules(
         titles={word: Title(t["title"], t.get("gender") or None, t.get("kind") or None) for word, t in titles.items()},
         person_labels=frozenset(person_labels),
         organization_labels=frozenset(organization_labels),
         place_labels=frozenset(place_labels),
         first_name_genders=dict(first_name_genders),
-        known_organizations=frozenset(map(normalized_name, known_organizations)),
+        known_organizations={normalized_name(row["alias"]): row["organization"] for row in known_organizations},
         relatives=frozenset(relatives),
         parties=dict(parties),
         state_abbreviations={row["abbreviation"]: row["state"] for row in state_abbreviations},
+        organization_heads=frozenset(organization_heads),
+        not_organizations=frozenset(normalized_name(n) for n in not_organizations if not n.startswith(last_words)),
+        law_words=frozenset(n.removeprefix(last_words).strip() for n in not_organizations if n.startswith(last_words)),
     )
     return Extractor(rules, _entities)
 
@@ -158,8 +166,11 @@ def make_places(
 
 def _places(doc: Doc, rules: GeocodeRules) -> None:
     places = doc._.entities.places
-    doc._.geocodes = geocode(places_in_text(doc, places, rules.labels), rules.gazetteer(), rules)
-    place_of = {id(entity): place for entity, place in zip(places, doc._.geocodes)}
+    found = join_same_places(places, geocode(places_in_text(doc, places, rules.labels), rules.gazetteer(), rules))
+    places[:] = [entity for entity, _ in found]
+    doc._.geocodes = [place for _, place in found]
+    doc.spans["places"] = [_mention(doc, m, entity) for entity in places for m in entity.mentions]
+    place_of = {id(entity): place for entity, place in found}
     for span in doc.spans["places"]:
         span._.place = place_of[id(span._.entity)]
 

@@ -35,10 +35,13 @@ class EntityRules:
     organization_labels: frozenset[str]
     place_labels: frozenset[str]
     first_name_genders: dict[str, str]  # "hillary" -> "f" (lexicons/first_name_genders.tsv)
-    known_organizations: frozenset[str]  # names (normalized_name) that are organizations whatever the label
+    known_organizations: dict[str, str]  # name (normalized_name) -> canonical: organizations whatever the label
     relatives: frozenset[str]  # words that introduce a relative: "daughter" (lexicons/relatives.txt)
     parties: dict[str, str]  # a "(D-Nev.)" letter or a word before a name -> the party: "D", "Democratic"
     state_abbreviations: dict[str, str]  # "Nev." -> "Nevada" (lexicons/place_aliases.tsv)
+    organization_heads: frozenset[str]  # "Court", "Union" (lexicons/organization_heads.txt)
+    not_organizations: frozenset[str]  # names (normalized_name) that name none: "State" (lexicons/not_organizations.txt)
+    law_words: frozenset[str]  # the last word of a law's name: "Act"
 
     def title_of(self, token: Token) -> Title | None:
         return self.titles.get(title_key(token.text))
@@ -179,16 +182,20 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
             person_spans.append((start, end, titles))
             taken.update(range(start, end))
         elif ent.label_ in rules.organization_labels | rules.place_labels:
-            other.append((ent.label_, *_name_bounds(doc, start, end, rules)))
+            other.append((ent.label_, *_name_bounds(doc, start, end, rules, ent.label_ in rules.organization_labels)))
     # "Mr. X" names a person whatever label the model gave X.
     for token in doc:
         title = rules.title_of(token)
-        if title is not None and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN" and token.i + 1 not in taken:
+        if (title is not None and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN" and token.i + 1 not in taken
+                and doc[token.i + 1].text not in rules.organization_heads):  # "Justice Department"
             end = token.i + 1
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].tag_ != "POS":
                 end += 1
             person_spans.append((token.i + 1, end, [title]))
             taken.update(range(token.i + 1, end))
+    # A name the model split in two, read whole ("the U.S. Court of Appeals
+    # for the District of Columbia Circuit"), leaves no second entity.
+    other = [o for o in other if not any(p != o and p[1] <= o[1] and o[2] <= p[2] for p in other)]
     person_spans += _people_labelled_otherwise(doc, other, person_spans, taken, rules)
     other = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
     headline = _title_case_headline(doc)
@@ -227,13 +234,19 @@ def _title_word(token: Token) -> bool:
 _COMPANY_SUFFIXES = frozenset({"inc", "corp", "co", "llc", "ltd", "plc"})
 
 
-def _name_bounds(doc: Doc, start: int, end: int, rules: EntityRules) -> tuple[int, int]:
+def _name_bounds(doc: Doc, start: int, end: int, rules: EntityRules, organization: bool) -> tuple[int, int]:
     """An organization's or place's name without the words the model glues
-    to it: a lower-case lead but "the" ("a Crime Statistics Bureau", "pro-Clinton
-    Priorities USA Action"), and a person or product owned after a
-    possessive ("National Review's Jonah Goldberg", "Alphabet Inc's Google")."""
-    while start < end - 1 and doc[start].text[:1].islower() and doc[start].lower_ != "the":
+    to it: a lower-case lead but "the" ("a Crime Statistics Bureau", the
+    "-Clinton" of "pro-Clinton Priorities USA Action"), and a person or
+    product owned after a possessive ("National Review's Jonah Goldberg",
+    "Alphabet Inc's Google"); with the "of" or "for" name the model leaves
+    out of an organization's ("the U.S. Court of Appeals for the Sixth
+    Circuit")."""
+    while start < end - 1 and (doc[start].text[:1].islower() and doc[start].lower_ != "the"
+                               or doc[start].text.startswith("-") or doc[start - 1].text.endswith("-")):
         start += 1
+    if organization and any(t.text in rules.organization_heads for t in doc[start:end]):
+        end = _of_name_after(doc, end)
     for k in range(start + 1, end - 1):
         if doc[k].tag_ == "POS" or doc[k].lower_ in ("'s", "’s"):
             owner, owned = doc[k - 1].lower_.rstrip("."), doc[k + 1].lower_
@@ -241,6 +254,19 @@ def _name_bounds(doc: Doc, start: int, end: int, rules: EntityRules) -> tuple[in
                 return start, k
             break
     return start, end
+
+
+def _of_name_after(doc: Doc, end: int) -> int:
+    """The end of "for the Sixth Circuit" or "of Ohio" after ``end``, or ``end``."""
+    if end >= len(doc) or doc[end].lower_ not in ("of", "for"):
+        return end
+    k = end + 1 + (end + 1 < len(doc) and doc[end + 1].lower_ == "the")
+    stop = k
+    while stop < len(doc) and "\n" not in doc[stop - 1].whitespace_ and (
+            doc[stop].text[:1].isupper()
+            or stop > k and doc[stop].lower_ in ("of", "and") and stop + 1 < len(doc) and doc[stop + 1].text[:1].isupper()):
+        stop += 1  # "for the District of Columbia Circuit"
+    return stop if stop > k else end
 
 
 def _people_labelled_otherwise(doc: Doc, other: list[tuple[str, int, int]], person_spans: list[PersonSpan],
@@ -420,17 +446,21 @@ def _organizations_and_places(
         key = normalized_name(text)
         # A name has a capital letter: "n’t", "mosques" or "treasury" labelled
         # by the model are common words.
-        if not key or key in person_names or not any(c.isupper() for c in text):
+        if (not key or key in person_names or not any(c.isupper() for c in text) or text.startswith("-")
+                or key in rules.not_organizations or doc[end - 1].text in rules.law_words):
             continue
         kind = votes[key].most_common(1)[0][0]
         long_form = acronyms.get(_bare(text))
         if long_form is not None:
             key = normalized_name(long_form)
+        elif kind == "organization" and key in rules.known_organizations:
+            key = "known:" + rules.known_organizations[key]  # ISIS and the Islamic State: one
         entity = by_key.get(key)
         if entity is None:
             entity = by_key[key] = Entity(kind, _bare(long_form or text))
         entity.mentions.append(_mention(doc, start, end))
     _join_undefined_acronyms(by_key)
+    _join_short_forms(by_key)
     for acronym, long_form in acronyms.items():
         entity = by_key.get(normalized_name(long_form))
         if entity is not None:
@@ -443,10 +473,33 @@ def _organizations_and_places(
             longest = max((_bare(m.text) for m in entity.mentions), key=len)
             if " " in longest:
                 entity.name = longest
+        if entity.acronym is None:  # "ISIS" beside "Islamic State", joined by the known names; not "NBC" of "NBC News"
+            entity.acronym = next((_bare(m.text) for m in entity.mentions if _is_acronym(_bare(m.text))
+                                   and _bare(m.text) not in entity.name.split() and " " in entity.name), None)
         (organizations if entity.kind == "organization" else places).append(entity)
     organizations.sort(key=lambda e: e.first.start)
     places.sort(key=lambda e: e.first.start)
     return organizations, places
+
+
+def join_same_places(places: list[Entity], resolved: list) -> list[tuple[Entity, object]]:
+    """The places of an article with what each resolves to (a gazetteer
+    place or None), those that resolve to one place joined ("America",
+    "the United States" and "U.S."): named by the fullest name, its short
+    form the acronym, mentioned first where the first of them is."""
+    joined: dict[object, tuple[Entity, object]] = {}
+    for entity, place in zip(places, resolved):
+        same = place if place is not None else id(entity)
+        if same not in joined:
+            joined[same] = (entity, place)
+            continue
+        kept = joined[same][0]
+        kept.mentions = sorted(kept.mentions + entity.mentions, key=lambda m: m.start)
+        names = sorted({kept.name, entity.name, *([kept.acronym] if kept.acronym else [])},
+                       key=lambda n: (_is_acronym(n), -len(n.split()), -len(n)))
+        kept.name = names[0]
+        kept.acronym = next((n for n in names[1:] if _is_acronym(n)), None) if not _is_acronym(kept.name) else None
+    return list(joined.values())
 
 
 def _join_undefined_acronyms(by_key: dict[str, Entity]) -> None:
@@ -457,7 +510,7 @@ def _join_undefined_acronyms(by_key: dict[str, Entity]) -> None:
         if entity is None or " " in entity.name:
             continue
         letters = entity.name.replace(".", "")
-        if not (letters.isupper() and 2 <= len(letters) <= 6):
+        if not _is_acronym(entity.name):
             continue
         target = next(
             (e for k, e in by_key.items() if k != key and " " in e.name and _acronym_of(e.name) == letters and e.kind == entity.kind),
@@ -466,6 +519,26 @@ def _join_undefined_acronyms(by_key: dict[str, Entity]) -> None:
         if target is not None:
             target.mentions.extend(entity.mentions)
             target.acronym = target.acronym or entity.name
+            del by_key[key]
+
+
+def _join_short_forms(by_key: dict[str, Entity]) -> None:
+    """A name that begins or ends the name of one other organization or
+    place of the article is that one ("the Supreme Court" after "the U.S.
+    Supreme Court", "the Times" after "The New York Times", "Goldman" after
+    "Goldman Sachs")."""
+    for key in sorted(by_key, key=lambda k: len(by_key[k].name)):
+        entity = by_key[key]
+        words = _bare(entity.name).split()
+        if entity.acronym or len(words) > 3:
+            continue
+        longer = [
+            e for k, e in by_key.items()
+            if k != key and e.kind == entity.kind and len(e.name.split()) > len(words)
+            and words in (e.name.split()[: len(words)], e.name.split()[-len(words):])
+        ]
+        if len(longer) == 1:
+            longer[0].mentions.extend(entity.mentions)
             del by_key[key]
 
 
@@ -625,6 +698,11 @@ def _strip_span(span: Span) -> tuple[int, int] | None:
     while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
         end -= 1
     return (start, end) if end > start else None
+
+
+def _is_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return letters.isupper() and letters.isalpha() and 2 <= len(letters) <= 6
 
 
 def _acronym_of(name: str) -> str:

@@ -1,5 +1,6 @@
 """Loading the spaCy pipeline once per process: the model, paragraph-aware
-sentences, and newsflow's extractors (``newsflow.components``)."""
+sentences, the names newsflow knows, and newsflow's extractors
+(``newsflow.components``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, registry
 
 import newsflow.components  # noqa: F401 - registers the extractors' factories
+from newsflow import lexicons
 from newsflow.quotes import quotation_marks
 
 # Every closing mark, single ones too: ``it 'works.'`` ends its sentence after the mark.
@@ -40,12 +43,46 @@ def sentence_hints(doc: Doc) -> Doc:
     return doc
 
 
+@registry.misc("newsflow.known_names_first.v1")
+def make_known_names_first():
+    return known_names_first
+
+
+def known_names_first(entities: list[Span], spans: list[Span]) -> list[Span]:
+    """A known name replaces the model's entities it covers or equals
+    ("USA" of "USA TODAY"; "Twitter" read as a person); a longer entity of
+    the model ("Adam Goldman") keeps its place."""
+    return filter_spans([*spans, *entities])
+
+
+def known_name_patterns(nlp: Language) -> list[dict]:
+    """Every alias of ``organization_aliases.tsv`` as an organization, and
+    every building of ``facilities.txt`` as a place: a single word as
+    written or in capitals ("Twitter", "TWITTER"; not the "fed" of "fed
+    up"), a longer name in any case."""
+    names = [(row["alias"], "ORG") for row in lexicons.table("organization_aliases.tsv")]
+    names += [(name, "FAC") for name in lexicons.entries("facilities.txt")]
+    patterns = []
+    for name, label in names:
+        words = [t.text for t in nlp.make_doc(name)]
+        if len(words) == 1:
+            patterns += [{"label": label, "pattern": form} for form in dict.fromkeys((name, name.upper()))]
+        else:
+            # With its "the", so that it wins over the model's "the White House".
+            patterns.append({"label": label, "pattern": [{"LOWER": "the", "OP": "?"}] + [{"LOWER": w.lower()} for w in words]})
+    return patterns
+
+
 @lru_cache(maxsize=2)
 def load_model(name: str) -> Language:
     """The spaCy pipeline ``name`` (an installed package) with newsflow's additions."""
     nlp = spacy.load(name)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsflow_sentence_hints", before="parser")
+    if "ner" in nlp.pipe_names:
+        known = nlp.add_pipe("span_ruler", name="newsflow_known_names", after="ner", config={
+            "annotate_ents": True, "spans_key": None, "overwrite": False, "ents_filter": {"@misc": "newsflow.known_names_first.v1"}})
+        known.add_patterns(known_name_patterns(nlp))
     for extractor in EXTRACTORS:
         nlp.add_pipe(extractor)
     return nlp

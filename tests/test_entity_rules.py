@@ -587,3 +587,51 @@ def test_a_determiner_the_model_puts_in_a_name_is_left_out():
         """,
     )
     assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Donald Trump", ["Donald Trump"])]
+
+
+def test_an_organization_name_keeps_its_for_clause_and_a_law_or_a_title_word_is_none():
+    doc = extract(
+        "The Court of Appeals for the Sixth Circuit heard the Justice Department on the Voting Act and the Court.",
+        """
+        The       the       DET    DT   det       3   B-ORG
+        Court     Court     PROPN  NNP  compound  3   I-ORG
+        of        of        ADP    IN   prep      1   I-ORG
+        Appeals   Appeals   PROPN  NNP  nsubj     8   I-ORG
+        for       for       ADP    IN   prep      3
+        the       the       DET    DT   det       7
+        Sixth     Sixth     PROPN  NNP  compound  7   B-ORG
+        Circuit   Circuit   PROPN  NNP  pobj      4   I-ORG
+        heard     hear      VERB   VBD  ROOT      8
+        the       the       DET    DT   det       11
+        Justice   Justice   PROPN  NNP  compound  11  B-ORG
+        Department  Department  PROPN  NNP  dobj  8   I-ORG
+        on        on        ADP    IN   prep      8
+        the       the       DET    DT   det       15  B-LAW
+        Voting    Voting    PROPN  NNP  compound  15  I-ORG
+        Act       Act       PROPN  NNP  pobj      12  I-ORG
+        and       and       CCONJ  CC   cc        15
+        the       the       DET    DT   det       18
+        Court     Court     PROPN  NNP  conj      15  B-ORG
+        .         .         PUNCT  .    punct     8
+        """,
+    )
+    assert doc._.entities.people == []  # "Justice" is a title, but not of a "Department"
+    assert [(o.name, [m.text for m in o.mentions]) for o in doc._.entities.organizations] == [
+        ("Court of Appeals for the Sixth Circuit", ["The Court of Appeals for the Sixth Circuit", "Court"]),
+        ("Justice Department", ["Justice Department"]),
+    ]
+
+
+def test_known_names_win_over_the_model_and_one_place_is_one_entity():
+    from newsflow.config import Settings
+    from newsflow.nlp import load_model
+
+    doc = load_model(Settings().model)(
+        "Morning Consult and Rasmussen polled for USA TODAY, and Adam Goldman wrote it up on TWITTER. "
+        "ISIS, the Islamic State, fled America for the United States.")
+    assert [(o.name, o.acronym) for o in doc._.entities.organizations] == [
+        ("Morning Consult", None), ("Rasmussen", None), ("USA TODAY", None), ("TWITTER", None),
+        ("Islamic State", "ISIS")]
+    assert [p.name for p in doc._.entities.people] == ["Adam Goldman"]
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.places] == [
+        ("United States", ["America", "the United States"])]

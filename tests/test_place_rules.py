@@ -182,11 +182,12 @@ def test_the_component_puts_each_place_on_its_entity_and_mentions():
         .             .             PUNCT  .    punct     2
         """,
     )
+    # "Pa." and "Pennsylvania" resolve to one place: one entity, by its fullest name.
     found = {entity.name: (place.name, place.feature) for entity, place in zip(doc._.entities.places, doc._.geocodes)}
-    assert found == {"Pa.": ("Pennsylvania", "admin1"), "Philadelphia": ("Philadelphia", "city"),
-                     "Pennsylvania": ("Pennsylvania", "admin1")}
-    assert [(s.text, s._.place.geonames_id) for s in doc.spans["places"]] == [
-        ("Pa.", 6254927), ("Philadelphia", 4560349), ("Pennsylvania", 6254927)]
+    assert found == {"Pennsylvania": ("Pennsylvania", "admin1"), "Philadelphia": ("Philadelphia", "city")}
+    assert [(s.text, s._.entity.name, s._.place.geonames_id) for s in doc.spans["places"]] == [
+        ("Pa.", "Pennsylvania", 6254927), ("Pennsylvania", "Pennsylvania", 6254927),
+        ("Philadelphia", "Philadelphia", 4560349)]
     philadelphia = doc._.geocodes[1]
     assert (round(philadelphia.latitude, 2), round(philadelphia.longitude, 2)) == (39.95, -75.16)
 
