@@ -202,22 +202,23 @@ def _numbers_of(doc: Doc, labels: frozenset[str]):
         pieces = [(start + pair.start(g), start + pair.end(g)) for g in ("a", "b")] if pair else [(start, end)]
         for a, b in pieces:
             span = doc.char_span(a, b, label=ent.label_, alignment_mode="expand") if pair else ent
-            yield span, a, b, doc.text[a:b]
+            yield span, a, b, text[a - start : b - start]
 
 
 def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberMention]:
+    raw = doc.text  # built from the tokens on every access
     found: list[NumberMention] = []
     for ent, start, end, text in _numbers_of(doc, rules.labels):
-        if _not_asserted(doc, ent, start, end, rules) or (found and start < found[-1].end):
+        if _not_asserted(raw, ent, start, end) or (found and start < found[-1].end):
             continue  # the "10" of "four in 10", read with the "four"
         approximator, core = _approximator(ent, rules.hedge)
-        symbol = doc.text[start - 1 : start] if start else ""
+        symbol = raw[start - 1 : start] if start else ""
         if symbol in rules.currency_symbols and not text.startswith(symbol):
             start, text, core = start - 1, symbol + text, symbol + core
-        ratio = _RATIO_AFTER.match(doc.text, end)
+        ratio = _RATIO_AFTER.match(raw, end)
         if ratio and not _RATIO.match(core):
-            end, text, core = ratio.end(), doc.text[start : ratio.end()], core + ratio.group(0)
-        of_currency = _OF_CURRENCY_AFTER.match(doc.text, end)  # "hundreds of thousands of dollars"
+            end, text, core = ratio.end(), raw[start : ratio.end()], core + ratio.group(0)
+        of_currency = _OF_CURRENCY_AFTER.match(raw, end)  # "hundreds of thousands of dollars"
         value, unit = _value_and_unit(core + (of_currency.group(0) if of_currency else ""),
                                       rules.unit_by_label.get(ent.label_), rules)
         money = unit in rules.currency_symbols.values() or ent.label_ == "MONEY" and _names_currency(text, rules)
@@ -225,7 +226,7 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
             unit = None  # "more than a billion ballots" labelled money
         share = unit == "percentage" or value is not None and value < 1
         counts = _counted(ent, share)
-        if counts is not None and _POINTS.search(" " + counts) or _POINTS_AFTER.match(doc.text, end):
+        if counts is not None and _POINTS.search(" " + counts) or _POINTS_AFTER.match(raw, end):
             # "4 points", "4.3 percentage points": a unit, not a count
             unit, counts = "point", None
         if money:
@@ -251,20 +252,20 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
 _DAY_OF_MONTH = re.compile(r"^(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])$")
 
 
-def _not_asserted(doc: Doc, ent: Span, start: int, end: int, rules: NumberRules) -> bool:
+def _not_asserted(raw: str, ent: Span, start: int, end: int) -> bool:
     """Numbers that assert no quantity: "one of the states" (a pronoun),
     a spelled-out number inside a compound word ("a three-way race", "one-time
     rivals"), a tally ("a 5-4 decision") and a month/day written as a
     fraction ("9/11")."""
-    text = doc.text[start:end]
-    if text.lower() == "one" and doc.text[end : end + 4] == " of ":
+    text = raw[start:end]
+    if text.lower() == "one" and raw[end : end + 4] == " of ":
         return True
     if text.isalpha() and like_num(text):
-        glued_after = re.match(r"-([A-Za-z]+)", doc.text[end : end + 30])
-        glued_before = re.search(r"([A-Za-z]+)-$", doc.text[max(0, start - 30) : start])
+        glued_after = re.match(r"-([A-Za-z]+)", raw[end : end + 30])
+        glued_before = re.search(r"([A-Za-z]+)-$", raw[max(0, start - 30) : start])
         if any(glued and not like_num(glued.group(1)) for glued in (glued_after, glued_before)):
             return True
-    tally = re.search(r"\d-$", doc.text[max(0, start - 2) : start]) or re.match(r"-\d", doc.text[end : end + 2])
+    tally = re.search(r"\d-$", raw[max(0, start - 2) : start]) or re.match(r"-\d", raw[end : end + 2])
     return ent.label_ == "CARDINAL" and (bool(_DAY_OF_MONTH.match(text)) or text.isdigit() and bool(tally))
 
 
