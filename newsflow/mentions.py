@@ -243,7 +243,7 @@ def _name_bounds(doc: Doc, start: int, end: int, rules: EntityRules, organizatio
     out of an organization's ("the U.S. Court of Appeals for the Sixth
     Circuit")."""
     while start < end - 1 and (doc[start].text[:1].islower() and doc[start].lower_ != "the"
-                               or doc[start].text.startswith("-") or doc[start - 1].text.endswith("-")):
+                               or doc[start].text.startswith("-") or start > 0 and doc[start - 1].text.endswith("-")):
         start += 1
     if organization and any(t.text in rules.organization_heads for t in doc[start:end]):
         end = _of_name_after(doc, end)
