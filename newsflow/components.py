@@ -92,7 +92,8 @@ def _layout(doc: Doc, rules: None) -> None:
                                 for row in lexicons.table("organization_aliases.tsv")],
         "relatives": list(lexicons.entries("relatives.txt")),
         "parties": {"R": "Republican Party", "D": "Democratic Party", "Republican": "Republican Party",
-                    "GOP": "Republican Party", "Democratic": "Democratic Party", "Democrat": "Democratic Party"},
+                    "GOP": "Republican Party", "Democratic": "Democratic Party", "Democrat": "Democratic Party",
+                    "Libertarian": "Libertarian Party"},
         # Records, not a dict: config keys with periods ("Nev.") read back as sections.
         "state_abbreviations": [{"abbreviation": row["alias"], "state": row["place"].split(" (")[0]}
                                 for row in lexicons.table("place_aliases.tsv") if row["place"].endswith("(admin1, US)")],

@@ -44,7 +44,15 @@ class EntityRules:
     law_words: frozenset[str]  # the last word of a law's name: "Act"
 
     def title_of(self, token: Token) -> Title | None:
-        return self.titles.get(title_key(token.text))
+        """The title ``token`` is, if any. A title word in lower case after a
+        capitalized modifier is a descriptor, a role: "former Florida governor
+        Jeb Bush", "retired Air Force general Lloyd Newton"."""
+        title = self.titles.get(title_key(token.text))
+        if title is not None and token.text.islower() and token.i > 0:
+            before = token.doc[token.i - 1]
+            if before.text[:1].isupper() and not before.is_sent_start and before.text not in self.parties:
+                return None
+        return title
 
 
 _ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "at", "&", "de"}
@@ -143,7 +151,8 @@ def labelled_entities(doc: Doc, labels: set[str]) -> Iterator[tuple[Span, int, i
 
 
 def find_entities(doc: Doc, rules: EntityRules) -> Entities:
-    person_spans, other, taken = _person_spans(doc, rules)
+    headline = _title_case_headline(doc)
+    person_spans, other, taken = _person_spans(doc, rules, headline)
     people, person_of_token = _people(doc, person_spans, rules)
     # A person's name or part of it is no organization or place ("Melania"
     # labelled a place where Melania Trump is named).
@@ -151,14 +160,16 @@ def find_entities(doc: Doc, rules: EntityRules) -> Entities:
     spans = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
     organizations, places = _organizations_and_places(doc, spans, person_names, rules)
     entities = Entities(people, organizations, places, person_of_token)
-    _read_roles(doc, entities, rules)
+    _read_roles(doc, entities, rules, headline)
     return entities
 
 
 PersonSpan = tuple[int, int, list[Title]]  # token bounds of the name, and the titles before it
 
 
-def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[tuple[str, int, int]], set[int]]:
+def _person_spans(
+    doc: Doc, rules: EntityRules, headline
+) -> tuple[list[PersonSpan], list[tuple[str, int, int]], set[int]]:
     """Names of people (with the titles before them), the other entities
     as ``(label, start, end)``, and the tokens people's names take."""
     person_spans: list[PersonSpan] = []
@@ -198,7 +209,6 @@ def _person_spans(doc: Doc, rules: EntityRules) -> tuple[list[PersonSpan], list[
     other = [o for o in other if not any(p != o and p[1] <= o[1] and o[2] <= p[2] for p in other)]
     person_spans += _people_labelled_otherwise(doc, other, person_spans, taken, rules)
     other = [o for o in other if set(range(o[1], o[2])).isdisjoint(taken)]
-    headline = _title_case_headline(doc)
     if headline is not None:
         person_spans = _confirmed_in_title_case(doc, headline.end, person_spans, taken)
         other = _other_confirmed_in_title_case(doc, headline.end, other)
@@ -557,8 +567,10 @@ def _acronym_definitions(doc: Doc, labels: frozenset[str]) -> dict[str, str]:
     return found
 
 
-def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
-    """Roles and affiliations from appositions and "of <place>"."""
+def _read_roles(doc: Doc, entities: Entities, rules: EntityRules, headline) -> None:
+    """Roles and affiliations from appositions, "of <place>" and "at
+    <organization>"; none in a title-case ``headline`` ("Pat Caddell:
+    Democrat Voters Worried")."""
     org_names = {normalized_name(m.text): e.name for e in entities.organizations for m in e.mentions}
     place_names = {normalized_name(m.text): e.name for e in entities.places for m in e.mentions}
 
@@ -588,7 +600,10 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
                 if name:
                     person.add_unique("affiliations", name)
             return
-        if not text or not any(c.isalpha() for c in text):  # "Diana Ruocco, 21,": an age
+        if not text or not any(c.isalpha() for c in text) or role.root.pos_ == "PRON" or role.root.lower_ in (
+                "percent", "%") or any(t.like_num and t.is_alpha for t in role):
+            # "Diana Ruocco, 21,": an age; "Reagan himself"; "Johnson 3 percent"; "one of the states",
+            # "the first person of his faith", "the last two winners": no role
             return
         state = state_name(text)
         if state != text:  # "Fla." left of a "(D-Fla.)" label the parse split
@@ -600,32 +615,50 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules) -> None:
             for name in affiliations_in(role):
                 person.add_unique("affiliations", name)
             return
-        person.add_unique("roles", _LEADING_DETERMINER.sub("", text))
+        words = _LEADING_DETERMINER.sub("", text).split()
+        while len(words) > 1 and (words[0] in rules.parties or words[0].isdigit()):
+            # "the 2012 Republican presidential nominee": a presidential nominee, of the Republican Party
+            if words[0] in rules.parties:
+                person.add_unique("affiliations", rules.parties[words[0]])
+            words = words[1:]
+        person.add_unique("roles", " ".join(words))
         for name in affiliations_in(ties if ties is not None else role):
             person.add_unique("affiliations", name)
 
     seen_heads: set[int] = set()
+    places = set(place_names.values())
     for person in entities.people:
+        homes: list[str] = []  # "Jason Gilbert of Cheyenne": where a person lives ties them to nothing
         for mention in person.mentions:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None:
                 continue
             head = span.root
-            if head.i in seen_heads:
+            if head.i in seen_heads or headline is not None and head.idx < headline.end:
                 continue
             seen_heads.add(head.i)
             for child in head.rights:
                 if child.dep_ == "appos" and entities.person_at(child) is None:
                     add_role(person, *_role_phrase(child))
+                elif child.dep_ == "prep" and child.text == "at":  # "Dan McLaughlin at the National Review"
+                    for name in affiliations_in(doc[child.i + 1 : child.right_edge.i + 1]):
+                        if name not in places:
+                            person.add_unique("affiliations", name)
                 elif child.dep_ == "prep" and child.text == "of":
                     objects = [t for t in child.children if t.dep_ == "pobj"]
                     if objects:
                         for name in affiliations_in(doc[objects[0].left_edge.i : objects[0].i + 1]):
-                            person.add_unique("affiliations", name)
+                            if name in places:
+                                homes.append(name)
+                            else:
+                                person.add_unique("affiliations", name)
             # "Afghanistan's former vice president, Amrullah Saleh"
             if head.dep_ == "appos" and head.head.pos_ == "NOUN":
                 add_role(person, *_role_phrase(head.head, before_only=True))
             _read_descriptor(doc, span.start, person, rules, add_role, affiliations_in)
+        if person.titles or person.roles:  # "Judge Emmet G. Sullivan of Washington" serves there
+            for name in homes:
+                person.add_unique("affiliations", name)
 
 
 def _role_phrase(head: Token, before_only: bool = False) -> tuple[Span, Span]:
@@ -640,12 +673,13 @@ def _role_phrase(head: Token, before_only: bool = False) -> tuple[Span, Span]:
         if child.dep_ == "poss":
             start = child.right_edge.i + 1
     end = ties_end = head.i + 1
-    of = None if before_only else next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    preps = [] if before_only else [c for c in head.rights if c.dep_ == "prep" and c.lower_ in ("of", "for", "at")]
+    for prep in preps:  # "chief strategist for the Republican National Committee": an affiliation
+        ties_end = max(ties_end, prep.right_edge.i + 1)
+    of = next((c for c in preps if c.lower_ == "of"), None)
     obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    if obj is not None:
-        ties_end = of.right_edge.i + 1
-        if not any(t.ent_type_ for t in doc[obj.left_edge.i : obj.i + 1]):
-            end = obj.i + 1
+    if obj is not None and not any(t.ent_type_ for t in doc[obj.left_edge.i : obj.i + 1]):
+        end = obj.i + 1
     return doc[start:end], doc[head.left_edge.i : ties_end]
 
 
@@ -661,7 +695,7 @@ def _read_descriptor(doc: Doc, start: int, person: Entity, rules: EntityRules, a
     while k >= 0 and rules.title_of(doc[k]) is not None:
         k -= 1
     known = k < start - 1
-    while k >= 0 and _title_word(doc[k]):
+    while k >= 0 and _title_word(doc[k]) and doc[k].text not in rules.parties:  # "Libertarian Gary Johnson"
         k -= 1
     if not known and k < start - 1:  # capitalized words of no entity are a title too ("FBI Director")
         person.add_unique("titles", doc[k + 1 : start].text)
@@ -671,6 +705,8 @@ def _read_descriptor(doc: Doc, start: int, person: Entity, rules: EntityRules, a
     descriptor = doc[k + 1 : descriptor_end]
     if any(t.pos_ == "NOUN" for t in descriptor):
         add_role(person, descriptor)
+    if k > 0 and (doc[k].tag_ == "POS" or doc[k].lower_ in ("'s", "’s")):
+        k -= 1  # "NBC's Dante Chinni"
     if k < 0 or not doc[k].text[:1].isupper():
         return
     party = rules.parties.get(doc[k].text)
@@ -740,7 +776,7 @@ def _is_initial(word: str) -> bool:
 
 # "(D-Nev.)", "R-Utah", and a lone "R" or "I" where the parse split the label.
 _PARTY_AND_STATE = re.compile(r"^\(?(?P<party>[RDI])(?:-(?P<state>[A-Z][A-Za-z. ]*?))?\)?$")
-_LEADING_DETERMINER = re.compile(r"^(?:(?:a|an|the|his|her|its|their)\s+)+", re.IGNORECASE)
+_LEADING_DETERMINER = re.compile(r"^(?:(?:a|an|another|the|his|her|its|their)\s+)+", re.IGNORECASE)
 
 
 def _clean_role(text: str) -> str:

@@ -635,3 +635,49 @@ def test_known_names_win_over_the_model_and_one_place_is_one_entity():
     assert [p.name for p in doc._.entities.people] == ["Adam Goldman"]
     assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.places] == [
         ("United States", ["America", "the United States"])]
+
+
+def test_a_lower_case_title_after_a_modifier_is_a_role_and_a_home_town_no_affiliation():
+    doc = extract(
+        "Former Florida governor Jeb Bush met Ann Lee of Boston.",
+        """
+        Former    former    ADJ    JJ   amod      3
+        Florida   Florida   PROPN  NNP  compound  3  B-GPE
+        governor  governor  NOUN   NN   compound  5
+        Jeb       Jeb       PROPN  NNP  compound  5  B-PERSON
+        Bush      Bush      PROPN  NNP  nsubj     6  I-PERSON
+        met       meet      VERB   VBD  ROOT      6
+        Ann       Ann       PROPN  NNP  compound  8  B-PERSON
+        Lee       Lee       PROPN  NNP  dobj      6  I-PERSON
+        of        of        ADP    IN   prep      8
+        Boston    Boston    PROPN  NNP  pobj      9  B-GPE
+        .         .         PUNCT  .    punct     6
+        """,
+    )
+    assert [(p.name, p.titles, p.roles, p.affiliations) for p in doc._.entities.people] == [
+        ("Jeb Bush", [], ["governor"], ["Florida"]), ("Ann Lee", [], [], [])]
+
+
+def test_a_party_in_a_role_and_an_owner_before_a_name_are_affiliations():
+    doc = extract(
+        "Mitt Romney, the 2012 Republican nominee, spoke to NBC's Dante Chinni.",
+        """
+        Mitt        Mitt        PROPN  NNP  compound  1   B-PERSON
+        Romney      Romney      PROPN  NNP  nsubj     8   I-PERSON
+        ,           ,           PUNCT  ,    punct     1
+        the         the         DET    DT   det       6
+        2012        2012        NUM    CD   nummod    6   B-DATE
+        Republican  Republican  PROPN  NNP  amod      6   B-NORP
+        nominee     nominee     NOUN   NN   appos     1
+        ,           ,           PUNCT  ,    punct     1
+        spoke       speak       VERB   VBD  ROOT      8
+        to          to          ADP    IN   prep      8
+        NBC         NBC         PROPN  NNP  poss      13  B-ORG
+        's          's          PART   POS  case      10
+        Dante       Dante       PROPN  NNP  compound  13  B-PERSON
+        Chinni      Chinni      PROPN  NNP  pobj      9   I-PERSON
+        .           .           PUNCT  .    punct     8
+        """,
+    )
+    assert [(p.name, p.roles, p.affiliations) for p in doc._.entities.people] == [
+        ("Mitt Romney", ["nominee"], ["Republican Party"]), ("Dante Chinni", [], ["NBC"])]
