@@ -193,7 +193,9 @@ def _person_spans(
             person_spans.append((start, end, titles))
             taken.update(range(start, end))
         elif ent.label_ in rules.organization_labels | rules.place_labels:
-            other.append((ent.label_, *_name_bounds(doc, start, end, rules, ent.label_ in rules.organization_labels)))
+            for piece_start, piece_end in _name_pieces(doc, start, end):
+                organization = ent.label_ in rules.organization_labels
+                other.append((ent.label_, *_name_bounds(doc, piece_start, piece_end, rules, organization)))
     # "Mr. X" names a person whatever label the model gave X.
     for token in doc:
         title = rules.title_of(token)
@@ -264,6 +266,23 @@ def _name_bounds(doc: Doc, start: int, end: int, rules: EntityRules, organizatio
                 return start, k
             break
     return start, end
+
+
+def _name_pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """The names in one entity of the model: joint names split at a slash
+    ("USC Dornsife/Los Angeles Times", "Reuters/Ipsos"), and a name cut
+    before a percentage read into it ("Trump 47.3 percent")."""
+    for k in range(start, end - 1):
+        if doc[k].like_num and doc[k + 1].lower_ in ("percent", "%"):
+            end = k
+            break
+    pieces, piece_start = [], start
+    for k in range(start, end + 1):
+        if k == end or doc[k].text == "/":
+            if k > piece_start:
+                pieces.append((piece_start, k))
+            piece_start = k + 1
+    return pieces
 
 
 def _of_name_after(doc: Doc, end: int) -> int:
@@ -457,9 +476,13 @@ def _organizations_and_places(
         # A name has a capital letter: "n’t", "mosques" or "treasury" labelled
         # by the model are common words.
         if (not key or key in person_names or not any(c.isupper() for c in text) or text.startswith("-")
-                or key in rules.not_organizations or doc[end - 1].text in rules.law_words):
+                or key in rules.not_organizations or doc[end - 1].text in rules.law_words
+                or start > 0 and doc[start - 1].ent_type_ == "TIME"  # "9:00 a.m. Eastern": a time zone
+                or start > 0 and doc[start - 1].text == "#" and not doc[start - 1].whitespace_):  # "#NeverTrump"
             continue
         kind = votes[key].most_common(1)[0][0]
+        if kind == "place" and label != "FAC" and any(c.isdigit() for c in text):
+            continue  # "Future45": no town or country has a digit in its name
         long_form = acronyms.get(_bare(text))
         if long_form is not None:
             key = normalized_name(long_form)

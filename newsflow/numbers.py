@@ -191,12 +191,13 @@ def _noun_phrase(head: Token, after: int, conjuncts: bool = True, which: bool = 
     return doc[start:end].text
 
 
-_PAIR = re.compile(r"^(?P<a>.*?\d\s*(?:percent|%))\s+to\s+(?P<b>\d.*?(?:percent|%))$", re.IGNORECASE)
+_PAIR = re.compile(r"^(?P<a>.*?\d\s*(?:percent|%)|\$\S+)\s+to\s+(?P<b>\d.*?(?:percent|%)|\$\S+)$", re.IGNORECASE)
 
 
 def _numbers_of(doc: Doc, labels: frozenset[str]):
     """The number entities as ``(span, start, end, text)``, a split such as
-    "73 percent to 25 percent" (two results, not a range) as two."""
+    "73 percent to 25 percent" or "$64.8million to $45.1million" (two
+    results, not a range) as two."""
     for ent, start, end, text in labelled_entities(doc, labels):
         pair = _PAIR.match(text)
         pieces = [(start + pair.start(g), start + pair.end(g)) for g in ("a", "b")] if pair else [(start, end)]
@@ -208,6 +209,7 @@ def _numbers_of(doc: Doc, labels: frozenset[str]):
 def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberMention]:
     raw = doc.text  # built from the tokens on every access
     found: list[NumberMention] = []
+    shares: list[NumberMention] = []  # the shares with a group, in order
     for ent, start, end, text in _numbers_of(doc, rules.labels):
         if _not_asserted(raw, ent, start, end) or (found and start < found[-1].end):
             continue  # the "10" of "four in 10", read with the "four"
@@ -232,7 +234,10 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
         if money:
             counts = None  # "$5,000 donation": what the money is for, not a count of it
         elif counts is None and share:
-            counts = _population(ent)
+            # "supported by 42 percent of those responding, while Trump received 38 percent":
+            # shares listed in one sentence are of one group
+            earlier = next((n.counts for n in reversed(shares) if n.sentence == sentence_of_char(start)), None)
+            counts = _population(ent) or earlier
         found.append(
             NumberMention(
                 start=start,
@@ -246,6 +251,8 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
                 sentence=sentence_of_char(start),
             )
         )
+        if share and counts is not None:
+            shares.append(found[-1])
     return found
 
 

@@ -681,3 +681,46 @@ def test_a_party_in_a_role_and_an_owner_before_a_name_are_affiliations():
     )
     assert [(p.name, p.roles, p.affiliations) for p in doc._.entities.people] == [
         ("Mitt Romney", ["nominee"], ["Republican Party"]), ("Dante Chinni", [], ["NBC"])]
+
+
+def test_shares_listed_in_one_sentence_are_of_one_group():
+    doc = extract(
+        "Clinton got 42 percent of voters and Trump 38 percent.",
+        """
+        Clinton  Clinton  PROPN  NNP  nsubj     1   B-PERSON
+        got      get      VERB   VBD  ROOT      1
+        42       42       NUM    CD   nummod    3   B-PERCENT
+        percent  percent  NOUN   NN   dobj      1   I-PERCENT
+        of       of       ADP    IN   prep      3
+        voters   voter    NOUN   NNS  pobj      4
+        and      and      CCONJ  CC   cc        1
+        Trump    Trump    PROPN  NNP  conj      1   B-PERSON
+        38       38       NUM    CD   nummod    9   B-PERCENT
+        percent  percent  NOUN   NN   npadvmod  7   I-PERCENT
+        .        .        PUNCT  .    punct     1
+        """,
+    )
+    assert [(n.text, n.counts) for n in doc._.numbers] == [("42 percent", "voters"), ("38 percent", "voters")]
+
+
+def test_joint_names_split_at_a_slash_and_hashtags_time_zones_and_numbered_places_are_none():
+    doc = extract(
+        "Reuters/Ipsos polled #NeverTrump at 9 a.m. Eastern in Future45.",
+        """
+        Reuters     Reuters     PROPN  NNP  compound  2   B-ORG
+        /           /           SYM    SYM  punct     2   I-ORG
+        Ipsos       Ipsos       PROPN  NNP  nsubj     3   I-ORG
+        polled      poll        VERB   VBD  ROOT      3
+        #           #           SYM    NFP  nmod      5
+        NeverTrump  NeverTrump  PROPN  NNP  dobj      3   B-ORG
+        at          at          ADP    IN   prep      3
+        9           9           NUM    CD   nummod    8   B-TIME
+        a.m.        a.m.        NOUN   NN   pobj      6   I-TIME
+        Eastern     Eastern     PROPN  NNP  npadvmod  8   B-ORG
+        in          in          ADP    IN   prep      3
+        Future45    Future45    PROPN  NNP  pobj      10  B-GPE
+        .           .           PUNCT  .    punct     3
+        """,
+    )
+    assert [o.name for o in doc._.entities.organizations] == ["Reuters", "Ipsos"]
+    assert doc._.entities.places == []
