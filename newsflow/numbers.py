@@ -41,6 +41,8 @@ class NumberRules:
 
 
 _COUNTED_LEFT_DEPS = {"amod", "compound", "nmod"}
+_NUMBER_NOUNS = {"half", "halves", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths",
+              "percent", "%"}
 _COUNTING_DEPS = {"nummod", "det", "quantmod", "amod", "compound", "predet"}
 
 
@@ -122,7 +124,8 @@ def _counted(ent: Span, share: bool) -> str | None:
     if ent.label_ != "PERCENT":
         for token in ent:
             head = token.head
-            if not ent.start <= head.i < ent.end and head.pos_ in ("NOUN", "PROPN") and token.dep_ in _COUNTING_DEPS:
+            if (not ent.start <= head.i < ent.end and head.pos_ in ("NOUN", "PROPN") and token.dep_ in _COUNTING_DEPS
+                    and head.lower_ not in _NUMBER_NOUNS):  # the "thirds" of "two-thirds", "percent": the number's
                 return _noun_phrase(head, after=ent.end)
     root = ent.root
     of = _of_object(root)
@@ -140,13 +143,15 @@ def _of_object(token: Token, before: int | None = None) -> Token | None:
 
 def _population(ent: Span) -> str | None:
     """The group a share with nothing counted is a share of: the one
-    "among" names in its sentence, the member of that group nearest the
-    number ("Among Trump voters, 74 percent said"; "higher among African
+    "among" (or a "for" opening the sentence) names in its sentence, the
+    member of that group nearest the number ("Among Trump voters, 74 percent
+    said"; "For Cruz backers, ... 73 percent"; "higher among African
     Americans (34%) and Hispanics (32%)")."""
+    sentence = ent.sent
     members = [
         member
-        for among in ent.sent
-        if among.lower_ == "among" and among.dep_ == "prep"
+        for among in sentence
+        if among.dep_ == "prep" and (among.lower_ == "among" or among.lower_ == "for" and among.i == sentence.start)
         for obj in among.children
         if obj.dep_ == "pobj"
         for member in (obj, *obj.conjuncts)
@@ -220,6 +225,8 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
         ratio = _RATIO_AFTER.match(raw, end)
         if ratio and not _RATIO.match(core):
             end, text, core = ratio.end(), raw[start : ratio.end()], core + ratio.group(0)
+            # "four in 10 likely voters": the denominator says what is counted
+            ent = doc.char_span(ent.start_char, end, label=ent.label_, alignment_mode="expand") or ent
         of_currency = _OF_CURRENCY_AFTER.match(raw, end)  # "hundreds of thousands of dollars"
         value, unit = _value_and_unit(core + (of_currency.group(0) if of_currency else ""),
                                       rules.unit_by_label.get(ent.label_), rules)
