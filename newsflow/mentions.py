@@ -469,6 +469,13 @@ def _organizations_and_places(
         organization = label in rules.organization_labels or key in rules.known_organizations
         votes.setdefault(key, Counter())["organization" if organization else "place"] += 1
     acronyms = _acronym_definitions(doc, rules.organization_labels | rules.place_labels)
+
+    def entity_key(name: str, kind: str) -> str:
+        key = normalized_name(name)
+        if kind == "organization" and key in rules.known_organizations:
+            return "known:" + rules.known_organizations[key]  # ISIS and the Islamic State: one
+        return key
+
     by_key: dict[str, Entity] = {}
     for label, start, end in spans:
         text = doc[start:end].text
@@ -484,10 +491,7 @@ def _organizations_and_places(
         if kind == "place" and label != "FAC" and any(c.isdigit() for c in text):
             continue  # "Future45": no town or country has a digit in its name
         long_form = acronyms.get(_bare(text))
-        if long_form is not None:
-            key = normalized_name(long_form)
-        elif kind == "organization" and key in rules.known_organizations:
-            key = "known:" + rules.known_organizations[key]  # ISIS and the Islamic State: one
+        key = entity_key(long_form or text, kind)
         entity = by_key.get(key)
         if entity is None:
             entity = by_key[key] = Entity(kind, _bare(long_form or text))
@@ -495,17 +499,23 @@ def _organizations_and_places(
     _join_undefined_acronyms(by_key)
     _join_short_forms(by_key)
     for acronym, long_form in acronyms.items():
-        entity = by_key.get(normalized_name(long_form))
+        entity = by_key.get(entity_key(long_form, "organization")) or by_key.get(entity_key(long_form, "place"))
         if entity is not None:
             entity.acronym = acronym
-    organizations, places = [], []
+    named: dict[tuple[str, str], Entity] = {}
     for entity in by_key.values():
-        entity.mentions.sort(key=lambda m: m.start)
         # The fullest written form is the canonical name.
         if " " not in entity.name:
             longest = max((_bare(m.text) for m in entity.mentions), key=len)
             if " " in longest:
                 entity.name = longest
+        same = named.setdefault((entity.kind, entity.name), entity)
+        if same is not entity:  # one name is one entity, whichever way its mentions were joined
+            same.mentions.extend(entity.mentions)
+            same.acronym = same.acronym or entity.acronym
+    organizations, places = [], []
+    for entity in named.values():
+        entity.mentions.sort(key=lambda m: m.start)
         if entity.acronym is None:  # "ISIS" beside "Islamic State", joined by the known names; not "NBC" of "NBC News"
             entity.acronym = next((_bare(m.text) for m in entity.mentions if _is_acronym(_bare(m.text))
                                    and _bare(m.text) not in entity.name.split() and " " in entity.name), None)

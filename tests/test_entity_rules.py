@@ -724,3 +724,26 @@ def test_joint_names_split_at_a_slash_and_hashtags_time_zones_and_numbered_place
     )
     assert [o.name for o in doc._.entities.organizations] == ["Reuters", "Ipsos"]
     assert doc._.entities.places == []
+
+
+def test_a_known_organization_defined_with_its_acronym_is_one_row():
+    doc = extract(
+        "The National Rifle Association (NRA) spoke. The NRA grew.",
+        """
+        The          the          DET    DT     det       3  B-ORG
+        National     National     PROPN  NNP    compound  3  I-ORG
+        Rifle        Rifle        PROPN  NNP    compound  3  I-ORG
+        Association  Association  PROPN  NNP    nsubj     7  I-ORG
+        (            (            PUNCT  -LRB-  punct     3
+        NRA          NRA          PROPN  NNP    appos     3  B-ORG
+        )            )            PUNCT  -RRB-  punct     3
+        spoke        speak        VERB   VBD    ROOT      7
+        .            .            PUNCT  .      punct     7
+        The          the          DET    DT     det       10
+        NRA          NRA          PROPN  NNP    nsubj     11 B-ORG
+        grew         grow         VERB   VBD    ROOT      11
+        .            .            PUNCT  .      punct     11
+        """,
+    )
+    assert [(o.name, o.acronym, len(o.mentions)) for o in doc._.entities.organizations] == [
+        ("National Rifle Association", "NRA", 3)]
