@@ -56,20 +56,18 @@ def known_names_first(entities: list[Span], spans: list[Span]) -> list[Span]:
 
 
 def known_name_patterns(nlp: Language) -> list[dict]:
-    """Every alias of ``organization_aliases.tsv`` as an organization, and
-    every building of ``facilities.txt`` as a place: a single word as
-    written or in capitals ("Twitter", "TWITTER"; not the "fed" of "fed
-    up"), a longer name in any case."""
-    names = [(row["alias"], "ORG") for row in lexicons.table("organization_aliases.tsv")]
-    names += [(name, "FAC") for name in lexicons.entries("facilities.txt")]
+    """Every alias of ``organization_aliases.tsv`` as an organization: a
+    single word as written or in capitals ("Twitter", "TWITTER"; not the
+    "fed" of "fed up"), a longer name in any case."""
     patterns = []
-    for name, label in names:
+    for row in lexicons.table("organization_aliases.tsv"):
+        name = row["alias"]
         words = [t.text for t in nlp.make_doc(name)]
         if len(words) == 1:
-            patterns += [{"label": label, "pattern": form} for form in dict.fromkeys((name, name.upper()))]
+            patterns += [{"label": "ORG", "pattern": form} for form in dict.fromkeys((name, name.upper()))]
         else:
-            # With its "the", so that it wins over the model's "the White House".
-            patterns.append({"label": label, "pattern": [{"LOWER": "the", "OP": "?"}] + [{"LOWER": w.lower()} for w in words]})
+            # With its "the", so that it wins over the model's "the New York Times".
+            patterns.append({"label": "ORG", "pattern": [{"LOWER": "the", "OP": "?"}] + [{"LOWER": w.lower()} for w in words]})
     return patterns
 
 

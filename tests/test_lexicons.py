@@ -16,7 +16,7 @@ from tests.handmade import extractors
 
 WORD_LISTS = [
     "naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt", "distinct_initials.txt",
-    "relatives.txt", "organization_heads.txt", "not_organizations.txt", "facilities.txt",
+    "relatives.txt", "organization_heads.txt", "not_organizations.txt",
 ]
 TABLES = {
     "speech_verbs.tsv": "lemma",
