@@ -99,13 +99,14 @@ def _layout(doc: Doc, rules: None) -> None:
                                 for row in lexicons.table("place_aliases.tsv") if row["place"].endswith("(admin1, US)")],
         "organization_heads": list(lexicons.entries("organization_heads.txt")),
         "not_organizations": list(lexicons.entries("not_organizations.txt")),
+        "demonyms": {row["demonym"]: row["country"] for row in lexicons.table("demonyms.tsv")},
     },
 )
 def make_entities(
     nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
     known_organizations: list[dict], relatives: list[str], parties: dict[str, str], state_abbreviations: list[dict],
-    organization_heads: list[str], not_organizations: list[str],
+    organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str],
 ) -> Extractor:
     last_words = "last word:"
     rules = EntityRules(
@@ -121,6 +122,7 @@ def make_entities(
         organization_heads=frozenset(organization_heads),
         not_organizations=frozenset(normalized_name(n) for n in not_organizations if not n.startswith(last_words)),
         law_words=frozenset(n.removeprefix(last_words).strip() for n in not_organizations if n.startswith(last_words)),
+        demonyms=dict(demonyms),
     )
     return Extractor(rules, _entities)
 

@@ -42,6 +42,7 @@ class EntityRules:
     organization_heads: frozenset[str]  # "Court", "Union" (lexicons/organization_heads.txt)
     not_organizations: frozenset[str]  # names (normalized_name) that name none: "State" (lexicons/not_organizations.txt)
     law_words: frozenset[str]  # the last word of a law's name: "Act"
+    demonyms: dict[str, str]  # "Russian" -> "Russia" (lexicons/demonyms.tsv)
 
     def title_of(self, token: Token) -> Title | None:
         """The title ``token`` is, if any. A title word in lower case after a
@@ -743,8 +744,11 @@ def _read_descriptor(doc: Doc, start: int, person: Entity, rules: EntityRules, a
     if k < 0 or not doc[k].text[:1].isupper():
         return
     party = rules.parties.get(doc[k].text)
+    country = rules.demonyms.get(doc[k].text) or rules.demonyms.get(doc[k - 1 : k + 1].text if k > 0 else "")
     if party:
         person.add_unique("affiliations", party)
+    elif country:  # "Russian President Vladimir Putin"
+        person.add_unique("affiliations", country)
     elif doc[k].ent_type_:
         owner_start = k
         while owner_start > 0 and doc[owner_start].ent_iob_ == "I":

@@ -747,3 +747,19 @@ def test_a_known_organization_defined_with_its_acronym_is_one_row():
     )
     assert [(o.name, o.acronym, len(o.mentions)) for o in doc._.entities.organizations] == [
         ("National Rifle Association", "NRA", 3)]
+
+
+def test_a_demonym_before_a_title_is_the_country_the_person_serves():
+    doc = extract(
+        "Russian President Vladimir Putin spoke.",
+        """
+        Russian    Russian    ADJ    JJ   amod      3  B-NORP
+        President  President  PROPN  NNP  compound  3
+        Vladimir   Vladimir   PROPN  NNP  compound  3  B-PERSON
+        Putin      Putin      PROPN  NNP  nsubj     4  I-PERSON
+        spoke      speak      VERB   VBD  ROOT      4
+        .          .          PUNCT  .    punct     4
+        """,
+    )
+    assert [(p.name, p.titles, p.affiliations) for p in doc._.entities.people] == [
+        ("Vladimir Putin", ["President"], ["Russia"])]

@@ -29,6 +29,7 @@ TABLES = {
     "first_name_genders.tsv": "name",
     "place_regions.tsv": "region",
     "number_words.tsv": "word",
+    "demonyms.tsv": "demonym",
 }
 
 
