@@ -47,6 +47,7 @@ def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -
     sentence's full stop follows is looked up with it first, since the
     stop may be the abbreviation's own ("Beaumont, Tex."), unless written
     in capitals (an acronym: "outside the VA." is no Virginia)."""
+    text = doc.text  # built from the tokens on every access
     label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start_char, ent.end_char)}
     paragraph_of = doc._.layout.paragraph_of
     paragraphs = [{paragraph_of(m.start) for m in place.mentions} for place in places]
@@ -56,14 +57,14 @@ def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -
         looked_up = any(label_at.get(m.end - 1) in labels for m in place.mentions) and not place.name.islower()
         names = (place.name, place.acronym) if place.acronym else (place.name,)
         abbreviation = not place.name.endswith(".") and not place.name.isupper()  # "Tex", not "VA" (an acronym)
-        if abbreviation and any(doc.text[m.end : m.end + 1] == "." for m in place.mentions):
+        if abbreviation and any(text[m.end : m.end + 1] == "." for m in place.mentions):
             names = (place.name + ".", *names)
         found.append(PlaceInText(
             names if looked_up else (),
             near=frozenset(j for j, theirs in enumerate(paragraphs) if j != i and theirs & paragraphs[i]),
             written_in=frozenset(
                 starts[m.end + 2] for m in place.mentions
-                if doc.text[m.end : m.end + 2] == ", " and m.end + 2 in starts and _ends_phrase(doc, m.end + 2)
+                if text[m.end : m.end + 2] == ", " and m.end + 2 in starts and _ends_phrase(doc, m.end + 2)
             ),
         ))
     return found

@@ -62,12 +62,12 @@ def known_name_patterns(nlp: Language) -> list[dict]:
     patterns = []
     for row in lexicons.table("organization_aliases.tsv"):
         name = row["alias"]
-        words = [t.text for t in nlp.make_doc(name)]
-        if len(words) == 1:
-            patterns += [{"label": "ORG", "pattern": form} for form in dict.fromkeys((name, name.upper()))]
+        if len(nlp.make_doc(name)) == 1:
+            patterns += [{"label": "ORG", "pattern": [{"ORTH": form}]} for form in dict.fromkeys((name, name.upper()))]
         else:
-            # With its "the", so that it wins over the model's "the New York Times".
-            patterns.append({"label": "ORG", "pattern": [{"LOWER": "the", "OP": "?"}] + [{"LOWER": w.lower()} for w in words]})
+            # Phrases, matched on lower case; with its "the" too, so that it
+            # wins over the model's "the New York Times".
+            patterns += [{"label": "ORG", "pattern": phrase} for phrase in (name, "the " + name)]
     return patterns
 
 
@@ -79,7 +79,8 @@ def load_model(name: str) -> Language:
         nlp.add_pipe("newsflow_sentence_hints", before="parser")
     if "ner" in nlp.pipe_names:
         known = nlp.add_pipe("span_ruler", name="newsflow_known_names", after="ner", config={
-            "annotate_ents": True, "spans_key": None, "overwrite": False, "ents_filter": {"@misc": "newsflow.known_names_first.v1"}})
+            "annotate_ents": True, "spans_key": None, "overwrite": False, "phrase_matcher_attr": "LOWER",
+            "ents_filter": {"@misc": "newsflow.known_names_first.v1"}})
         known.add_patterns(known_name_patterns(nlp))
     for extractor in EXTRACTORS:
         nlp.add_pipe(extractor)

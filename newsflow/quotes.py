@@ -196,7 +196,7 @@ def _quotation_kind(start: int, quoted: QuotedDoc, rules: QuoteRules) -> str:
     (``called it “grossly irresponsible”``), direct otherwise."""
     token = quoted.token_at(start)
     sentence = token.sent if token is not None else None
-    before = quoted.doc.text[sentence.start_char if sentence is not None else 0 : start].rstrip()
+    before = quoted.text[sentence.start_char if sentence is not None else 0 : start].rstrip()
     if not before or before[-1] in ":,;—–-(\n" or before[-1] in rules.opening:
         return "direct"
     return "partial"
@@ -212,7 +212,7 @@ def _cue_for_quotation(start: int, end: int, kind: str, quoted: QuotedDoc, rules
     short attribution sentence right after it (``“…!” he said.``) or a
     sentence ending in a colon right before it (``He wrote: “…”``).
     """
-    doc, text = quoted.doc, quoted.doc.text
+    doc, text = quoted.doc, quoted.text
     first = quoted.token_at(start)
     last = quoted.token_at(end - 1)
     if first is None or last is None:
@@ -260,7 +260,7 @@ def _colon_verb(start: int, quoted: QuotedDoc, rules: QuoteRules) -> Token | Non
     the clause that a colon ends introduces the quote, whatever the verb,
     if it has a speaker."""
     doc = quoted.doc
-    before = doc.text[:start].rstrip()
+    before = quoted.text[:start].rstrip()
     if not before.endswith(":"):
         return None
     colon = quoted.token_at(len(before) - 1)

@@ -9,6 +9,7 @@ speaker.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,6 +23,12 @@ class QuotedDoc:
 
     doc: Doc
     in_quote: list[bool]
+
+    @cached_property
+    def text(self) -> str:
+        """The Doc's text, built once: spaCy builds ``doc.text`` from the
+        tokens on every access."""
+        return self.doc.text
 
     def token_at(self, char: int) -> Token | None:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
@@ -83,7 +90,7 @@ def inverted_subject(verb: Token, quoted: QuotedDoc) -> Token | None:
 def labelled_speaker(start: int, quoted: QuotedDoc, is_person) -> Token | None:
     """``Mark Blumenthal and Jon Cohen: “…”``: a name and a colon, no verb.
     ``is_person(token)`` says whether a token is part of a person's name."""
-    before = quoted.doc.text[:start].rstrip()
+    before = quoted.text[:start].rstrip()
     if not before.endswith((":", "—", "–")):
         return None
     label = quoted.token_at(len(before) - 1)
