@@ -80,8 +80,11 @@ def _ends_phrase(doc: Doc, start: int) -> bool:
         return False
     ent = next((e for e in doc.ents if e.start_char <= start < e.end_char), None)
     after = ent.end if ent is not None else span.end
-    if after + 1 < len(doc) and doc[after].text == "," and (doc[after + 1].lower_ == "and" or doc[after + 1].pos_ == "PROPN"):
-        return False  # a list: "to Houston, New York, and New Jersey"; "in Paris, Ukraine, Libya"
+    if after + 1 < len(doc) and doc[after].text == "," and (
+            doc[after + 1].lower_ == "and" or doc[after + 1].ent_type_ in ("GPE", "LOC")):
+        # a list: "to Houston, New York, and New Jersey"; "in Paris, Ukraine, Libya"
+        # (not "In Washington, Iowa, Pastor Joseph Brown ...")
+        return False
     return after >= len(doc) or doc[after].is_punct or doc[after].is_space
 
 

@@ -271,3 +271,23 @@ def test_a_list_of_places_is_no_town_and_its_region():
         """,
     )
     assert [(p.name, p.admin1) for p in doc._.geocodes] == [("Houston", "TX"), ("New York", "NY"), ("Boston", "MA")]
+
+
+def test_a_name_after_the_region_s_comma_is_no_list():
+    doc = extract(
+        "In Salinas, Mexico, Pastor Brown spoke.",
+        """
+        In      in      ADP    IN   prep      6
+        Salinas Salinas PROPN  NNP  pobj      0  B-GPE
+        ,       ,       PUNCT  ,    punct     1
+        Mexico  Mexico  PROPN  NNP  appos     1  B-GPE
+        ,       ,       PUNCT  ,    punct     6
+        Pastor  Pastor  PROPN  NNP  compound  6
+        Brown   Brown   PROPN  NNP  nsubj     7  B-PERSON
+        spoke   speak   VERB   VBD  ROOT      7
+        .       .       PUNCT  .    punct     7
+        """,
+    )
+    # "Pastor Brown" is no place of a list "Salinas, Mexico, Pastor": the
+    # Mexican town is too small for the gazetteer, and not Salinas, California.
+    assert [p and p.name for p in doc._.geocodes] == [None, "Mexico"]
