@@ -18,6 +18,8 @@ from typing import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from newsflow.segment import Span as TextSpan
+
 
 @dataclass(frozen=True)
 class Title:
@@ -169,7 +171,7 @@ PersonSpan = tuple[int, int, list[Title]]  # token bounds of the name, and the t
 
 
 def _person_spans(
-    doc: Doc, rules: EntityRules, headline
+    doc: Doc, rules: EntityRules, headline: TextSpan | None
 ) -> tuple[list[PersonSpan], list[tuple[str, int, int]], set[int]]:
     """Names of people (with the titles before them), the other entities
     as ``(label, start, end)``, and the tokens people's names take."""
@@ -194,8 +196,8 @@ def _person_spans(
             person_spans.append((start, end, titles))
             taken.update(range(start, end))
         elif ent.label_ in rules.organization_labels | rules.place_labels:
+            organization = ent.label_ in rules.organization_labels
             for piece_start, piece_end in _name_pieces(doc, start, end):
-                organization = ent.label_ in rules.organization_labels
                 other.append((ent.label_, *_name_bounds(doc, piece_start, piece_end, rules, organization)))
     # "Mr. X" names a person whatever label the model gave X.
     for token in doc:
@@ -360,7 +362,7 @@ def _longest_known(doc: Doc, start: int, end: int, full_names: set[str], words: 
     return None
 
 
-def _title_case_headline(doc: Doc):
+def _title_case_headline(doc: Doc) -> TextSpan | None:
     """The headline when it is in title case and the article has more: the
     headline only, since a byline or a credits line ("Reporting by Valerie
     Volcovici") is title case too, and names people named nowhere else."""
@@ -601,7 +603,7 @@ def _acronym_definitions(doc: Doc, labels: frozenset[str]) -> dict[str, str]:
     return found
 
 
-def _read_roles(doc: Doc, entities: Entities, rules: EntityRules, headline) -> None:
+def _read_roles(doc: Doc, entities: Entities, rules: EntityRules, headline: TextSpan | None) -> None:
     """Roles and affiliations from appositions, "of <place>" and "at
     <organization>"; none in a title-case ``headline`` ("Pat Caddell:
     Democrat Voters Worried")."""
