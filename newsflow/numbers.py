@@ -214,7 +214,7 @@ def _numbers_of(doc: Doc, labels: frozenset[str]):
 def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberMention]:
     raw = doc.text  # built from the tokens on every access
     found: list[NumberMention] = []
-    shares: list[NumberMention] = []  # the shares with a group, in order
+    last_share: NumberMention | None = None  # the latest share with a group
     for ent, start, end, text in _numbers_of(doc, rules.labels):
         if _not_asserted(raw, ent, start, end) or (found and start < found[-1].end):
             continue  # the "10" of "four in 10", read with the "four"
@@ -238,13 +238,14 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
         if counts is not None and _POINTS.search(" " + counts) or _POINTS_AFTER.match(raw, end):
             # "4 points", "4.3 percentage points": a unit, not a count
             unit, counts = "point", None
+        sentence = sentence_of_char(start)
         if money:
             counts = None  # "$5,000 donation": what the money is for, not a count of it
         elif counts is None and share:
             # "supported by 42 percent of those responding, while Trump received 38 percent":
             # shares listed in one sentence are of one group
-            earlier = next((n.counts for n in reversed(shares) if n.sentence == sentence_of_char(start)), None)
-            counts = _population(ent) or earlier
+            counts = _population(ent) or (
+                last_share.counts if last_share is not None and last_share.sentence == sentence else None)
         found.append(
             NumberMention(
                 start=start,
@@ -255,11 +256,11 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
                 unit=unit,
                 approximator=approximator,
                 counts=counts,
-                sentence=sentence_of_char(start),
+                sentence=sentence,
             )
         )
         if share and counts is not None:
-            shares.append(found[-1])
+            last_share = found[-1]
     return found
 
 
