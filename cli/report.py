@@ -49,7 +49,9 @@ def print_summary(summary: dict) -> None:
     out.print(table)
     out.print(
         f"{counted(summary['n_articles'], 'article')} published from {counted(summary['n_inputs'], 'file')} "
-        f"({summary['n_extracted']:,} extracted, {summary['n_reused']:,} reused from earlier runs) "
+        f"({summary['n_extracted']:,} extracted, {summary['n_reused']:,} reused from earlier runs; "
+        f"{counted(summary['n_files_read'], 'file')} read, {summary['n_parts_reused']:,} of "
+        f"{counted(summary['n_parts_written'] + summary['n_parts_reused'], 'part')} unchanged) "
         f"in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
     )
     skipped = sum(item["n_skipped"] for item in summary["inputs"])

@@ -1,11 +1,13 @@
 """The newsflow pipeline: raw text in, validated Parquet out.
 
-Read top to bottom, it is the pipeline: find the raw files; process them in
-batches (``tasks/batch.py``: read and decode, then clean, parse and extract
-the articles not already extracted by an earlier run, and keep their rows);
-then validate the kept rows of every current article and write them as
-Parquet parts (``tasks/store.py``), and publish the tables, with the
-quarantine, the validation report and the run manifest, as one new version.
+Read top to bottom, it is the pipeline: find the raw files; process the ones
+that changed since the last run in batches (``tasks/batch.py``: read and
+decode, then clean, parse and extract the articles not already extracted by
+an earlier run, and keep their rows); split the current articles into parts
+and validate and write, as Parquet, the parts that the published version
+does not already hold (``tasks/store.py``); then build the corpus's
+entities, and publish the tables, with the quarantine, the validation report
+and the run manifest, as one new version.
 Batches and parts both run on the task runner: side by side with
 ``--workers N`` or on a Dask cluster.
 
@@ -28,19 +30,23 @@ from prefect.utilities.annotations import quote
 from newsflow.batching import batched
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
-from newsflow.fingerprint import extraction_fingerprint
+from newsflow.file_index import FileIndex, KeptArticle
+from newsflow.fingerprint import extraction_fingerprint, output_fingerprint
 from newsflow.formats import FileRead
+from newsflow.ids import record_id
 from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
+from newsflow.parts import part_key, reuse, split_parts
 from newsflow.progress import progress
 from newsflow.schemas import DATA_TABLES, RESULT_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
+from newsflow.status import index_context, state_key
 from newsflow.store import OutputBusy, OutputLock, OutputStore, check_folders, published_rows
 from newsflow.timing import timed
 from newsflow.validate import quarantine_record
-from tasks.batch import KeptArticle, process_batch
+from tasks.batch import process_batch
 from tasks.ingest import discover_inputs
-from tasks.store import build_entities, publish, report_validation, write_part
+from tasks.store import PartOutcome, build_entities, publish, report_validation, reused_part, write_part
 
 
 class NothingToPublish(RuntimeError):
@@ -88,29 +94,42 @@ def newsflow_pipeline(
     with lock, OutputStore(out_dir, run_id) as store:
         fingerprint = extraction_fingerprint(settings.model)
         cache = ArticleCache(out_dir, fingerprint)
+        index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
+        paths = {source_file_of(path, Path(raw_dir)): path for path in files}  # in input order
+        entries, to_read = index.split(files, raw_dir, sidecar, cache.keys())
         batches = [
             # Each batch gets its files' sidecar rows alone, not quote()d: Dask
             # rebuilds the annotation wrongly (prefect-dask 0.3.7).
             process_batch.submit(paths, raw_dir, cache, settings, _rows_for(sidecar, paths, raw_dir))
-            for paths in batched(files, settings.batch_size)
+            for paths in batched(to_read, settings.batch_size)
         ]
-        inputs: list[dict] = [FileRead(r.source_file).input for r in refused]
-        rejections: list[Rejection] = list(refused)
-        current: list[KeptArticle] = []  # every article to publish
-        first_file: dict[str, str] = {}  # article id -> the file published for it
+        failed: list[Rejection] = []
         extracted: set[str] = set()
         with progress(len(files), "Files", logger.info) as advance:
-            for future in batches:  # in input order, whatever order they finish in
+            advance(len(entries))
+            for future in batches:
                 outcome = future.result()
-                inputs += outcome.inputs
-                rejections += outcome.rejections
+                entries.update((entry.source_file, entry) for entry in outcome.files)
+                failed += outcome.failed
                 extracted |= outcome.extracted
                 timings.update(outcome.timings)
-                # A byte-identical copy of a file in an earlier batch is a duplicate.
-                kept, duplicates = first_copies(outcome.articles, first_file)
-                current += kept
-                rejections += duplicates
-                advance(len(outcome.inputs))
+                advance(len(outcome.files))
+        inputs: list[dict] = [FileRead(r.source_file).input for r in refused]
+        rejections: list[Rejection] = [*refused, *failed]
+        current: list[KeptArticle] = []  # every article to publish
+        first_file: dict[str, str] = {}  # article id -> the file published for it
+        not_extracted = {r.article_id for r in failed}
+        for source_file in paths:  # in input order, whatever order the batches finished in
+            entry = entries[source_file]
+            inputs.append(entry.input)
+            rejections += entry.rejections
+            for note in entry.notes:
+                logger.warning("%s", note)
+            # A byte-identical copy of an article read before is a duplicate.
+            readable = [article for article in entry.articles if article.article_id not in not_extracted]
+            kept, duplicates = first_copies(readable, first_file)
+            current += kept
+            rejections += duplicates
         n_extracted = len(extracted & set(first_file))
         for rejection in rejections:
             logger.warning("Quarantined %s: %s (%s)", where(rejection), rejection.reason, rejection.detail)
@@ -122,24 +141,29 @@ def newsflow_pipeline(
             _refuse_to_empty(out_dir, why if inputs else f"no files under {raw_dir}")
 
         with timed(timings, "write"):
-            parts = [
-                # Not quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
-                write_part.submit(store, articles, cache, part)
-                for part, articles in enumerate(batched(current, settings.part_size))
-            ]
+            output = output_fingerprint(fingerprint)
+            parts = {part_key(articles, output): articles for articles in split_parts(current, settings.part_size)}
+            written, repaired = _write_parts(store, parts, cache, paths, raw_dir, settings, sidecar)
+            n_extracted += len(repaired)
             row_counts = dict.fromkeys(DATA_TABLES, 0)
             invalid: list[dict] = []
-            for future in parts:
-                written = future.result()
-                for name, count in written.counts.items():
+            for outcome in written:
+                for name, count in outcome.counts.items():
                     row_counts[name] += count
-                invalid += written.quarantined
+                invalid += outcome.quarantined
             # The corpus's entities, once every part of the article tables is written.
-            entities = build_entities.submit(store).result()
+            entities_key = record_id(output, *parts)
+            entities = (reused_part(store, "entities", entities_key)
+                        or build_entities.submit(store, entities_key).result())
             row_counts.update(entities.counts)
             invalid += entities.quarantined
         with timed(timings, "report"):
-            summary = report_validation.submit(store).result() if parts else {}
+            summary = {}
+            if parts:
+                docs_key = record_id(entities_key, "docs")
+                summary = reuse(store, "data_docs", docs_key)
+                if summary is None:
+                    summary = report_validation.submit(store, docs_key).result()
         quarantine = [_rejection_row(r) for r in rejections] + invalid
         run = run_record(
             run_id=run_id,
@@ -156,15 +180,47 @@ def newsflow_pipeline(
             n_extracted=n_extracted,
             n_reused=len(current) - n_extracted,
             n_quarantined=len(quarantine),
+            n_files_read=len(to_read),
+            n_parts_written=sum(not outcome.reused for outcome in written),
+            n_parts_reused=sum(outcome.reused for outcome in written),
             validation_success=not any(row["stage"] == "validate" for row in invalid),
         )
         # Not timed: the manifest is part of what is published.
         publish(store, quote(quarantine), run, summary, list(RESULT_TABLES))
         try:
+            state = state_key(output, settings, sidecar.sha256 if sidecar else None, refused)
+            index.save([entries[source_file] for source_file in paths], {"run_id": run_id, "state": state})
             cache.prune({article.key for article in current})
         except OSError as exc:  # the run is published; stale entries cost only space, and go next time
-            logger.warning("Could not remove stale cache entries: %s", exc)
+            logger.warning("Could not update the kept results: %s", exc)
         return {**run, "out_dir": out_dir, "quarantine": quarantine}
+
+
+def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache, paths: dict[str, Path],
+                 raw_dir: str, settings: Settings, sidecar: Sidecar | None) -> tuple[list[PartOutcome], set[str]]:
+    """Every part (by key), reused from the published version when it holds
+    it intact, else written; and the ids of articles extracted again. An
+    article whose kept result turns out damaged is extracted again from its
+    file (``paths``, by source file) and its part written once more."""
+    outcomes = {key: reused for key in parts if (reused := reused_part(store, f"part-{key}", key))}
+    pending = [key for key in parts if key not in outcomes]
+    repaired: set[str] = set()
+    for repair in (True, False):
+        futures = {key: write_part.submit(store, parts[key], cache, key, repair) for key in pending}
+        damaged = []
+        for key, future in futures.items():
+            outcome = future.result()
+            damaged += outcome.damaged
+            if not outcome.damaged:
+                outcomes[key] = outcome
+        pending = [key for key in pending if key not in outcomes]
+        if not pending:
+            break
+        again = sorted({paths[article.source_file] for article in damaged})
+        for future in [process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
+                       for batch in batched(again, settings.batch_size)]:
+            repaired |= future.result().extracted
+    return [outcomes[key] for key in parts], repaired
 
 
 def _rows_for(sidecar: Sidecar | None, paths: list, raw_dir: str) -> Sidecar | None:

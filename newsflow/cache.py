@@ -29,6 +29,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from newsflow.counts import Rows
+from newsflow.file_index import INDEX_FILE
 from newsflow.schemas import DATA_TABLES, TABLES, SchemaMismatch, check_columns
 from newsflow.store import list_files, output_filesystem
 
@@ -113,14 +114,21 @@ class ArticleCache:
         self.fs.pipe_file(partial, data)
         self.fs.mv(partial, path)
 
+    def keys(self) -> set[str]:
+        """The keys of this fingerprint's entries, unchecked: which articles
+        have a kept result, from one listing of the folder."""
+        suffix = f"-{self.fingerprint}{ENTRY_SUFFIX}"
+        return {path.rsplit("/", 1)[-1][: -len(suffix)] for path in list_files(self.fs, self.root, suffix)}
+
     def discard(self, key: str) -> None:
         if self.fs.exists(path := self._path(key)):
             self.fs.rm(path)
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries of articles not in ``keep`` (keys), of another
-        fingerprint, and anything else in the folder; returns how many went."""
-        wanted = {self._path(key) for key in keep}
+        fingerprint, and anything else in the folder but the file index;
+        returns how many went."""
+        wanted = {self._path(key) for key in keep} | {f"{self.root}/{INDEX_FILE}"}
         unwanted = [path for path in list_files(self.fs, self.root) if path not in wanted]
         if unwanted:
             self.fs.rm(unwanted)

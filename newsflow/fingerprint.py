@@ -46,6 +46,19 @@ def extraction_fingerprint(model: str) -> str:
     return digest.hexdigest()[:32]
 
 
+def output_fingerprint(extraction: str) -> str:
+    """A hex digest that changes whenever the same kept results could be
+    written, validated or split into parts differently: the extraction
+    fingerprint and every module of the pipeline (``newsflow``, ``tasks``,
+    ``flows``). A rerun reuses a written part only under the same one."""
+    digest = hashlib.sha256(extraction.encode())
+    for folder in ("newsflow", "tasks", "flows"):
+        for path in sorted((_PROJECT / folder).rglob("*.py")):
+            digest.update(f"{path.relative_to(_PROJECT).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
 def _ingredients(model: str):
     yield "python", platform.python_version().encode()
     yield "model", model.encode()

@@ -50,6 +50,9 @@ def run_record(
     n_extracted: int,
     n_reused: int,
     n_quarantined: int,
+    n_files_read: int,
+    n_parts_written: int,
+    n_parts_reused: int,
     validation_success: bool,
 ) -> dict:
     digest = inputs_digest(inputs, metadata)
@@ -75,5 +78,8 @@ def run_record(
         "n_extracted": n_extracted,
         "n_reused": n_reused,
         "n_quarantined": n_quarantined,
+        "n_files_read": n_files_read,
+        "n_parts_written": n_parts_written,
+        "n_parts_reused": n_parts_reused,
         "validation_success": validation_success,
     }

@@ -436,6 +436,12 @@ TABLES: dict[str, Table] = {
                 Column("n_extracted", COUNT, "Articles extracted by this run (new or changed)."),
                 Column("n_reused", COUNT, "Articles whose results were reused from an earlier run."),
                 Column("n_quarantined", COUNT, "Quarantine rows written."),
+                Column("n_files_read", COUNT, "Files read by this run; the others were unchanged since the run "
+                       "before and not opened (null before 0.10).", nullable=True),
+                Column("n_parts_written", COUNT, "Parts of the article tables written by this run (null before "
+                       "0.10).", nullable=True),
+                Column("n_parts_reused", COUNT, "Parts of the article tables taken unchanged from the run before, "
+                       "with their validation results (null before 0.10).", nullable=True),
                 Column("validation_success", pa.bool_(), "True when no record failed validation."),
             ),
             key=("run_id",),

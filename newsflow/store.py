@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
 from newsflow.ids import record_id
+from newsflow.parts import PARTS_DIR
 from newsflow.schemas import TABLES, Table, check_columns
 
 VERSIONS = ".versions"
@@ -204,17 +205,19 @@ class OutputStore:
             return
         self._remove_versions(keep={published})
 
-    def write_part(self, name: str, rows: list[dict], part: int) -> None:
-        if rows:
-            self._write_parquet(name, rows, f"part-{part:05d}.parquet")
+    def write_part(self, name: str, rows: list[dict], label: str) -> list[str]:
+        """Write ``rows`` (if any) as the part ``label`` of a table; returns
+        the paths written, relative to the version."""
+        return [self._write_parquet(name, rows, f"part-{label}.parquet")] if rows else []
 
-    def write_table(self, name: str, rows: list[dict]) -> None:
-        self._write_parquet(name, rows, "part-00000.parquet")
+    def write_table(self, name: str, rows: list[dict]) -> str:
+        return self._write_parquet(name, rows, "part-00000.parquet")
 
-    def _write_parquet(self, name: str, rows: list[dict], file_name: str) -> None:
+    def _write_parquet(self, name: str, rows: list[dict], file_name: str) -> str:
         self.fs.makedirs(f"{self.version}/{name}", exist_ok=True)
         with self.fs.open(f"{self.version}/{name}/{file_name}", "wb") as handle:
             pq.write_table(to_arrow(TABLES[name], rows), handle, **_WRITE_OPTIONS)
+        return f"{name}/{file_name}"
 
     def read_written(self, name: str) -> pa.Table:
         """A table as this (unpublished) version holds it so far."""
@@ -224,6 +227,28 @@ class OutputStore:
         path = f"{self.version}/{relative}"
         self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
         self.fs.pipe_file(path, text.encode())
+
+    def read_bytes(self, relative: str) -> bytes:
+        """A file of this (unpublished) version."""
+        return self.fs.cat_file(f"{self.version}/{relative}")
+
+    def read_published(self, relative: str) -> bytes:
+        """A file of the published version (raises OSError when there is none)."""
+        return self.fs.cat_file(f"{self._published_root()}/{relative}")
+
+    def link_published(self, relative: str) -> None:
+        """Put a file of the published version into this one: a hard link on
+        a local disk (no bytes copied; removing the old version leaves it
+        whole), a copy on an object store."""
+        source, target = f"{self._published_root()}/{relative}", f"{self.version}/{relative}"
+        self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+        if self.local:
+            os.link(source, target)
+        else:
+            self.fs.copy(source, target)
+
+    def _published_root(self) -> str:
+        return f"{self.root}/{CURRENT}" if self.local else self.root
 
     def read_texts(self, relative_dir: str, suffix: str) -> list[str]:
         """The files ending in ``suffix`` directly in ``relative_dir`` of this
@@ -241,12 +266,15 @@ class OutputStore:
             self.fs.copy(part, f"{target}/{part.rsplit('/', 1)[1]}")
         return target
 
-    def put_folder(self, local: Path, relative: str) -> None:
-        """Copy a local folder into this version."""
+    def put_folder(self, local: Path, relative: str) -> list[str]:
+        """Copy a local folder into this version; returns the paths of its
+        files in the version."""
+        copied = []
         for path in sorted(p for p in Path(local).rglob("*") if p.is_file()):
-            target = f"{self.version}/{relative}/{path.relative_to(local).as_posix()}"
-            self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
-            self.fs.put_file(str(path), target)
+            copied.append(f"{relative}/{path.relative_to(local).as_posix()}")
+            self.fs.makedirs(f"{self.version}/{copied[-1]}".rsplit("/", 1)[0], exist_ok=True)
+            self.fs.put_file(str(path), f"{self.version}/{copied[-1]}")
+        return copied
 
     def publish(self, names: list[str], files: list[str] = ()) -> None:
         """Make this version the output: every table (and the validation
@@ -254,7 +282,7 @@ class OutputStore:
         for name in names:
             if not _parts(self.fs, f"{self.version}/{name}"):
                 self.write_table(name, [])  # an empty table still has its schema
-        published = [n for n in [*names, VALIDATION_DIR, *files] if self.fs.exists(f"{self.version}/{n}")]
+        published = [n for n in [*names, VALIDATION_DIR, PARTS_DIR, *files] if self.fs.exists(f"{self.version}/{n}")]
         if not self.local:
             for name in published:
                 self._copy_into_place(name)

@@ -2,9 +2,10 @@
 
 A batch is the unit of parallel work: with a process pool or a Dask cluster,
 batches run side by side, each worker loading the spaCy model once. What
-comes back to the flow is small (ids, rejections, timings); the rows
-themselves go to the per-article cache, where the part writers
-(``tasks/store.py``) validate and write them.
+comes back to the flow is small (what each file held: its articles' ids and
+keys, what could not be read; timings); the rows themselves go to the
+per-article cache, where the part writers (``tasks/store.py``) validate and
+write them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -21,25 +22,17 @@ from prefect.utilities.annotations import quote
 from newsflow.batching import batched
 from newsflow.cache import NO_ENTRY, ArticleCache
 from newsflow.config import Settings
+from newsflow.file_index import FileEntry, KeptArticle
 from newsflow.formats import FileRead, read_records
 from newsflow.ingest import RawArticle, Rejection, first_copies, source_file_of, where
 from newsflow.sidecar import Sidecar
 from newsflow.timing import timed
-from tasks.extract import extract_records
-
-
-class KeptArticle(NamedTuple):
-    source_file: str
-    source_record: int | None
-    key: str  # of its cache entry
-    article_id: str
 
 
 @dataclass
 class BatchOutcome:
-    articles: list[KeptArticle] = field(default_factory=list)  # readable, extracted, first of their content here
-    rejections: list[Rejection] = field(default_factory=list)
-    inputs: list[dict] = field(default_factory=list)
+    files: list[FileEntry] = field(default_factory=list)  # what each file held, in order
+    failed: list[Rejection] = field(default_factory=list)  # articles whose extraction failed
     extracted: set[str] = field(default_factory=set)  # ids of the articles this batch extracted
     timings: Counter = field(default_factory=Counter)
 
@@ -50,9 +43,13 @@ def process_batch(
 ) -> BatchOutcome:
     """Read the files, and extract and keep the articles not kept already,
     ``settings.batch_size`` articles at a time: a JSONL or WARC file of many
-    thousand articles streams through in bounded memory."""
+    thousand articles streams through in bounded memory. A copy of an article
+    read earlier in the batch is not extracted twice; telling it a
+    duplicate is the flow's, which sees every file."""
     outcome = BatchOutcome()
     reads: list[FileRead] = []
+    articles_of: dict[str, list[KeptArticle]] = {}
+    rejections_of: dict[str, list[Rejection]] = {}
 
     def records() -> Iterator[RawArticle | Rejection]:
         for path in paths:
@@ -65,24 +62,21 @@ def process_batch(
     first: dict[str, str] = {}  # article id -> where it was first read in this batch
     for chunk in batched(_timed(records(), outcome.timings, "read"), settings.batch_size):
         articles = [item for item in chunk if isinstance(item, RawArticle)]
-        outcome.rejections += [item for item in chunk if isinstance(item, Rejection)]
-        articles, duplicates = first_copies(articles, first)
-        outcome.rejections += duplicates
-        failed = _extract_and_keep(articles, cache, settings, outcome)
-        outcome.articles += [KeptArticle(a.source_file, a.source_record, a.key, a.article_id)
-                             for a in articles if a.article_id not in failed]
-    logger = get_run_logger()
-    for found in reads:
-        outcome.inputs.append(found.input)
-        for note in found.notes:
-            logger.warning("%s", note)
+        for item in chunk:
+            if isinstance(item, RawArticle):
+                articles_of.setdefault(item.source_file, []).append(
+                    KeptArticle(item.source_file, item.source_record, item.key, item.article_id))
+            else:
+                rejections_of.setdefault(item.source_file, []).append(item)
+        _extract_and_keep(first_copies(articles, first)[0], cache, settings, outcome)
+    outcome.files = [FileEntry(found.source_file, found.input, found.notes, articles_of.get(found.source_file, []),
+                               rejections_of.get(found.source_file, [])) for found in reads]
     return outcome
 
 
 def _extract_and_keep(articles: list[RawArticle], cache: ArticleCache, settings: Settings,
-                      outcome: BatchOutcome) -> set[str]:
-    """Extract the articles without a usable kept result and keep theirs;
-    returns the ids of those whose extraction failed."""
+                      outcome: BatchOutcome) -> None:
+    """Extract the articles without a usable kept result and keep theirs."""
     fresh = []
     for article in articles:
         if (problem := cache.check(article.key, article.article_id)) is not None:
@@ -92,7 +86,9 @@ def _extract_and_keep(articles: list[RawArticle], cache: ArticleCache, settings:
                     "The kept result of %s cannot be used (%s): extracting it again", where(article), problem
                 )
     if not fresh:
-        return set()
+        return
+    from tasks.extract import extract_records  # spaCy's import, for runs that extract
+
     with timed(outcome.timings, "extract"):
         extracted, failed = extract_records(quote(fresh), settings)
     with timed(outcome.timings, "cache"):
@@ -100,8 +96,7 @@ def _extract_and_keep(articles: list[RawArticle], cache: ArticleCache, settings:
             if article.article_id in extracted:
                 cache.put(article.key, extracted[article.article_id])
     outcome.extracted |= set(extracted)
-    outcome.rejections += failed
-    return {r.article_id for r in failed}
+    outcome.failed += failed
 
 
 def _timed(items: Iterator, timings: Counter, stage: str) -> Iterator:

@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLE, cli_environment, run_cli
+from tests.conftest import SAMPLE, SHORT_ARTICLE, cli_environment, run_cli
 
 pytestmark = pytest.mark.slow  # every test here runs the newsflow command
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow  # every test here runs the newsflow command
 def test_help_documents_every_command_and_option(tmp_path):
     top = run_cli("--help", cwd=tmp_path)
     assert top.returncode == 0
-    for command in ("run", "schema"):
+    for command in ("run", "status", "schema"):
         assert command in top.stdout
     run_help = run_cli("run", "--help", cwd=tmp_path)
     for option in ("RAW_DIR", "--out", "--model", "--batch-size", "--json", "--verbose", "Exit status"):
@@ -48,6 +48,21 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
         "group by speaker order by n desc limit 1"
     ).fetchall()
     assert speakers == [("Ali Nazary", speakers[0][1])]
+
+    # Nothing changed: status says so, and a rerun starts no flow run.
+    status = run_cli("status", "raw", "--out", "out", cwd=tmp_path)
+    assert status.returncode == 0 and f"Up to date: out holds run {run['run_id']}" in status.stdout, status.stdout
+    again = run_cli("run", "raw", "--out", "out", "--json", cwd=tmp_path)
+    assert again.returncode == 3  # the published quarantine still holds empty.txt
+    assert json.loads(again.stdout) == {"up_to_date": True, "run_id": run["run_id"], "out_dir": "out"}
+    # A new file: status names it, and the rerun reads it alone.
+    (raw / "council.txt").write_text(SHORT_ARTICLE, encoding="utf-8")
+    status = run_cli("status", "raw", "--out", "out", "--json", cwd=tmp_path)
+    assert status.returncode == 1
+    assert {k: v for k, v in json.loads(status.stdout).items() if k != "run_id"} == {
+        "up_to_date": False, "new": ["council.txt"], "changed": [], "gone": [], "reasons": []}
+    rerun = run_cli("run", "raw", "--out", "out", cwd=tmp_path)
+    assert "2 articles published from 3 files (1 extracted, 1 reused from earlier runs; 1 file read" in rerun.stdout
 
 
 def test_missing_raw_folder_is_a_clear_usage_error(tmp_path):

@@ -33,6 +33,7 @@ from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
 from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, ArticleCache
 from newsflow.config import Settings
+from newsflow.file_index import INDEX_FILE
 from newsflow.fingerprint import extraction_fingerprint
 from newsflow.ingest import RawArticle, list_raw_files
 from newsflow.nlp import load_model
@@ -209,7 +210,7 @@ def test_ingest_limits_do_not_re_extract(published, raw, monkeypatch):
 
 
 def cache_entries(out: Path) -> list[Path]:
-    return sorted((out / CACHE_DIR).iterdir())
+    return sorted(p for p in (out / CACHE_DIR).iterdir() if p.name != INDEX_FILE)
 
 
 def rewritten(entry: Path, change) -> bytes:
@@ -245,6 +246,19 @@ def test_a_damaged_or_planted_cache_entry_is_extracted_again_never_run(published
     assert snapshot(out).keys() == before.keys()
     assert data_files(out) == {k: v for k, v in before.items() if k != "manifest.json"}
     assert len(cache_entries(out)) == 2  # the planted file is gone
+
+
+def test_a_damaged_kept_result_is_extracted_again_when_its_part_is_written(published, raw, tmp_path):
+    out, _ = published
+    run(raw, out)  # from here on the file index knows the raw files: they are not read again
+    for entry in cache_entries(out):
+        entry.write_bytes(b"garbage")
+    (raw / "a3.txt").write_text(article(3), encoding="utf-8")  # the part holding a1 and a2 changes
+    summary = run(raw, out)
+    assert (summary["n_files_read"], summary["n_extracted"], summary["n_quarantined"]) == (1, 3, 0)
+    fresh = tmp_path / "fresh"
+    run(raw, fresh)
+    assert data_files(out) == data_files(fresh)
 
 
 def test_swapped_cache_entries_are_caught(published, raw):
@@ -672,6 +686,22 @@ def test_a_damaged_table_or_deleted_manifest_is_repaired_by_the_next_run(publish
     run(raw, out)
     assert data_files(out) == {k: v for k, v in before.items() if k != "manifest.json"}
     assert (out / "manifest.json").is_file()
+
+
+def test_status_tells_a_damaged_output_and_the_next_run_repairs_it(published, raw):
+    from newsflow.config import Settings
+    from newsflow.status import output_status
+
+    out, before = published
+    run(raw, out)  # the file index now knows these raw files
+    assert output_status(raw, out, Settings(), None).up_to_date
+    part = next((out / "quotes").iterdir())
+    part.write_bytes(b"not parquet")
+    found = output_status(raw, out, Settings(), None)
+    assert not found.up_to_date and f"quotes/{part.name}" in found.reasons[0]
+    run(raw, out)
+    assert output_status(raw, out, Settings(), None).up_to_date
+    assert data_files(out) == {k: v for k, v in before.items() if k != "manifest.json"}
 
 
 def test_an_output_of_newsflow_0_3_is_kept_until_its_first_run_publishes(published, raw, tmp_path):

@@ -6,10 +6,12 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 import tasks.extract
+import tasks.store
 from flows.lifetime import descendants
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputBusy, OutputLock
@@ -39,10 +41,19 @@ def test_reruns_do_only_the_work_that_changed(prefect_server, raw, tmp_path, mon
     def no_model(name):
         raise AssertionError("the model was loaded on a rerun with nothing to extract")
 
+    # Nor any reading or validating: the files are as they were, and the
+    # parts are the published ones, linked into the new version.
+    def no_validation():
+        raise AssertionError("a rerun with nothing new validated something")
+
+    parts_before = {path.name: path.stat().st_ino for path in (out / "quotes").iterdir()}
     with monkeypatch.context() as patched:
         patched.setattr(tasks.extract, "load_model", no_model)
+        patched.setattr(tasks.store, "get_validator", no_validation)
         unchanged = run(raw, out)
     assert (unchanged["n_extracted"], unchanged["n_reused"]) == (0, 2)
+    assert (unchanged["n_files_read"], unchanged["n_parts_written"], unchanged["n_parts_reused"]) == (0, 0, 1)
+    assert {path.name: path.stat().st_ino for path in (out / "quotes").iterdir()} == parts_before
 
     # An added file adds its rows.
     (raw / "extra.txt").write_text(SHORT_ARTICLE.replace("Jane Porter", "Ann Lee"), encoding="utf-8")
@@ -70,6 +81,44 @@ def test_reruns_do_only_the_work_that_changed(prefect_server, raw, tmp_path, mon
     run(raw, fresh)
     assert data_files(out) == data_files(fresh)
     assert len(read(out, "runs")) == 5
+
+
+def test_a_new_article_rewrites_only_the_part_that_holds_it(prefect_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSFLOW_PART_SIZE", "2")  # about two articles a part
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for n in range(10):
+        (raw / f"a{n}.txt").write_text(SHORT_ARTICLE.replace("4.5", f"{n}.5"), encoding="utf-8")
+    first = run(raw, out)
+    assert first["n_parts_written"] >= 3
+    (raw / "a45.txt").write_text(SHORT_ARTICLE.replace("4.5", "45.5"), encoding="utf-8")  # in the middle
+    second = run(raw, out)
+    assert (second["n_files_read"], second["n_extracted"]) == (1, 1)
+    # The part that holds it is written (two, if it ends a part of its own).
+    assert 1 <= second["n_parts_written"] <= 2
+    assert second["n_parts_reused"] >= first["n_parts_written"] - 1
+    fresh = tmp_path / "fresh"
+    run(raw, fresh)
+    assert data_files(out) == data_files(fresh)
+
+
+def test_part_boundaries_depend_on_the_articles_around_them_alone():
+    from newsflow.ids import record_id
+    from newsflow.parts import split_parts
+
+    class Article(NamedTuple):
+        article_id: str
+
+    articles = [Article(record_id(n)) for n in range(300)]
+    parts = split_parts(articles, 10)
+    assert sum(map(len, parts)) == 300 and 15 <= len(parts) <= 60
+    assert all(int(part[-1].article_id, 16) % 10 == 0 for part in parts[:-1])
+    for changed in (articles[:150] + [Article(record_id("new"))] + articles[150:], articles[:150] + articles[151:]):
+        after = split_parts(changed, 10)
+        assert len([part for part in after if part not in parts]) <= 2
+        assert len([part for part in parts if part not in after]) == 1
+    many = split_parts([Article("1" * 16)] * 100, 10)  # no id a multiple of 10: cut at 40
+    assert [len(part) for part in many] == [40, 40, 20]
 
 
 def test_a_second_run_on_the_same_output_is_refused_clearly(prefect_server, raw, tmp_path):

@@ -1,0 +1,84 @@
+"""Parts that survive change: how the current articles are split into the
+Parquet parts of the article tables, and the records that let a rerun reuse
+what an earlier run wrote.
+
+A part ends after an article whose id, read as a number, is a multiple of
+the part size (or once it holds four times that many articles), so its
+boundaries depend on the articles around them alone: a new, changed or
+deleted article changes the part that holds it, and every other part keeps
+its articles, its key and its bytes.
+
+A key covers everything the files it names are made of: for a part, its
+articles (the file and record each was read from, and the key of its kept
+result) and the output fingerprint (the code, model and packages that
+extract, validate and write). Each written piece of a version (a part, the
+``entities`` table, the Data Docs) has a record under ``_parts/``: its key,
+the SHA-256 of each of its files, and what its writing reported (row counts,
+rows kept aside). A rerun that finds a record with the same key in the
+published version, and every file it names intact, links those files into the
+new version instead of reading, validating and writing them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Sequence, TypeVar
+
+from newsflow.ids import record_id
+
+PARTS_DIR = "_parts"
+# A part holds at most this many times the part size, so that a long run of
+# articles without a boundary cannot hold a worker's memory hostage.
+_MAX_PARTS = 4
+
+Article = TypeVar("Article")
+
+
+def split_parts(articles: Sequence[Article], size: int) -> list[list[Article]]:
+    """``articles`` (each with an ``article_id`` in hex) in order, cut after
+    every article whose id is a multiple of ``size``: parts of ``size``
+    articles on average."""
+    parts: list[list[Article]] = [[]]
+    for article in articles:
+        parts[-1].append(article)
+        if int(article.article_id, 16) % size == 0 or len(parts[-1]) >= _MAX_PARTS * size:
+            parts.append([])
+    return [part for part in parts if part]
+
+
+def part_key(articles: Sequence, output_fingerprint: str) -> str:
+    """The key of a part of ``articles`` (with ``source_file``,
+    ``source_record`` and ``key``)."""
+    return record_id(output_fingerprint, *(f"{a.source_file}\x1e{a.source_record}\x1e{a.key}" for a in articles))
+
+
+def record_name(name: str) -> str:
+    return f"{PARTS_DIR}/{name}.json"
+
+
+def write_record(store, name: str, key: str, files: list[str], report: dict) -> None:
+    """Record the piece ``name`` of this version: its key, its ``files``
+    (relative to the version) with their digests, and ``report``."""
+    digests = {relative: hashlib.sha256(store.read_bytes(relative)).hexdigest() for relative in sorted(files)}
+    record = {"key": key, "files": digests, "report": report}
+    store.write_text(record_name(name), json.dumps(record, sort_keys=True, default=str))
+
+
+def reuse(store, name: str, key: str) -> dict | None:
+    """If the published version holds the piece ``name`` with this ``key``
+    and its files intact, link them and its record into this version and
+    return its report; else None (write it)."""
+    try:
+        record = json.loads(store.read_published(record_name(name)))
+        if record.get("key") != key:
+            return None
+        files = record["files"]
+        for relative, digest in files.items():
+            if hashlib.sha256(store.read_published(relative)).hexdigest() != digest:
+                return None  # damaged since: written again
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    for relative in [*files, record_name(name)]:
+        store.link_published(relative)
+    return record["report"]

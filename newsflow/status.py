@@ -1,0 +1,118 @@
+"""Whether a run would change an output folder, told in a second without
+running one (and without Prefect, spaCy or Great Expectations).
+
+A run publishes exactly what is published already when the raw folder holds
+the same files, unchanged since they were read (the file index), every
+article of them has its kept result, the code, model, packages, settings
+and sidecar that shape the output are the ones of the published run (its
+state key, kept in the index), and the published output is whole: the run
+the index names is the one readers see, and every file its records list
+has the digest recorded when it was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsflow.cache import ArticleCache
+from newsflow.config import Settings
+from newsflow.file_index import FileIndex
+from newsflow.fingerprint import extraction_fingerprint, output_fingerprint
+from newsflow.ids import record_id
+from newsflow.ingest import Rejection, list_raw_files, source_file_of
+from newsflow.parts import PARTS_DIR
+from newsflow.store import CURRENT, list_files, output_filesystem
+
+
+def index_context(fingerprint: str, settings: Settings) -> str:
+    """What the file index's entries depend on besides the files: the
+    extraction code and the reading limits."""
+    return record_id(fingerprint, settings.max_bytes, settings.max_line_chars)
+
+
+def state_key(output: str, settings: Settings, sidecar_sha256: str | None, refused: list[Rejection]) -> str:
+    """Everything besides the files' own entries that shapes the published
+    tables: the output fingerprint, the settings that change rows or parts,
+    the sidecar, and the entries of the raw folder that are not read."""
+    shaping = (settings.model, settings.part_size, settings.max_bytes, settings.max_line_chars)
+    return record_id(output, *shaping, sidecar_sha256, *(f"{r.source_file}\x1e{r.reason}" for r in refused))
+
+
+@dataclass
+class Status:
+    published_run: str | None  # the run readers see
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # or not read since: a failed extraction to retry
+    gone: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # what else a run would change
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.new or self.changed or self.gone or self.reasons)
+
+
+def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, metadata: str | Path | None) -> Status:
+    """What a run of ``raw_dir`` into ``out`` with ``settings`` (and the
+    sidecar ``metadata``) would change."""
+    from newsflow.sidecar import read_sidecar  # pandas, only for a sidecar
+
+    fs, root = output_filesystem(out)
+    published = _published_run(fs, root)
+    status = Status(published)
+    if published is None:
+        status.reasons.append("no run has published here yet")
+        return status
+    fingerprint = extraction_fingerprint(settings.model)
+    cache = ArticleCache(out, fingerprint)
+    index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
+    files, refused = list_raw_files(Path(raw_dir))
+    sidecar = read_sidecar(metadata) if metadata else None
+    state = state_key(output_fingerprint(fingerprint), settings, sidecar.sha256 if sidecar else None, refused)
+    if index.published is None:
+        status.reasons.append("the extraction code, model, packages or reading limits changed (or no file index "
+                              "was kept): every article would be extracted again")
+        return status
+    if index.published != {"run_id": published, "state": state}:
+        status.reasons.append("the code, settings or sidecar changed, or another run published there")
+    _, to_read = index.split(files, str(raw_dir), sidecar, cache.keys())
+    recorded = index.recorded_files()
+    for path in to_read:
+        name = source_file_of(path, Path(raw_dir))
+        (status.changed if name in recorded else status.new).append(name)
+    status.gone = sorted(recorded - {source_file_of(path, Path(raw_dir)) for path in files})
+    damaged = _damaged_files(fs, root)
+    if damaged:
+        status.reasons.append(f"{len(damaged)} published files are damaged or missing ({', '.join(damaged[:3])})")
+    return status
+
+
+def _published_run(fs, root: str) -> str | None:
+    try:
+        return json.loads(fs.cat_file(f"{root}/manifest.json"))["run_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _damaged_files(fs, root: str) -> list[str]:
+    """The files the published version's records list whose bytes are not
+    the ones written, and its one-file tables when missing."""
+    base = f"{root}/{CURRENT}" if fs.exists(f"{root}/{CURRENT}") else root
+    damaged = [f"{name}/part-00000.parquet" for name in ("quarantine", "runs")
+               if not fs.exists(f"{base}/{name}/part-00000.parquet")]
+    for record_path in list_files(fs, f"{base}/{PARTS_DIR}", ".json"):
+        try:
+            files = json.loads(fs.cat_file(record_path))["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            damaged.append(record_path[len(base) + 1 :])
+            continue
+        for relative, digest in files.items():
+            try:
+                if hashlib.sha256(fs.cat_file(f"{base}/{relative}")).hexdigest() != digest:
+                    damaged.append(relative)
+            except OSError:
+                damaged.append(relative)
+    return damaged
+
