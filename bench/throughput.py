@@ -4,7 +4,8 @@ Times, on the same machine and the same articles:
 
 - bare:  ``nlp.pipe`` over the texts with the same model and number of processes;
 - cold:  ``newsflow run`` into an empty output folder;
-- warm:  ``newsflow run`` again with nothing changed;
+- warm:  ``newsflow run`` again with nothing changed: the check that finds
+  nothing to do, then the flow run anyway (``--force``);
 - +10:   again after 10 new articles arrive;
 - +10 ~10 -10: again after 10 more arrive, 10 change and 10 are deleted;
 - small: bare spaCy and a cold run on the first ``--small`` articles alone,
@@ -147,9 +148,9 @@ def main() -> None:
             result["tokens"] = int(result["stdout"].strip() or 0)
             return result
 
-        def newsflow(folder: Path, out: str) -> dict:
+        def newsflow(folder: Path, out: str, *options: str) -> dict:
             command = [str(BIN / "newsflow"), "run", str(folder), "--out", str(scratch / out),
-                       "--workers", str(args.workers), "--json"]
+                       "--workers", str(args.workers), "--json", *options]
             return measure(command, env)
 
         # Prefect creates its database on the first run with a new PREFECT_HOME
@@ -160,6 +161,7 @@ def main() -> None:
         rows = {"bare spaCy nlp.pipe": (bare(texts), n_articles)}
         rows["newsflow run, cold"] = (cold := newsflow(texts, "out"), n_articles)
         rows["rerun, nothing new"] = (newsflow(texts, "out"), n_articles)
+        rows["  the same, --force"] = (newsflow(texts, "out", "--force"), n_articles)
         add_change_delete(texts, "a", added=10)
         rows["rerun, +10"] = (newsflow(texts, "out"), n_articles + 10)
         add_change_delete(texts, "b", added=10, changed=10, deleted=10)

@@ -19,6 +19,7 @@ more than the work on large batches.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import Future
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,15 +39,28 @@ from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
 from newsflow.parts import part_key, reuse, split_parts
 from newsflow.progress import progress
-from newsflow.schemas import DATA_TABLES, RESULT_TABLES
+from newsflow.schemas import RESULT_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
 from newsflow.status import index_context, state_key
-from newsflow.store import OutputBusy, OutputLock, OutputStore, check_folders, published_rows
+from newsflow.store import (
+    OutputBusy,
+    OutputLock,
+    OutputStore,
+    check_folders,
+    published_rows,
+)
 from newsflow.timing import timed
-from newsflow.validate import quarantine_record
+from newsflow.validate import quarantine_record, warm_up
 from tasks.batch import process_batch
 from tasks.ingest import discover_inputs
-from tasks.store import PartOutcome, build_entities, publish, report_validation, reused_part, write_part
+from tasks.store import (
+    PartOutcome,
+    build_entities,
+    publish,
+    report_validation,
+    reused_part,
+    write_part,
+)
 
 
 class NothingToPublish(RuntimeError):
@@ -97,11 +111,13 @@ def newsflow_pipeline(
         index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
         paths = {source_file_of(path, Path(raw_dir)): path for path in files}  # in input order
         entries, to_read = index.split(files, raw_dir, sidecar, cache.keys())
+        if to_read or index.recorded_files() - paths.keys():
+            warm_up()  # some part will be validated: start Great Expectations while the files are read
         batches = [
             # Each batch gets its files' sidecar rows alone, not quote()d: Dask
             # rebuilds the annotation wrongly (prefect-dask 0.3.7).
-            process_batch.submit(paths, raw_dir, cache, settings, _rows_for(sidecar, paths, raw_dir))
-            for paths in batched(to_read, settings.batch_size)
+            process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
+            for batch in batched(to_read, settings.batch_size)
         ]
         failed: list[Rejection] = []
         extracted: set[str] = set()
@@ -145,25 +161,26 @@ def newsflow_pipeline(
             parts = {part_key(articles, output): articles for articles in split_parts(current, settings.part_size)}
             written, repaired = _write_parts(store, parts, cache, paths, raw_dir, settings, sidecar)
             n_extracted += len(repaired)
-            row_counts = dict.fromkeys(DATA_TABLES, 0)
+            row_counts = dict.fromkeys(RESULT_TABLES, 0)
             invalid: list[dict] = []
             for outcome in written:
                 for name, count in outcome.counts.items():
                     row_counts[name] += count
                 invalid += outcome.quarantined
-            # The corpus's entities, once every part of the article tables is written.
+            # The corpus's entities, once every part of the article tables is
+            # written, in this process: one task after the others.
             entities_key = record_id(output, *parts)
-            entities = (reused_part(store, "entities", entities_key)
-                        or build_entities.submit(store, entities_key).result())
-            row_counts.update(entities.counts)
-            invalid += entities.quarantined
+            if parts:
+                entities = reused_part(store, "entities", entities_key) or build_entities(store, entities_key)
+                row_counts.update(entities.counts)
+                invalid += entities.quarantined
         with timed(timings, "report"):
             summary = {}
             if parts:
                 docs_key = record_id(entities_key, "docs")
                 summary = reuse(store, "data_docs", docs_key)
                 if summary is None:
-                    summary = report_validation.submit(store, docs_key).result()
+                    summary = report_validation(store, docs_key)
         quarantine = [_rejection_row(r) for r in rejections] + invalid
         run = run_record(
             run_id=run_id,
@@ -206,7 +223,10 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
     pending = [key for key in parts if key not in outcomes]
     repaired: set[str] = set()
     for repair in (True, False):
-        futures = {key: write_part.submit(store, parts[key], cache, key, repair) for key in pending}
+        # One part is written in this process: a worker would first have to
+        # start Great Expectations, which this process already has.
+        futures = {key: _done(write_part(store, parts[key], cache, key, repair)) if len(pending) == 1
+                   else write_part.submit(store, parts[key], cache, key, repair) for key in pending}
         damaged = []
         for key, future in futures.items():
             outcome = future.result()
@@ -221,6 +241,12 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
                        for batch in batched(again, settings.batch_size)]:
             repaired |= future.result().extracted
     return [outcomes[key] for key in parts], repaired
+
+
+def _done(value) -> Future:
+    done: Future = Future()
+    done.set_result(value)
+    return done
 
 
 def _rows_for(sidecar: Sidecar | None, paths: list, raw_dir: str) -> Sidecar | None:

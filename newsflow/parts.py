@@ -3,7 +3,7 @@ Parquet parts of the article tables, and the records that let a rerun reuse
 what an earlier run wrote.
 
 A part ends after an article whose id, read as a number, is a multiple of
-the part size (or once it holds four times that many articles), so its
+the part size (or once it holds twice that many articles), so its
 boundaries depend on the articles around them alone: a new, changed or
 deleted article changes the part that holds it, and every other part keeps
 its articles, its key and its bytes.
@@ -28,9 +28,11 @@ from typing import Sequence, TypeVar
 from newsflow.ids import record_id
 
 PARTS_DIR = "_parts"
-# A part holds at most this many times the part size, so that a long run of
-# articles without a boundary cannot hold a worker's memory hostage.
-_MAX_PARTS = 4
+# A part holds at most this many times the part size, so that a worker's
+# memory while it validates a part stays what it was with parts of a fixed
+# size (a cut forced there moves with the articles before it, so about one
+# part in seven may be rewritten with its neighbour).
+_MAX_PARTS = 2
 
 Article = TypeVar("Article")
 

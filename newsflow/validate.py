@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -366,6 +367,24 @@ def _published(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in (RAW_LENGTH.name, EVIDENCE_MATCHES.name)}
 
 
-@lru_cache(maxsize=1)
+_validator_lock = threading.Lock()
+
+
 def get_validator() -> Validator:
+    """This process's validator, built once (also when a warm-up thread and
+    the flow ask at the same time)."""
+    with _validator_lock:
+        return _validator()
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Validator:
     return Validator()
+
+
+def warm_up() -> threading.Thread:
+    """Build this process's validator in a thread, to overlap Great
+    Expectations' start-up (seconds) with other work; returns the thread."""
+    thread = threading.Thread(target=get_validator, name="newsflow-validation-warm-up")
+    thread.start()
+    return thread

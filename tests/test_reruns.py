@@ -112,13 +112,13 @@ def test_part_boundaries_depend_on_the_articles_around_them_alone():
     articles = [Article(record_id(n)) for n in range(300)]
     parts = split_parts(articles, 10)
     assert sum(map(len, parts)) == 300 and 15 <= len(parts) <= 60
-    assert all(int(part[-1].article_id, 16) % 10 == 0 for part in parts[:-1])
+    assert all(int(part[-1].article_id, 16) % 10 == 0 or len(part) == 20 for part in parts[:-1])
     for changed in (articles[:150] + [Article(record_id("new"))] + articles[150:], articles[:150] + articles[151:]):
         after = split_parts(changed, 10)
         assert len([part for part in after if part not in parts]) <= 2
         assert len([part for part in parts if part not in after]) == 1
-    many = split_parts([Article("1" * 16)] * 100, 10)  # no id a multiple of 10: cut at 40
-    assert [len(part) for part in many] == [40, 40, 20]
+    many = split_parts([Article("1" * 16)] * 50, 10)  # no id a multiple of 10: cut at 20
+    assert [len(part) for part in many] == [20, 20, 10]
 
 
 def test_a_second_run_on_the_same_output_is_refused_clearly(prefect_server, raw, tmp_path):
