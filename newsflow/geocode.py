@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from newsflow.doc_text import text_of
 from newsflow.gazetteer import FEATURES, Gazetteer, Place, Region, key, load_gazetteer
 from newsflow.mentions import Entity
 
@@ -47,7 +48,7 @@ def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -
     sentence's full stop follows is looked up with it first, since the
     stop may be the abbreviation's own ("Beaumont, Tex."), unless written
     in capitals (an acronym: "outside the VA." is no Virginia)."""
-    text = doc.text  # built from the tokens on every access
+    text = text_of(doc)
     label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start_char, ent.end_char)}
     paragraph_of = doc._.layout.paragraph_of
     paragraphs = [{paragraph_of(m.start) for m in place.mentions} for place in places]

@@ -18,6 +18,7 @@ from typing import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from newsflow.doc_text import text_of
 from newsflow.segment import Span as TextSpan
 
 
@@ -367,7 +368,7 @@ def _title_case_headline(doc: Doc) -> TextSpan | None:
     headline only, since a byline or a credits line ("Reporting by Valerie
     Volcovici") is title case too, and names people named nowhere else."""
     paragraphs = doc._.layout.paragraphs
-    if len(paragraphs) < 2 or not _is_title_case(doc.text[paragraphs[0].start : paragraphs[0].end]):
+    if len(paragraphs) < 2 or not _is_title_case(text_of(doc)[paragraphs[0].start : paragraphs[0].end]):
         return None
     return paragraphs[0]
 
@@ -609,10 +610,11 @@ def _read_roles(doc: Doc, entities: Entities, rules: EntityRules, headline: Text
     Democrat Voters Worried")."""
     org_names = {normalized_name(m.text): e.name for e in entities.organizations for m in e.mentions}
     place_names = {normalized_name(m.text): e.name for e in entities.places for m in e.mentions}
+    ents = doc.ents  # a new tuple of new Spans on every access
 
     def affiliations_in(tokens: Span) -> list[str]:
         names = []
-        for ent in doc.ents:
+        for ent in ents:
             if ent.start >= tokens.start and ent.end <= tokens.end:
                 name = org_names.get(normalized_name(ent.text)) or place_names.get(normalized_name(ent.text))
                 if name:

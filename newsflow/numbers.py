@@ -17,6 +17,7 @@ from functools import cached_property
 from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc, Span, Token
 
+from newsflow.doc_text import text_of
 from newsflow.mentions import labelled_entities
 
 with warnings.catch_warnings():
@@ -212,7 +213,7 @@ def _numbers_of(doc: Doc, labels: frozenset[str]):
 
 
 def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberMention]:
-    raw = doc.text  # built from the tokens on every access
+    raw = text_of(doc)
     found: list[NumberMention] = []
     last_share: NumberMention | None = None  # the latest share with a group
     for ent, start, end, text in _numbers_of(doc, rules.labels):

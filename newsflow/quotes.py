@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from newsflow import lexicons
+from newsflow.doc_text import text_of
 from newsflow.segment import Layout
 from newsflow.segment import Span as TextSpan
 from newsflow.speakers import SUBJECTS, QuotedDoc, inverted_subject, labelled_speaker, mention_span, speaker_of
@@ -77,7 +78,7 @@ def find_quotes(doc: Doc, layout: Layout, rules: QuoteRules, is_person) -> tuple
     speaker mentions, in text order; speakers not yet resolved. Quotations
     embedded in the reporter's words without a cue (scare quotes, titles,
     nicknames) are no quotes."""
-    quotations = find_quotations(doc.text, layout.paragraphs, rules)
+    quotations = find_quotations(text_of(doc), layout.paragraphs, rules)
     quoted = QuotedDoc(doc, quoted_tokens(doc, quotations))
     found = [
         q

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from newsflow.doc_text import text_of
+
 _NON_EMPTY_LINE = re.compile(r"[^\n]+")
 _BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 
@@ -60,7 +62,7 @@ class Layout:
 
     @classmethod
     def of(cls, doc: Doc) -> "Layout":
-        paragraphs, sentences = paragraph_spans(doc.text), sentence_spans(doc)
+        paragraphs, sentences = paragraph_spans(text_of(doc)), sentence_spans(doc)
         return cls(paragraphs, sentences, [p.start for p in paragraphs], [s.start for s in sentences])
 
     def paragraph_of(self, char: int) -> int:

@@ -9,9 +9,10 @@ speaker.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
+
+from newsflow.doc_text import text_of
 
 SUBJECTS = ("nsubj", "nsubjpass")
 _NP_LEFT_DEPS = {"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "predet", "case", "advmod"}
@@ -24,11 +25,9 @@ class QuotedDoc:
     doc: Doc
     in_quote: list[bool]
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """The Doc's text, built once: spaCy builds ``doc.text`` from the
-        tokens on every access."""
-        return self.doc.text
+        return text_of(self.doc)
 
     def token_at(self, char: int) -> Token | None:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
