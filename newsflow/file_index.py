@@ -21,11 +21,13 @@ import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from newsflow.ids import record_id
 from newsflow.ingest import Rejection, source_file_of
-from newsflow.sidecar import Sidecar
+
+if TYPE_CHECKING:  # pandas, which reading a sidecar needs, costs a quarter second
+    from newsflow.sidecar import Sidecar
 
 INDEX_FILE = "files.json.z"
 _FORMAT = 1

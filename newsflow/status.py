@@ -57,8 +57,6 @@ class Status:
 def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, metadata: str | Path | None) -> Status:
     """What a run of ``raw_dir`` into ``out`` with ``settings`` (and the
     sidecar ``metadata``) would change."""
-    from newsflow.sidecar import read_sidecar  # pandas, only for a sidecar
-
     fs, root = output_filesystem(out)
     published = _published_run(fs, root)
     status = Status(published)
@@ -69,7 +67,11 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
     cache = ArticleCache(out, fingerprint)
     index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
     files, refused = list_raw_files(Path(raw_dir))
-    sidecar = read_sidecar(metadata) if metadata else None
+    sidecar = None
+    if metadata:
+        from newsflow.sidecar import read_sidecar  # pandas, only for a sidecar
+
+        sidecar = read_sidecar(metadata)
     state = state_key(output_fingerprint(fingerprint), settings, sidecar.sha256 if sidecar else None, refused)
     if index.published is None:
         status.reasons.append("the extraction code, model, packages or reading limits changed (or no file index "

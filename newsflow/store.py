@@ -239,13 +239,16 @@ class OutputStore:
     def link_published(self, relative: str) -> None:
         """Put a file of the published version into this one: a hard link on
         a local disk (no bytes copied; removing the old version leaves it
-        whole), a copy on an object store."""
+        whole), else a copy (an object store, a disk without hard links)."""
         source, target = f"{self._published_root()}/{relative}", f"{self.version}/{relative}"
         self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
         if self.local:
-            os.link(source, target)
-        else:
-            self.fs.copy(source, target)
+            try:
+                os.link(source, target)
+                return
+            except OSError:
+                pass
+        self.fs.copy(source, target)
 
     def _published_root(self) -> str:
         return f"{self.root}/{CURRENT}" if self.local else self.root

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -100,6 +101,20 @@ def test_a_new_article_rewrites_only_the_part_that_holds_it(prefect_server, tmp_
     fresh = tmp_path / "fresh"
     run(raw, fresh)
     assert data_files(out) == data_files(fresh)
+
+
+def test_a_disk_without_hard_links_gets_copies_of_the_unchanged_parts(prefect_server, raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run(raw, out)
+    before = data_files(out)
+
+    def no_hard_links(source, target):
+        raise PermissionError(1, "Operation not permitted", source)
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    again = run(raw, out)
+    assert (again["n_parts_written"], again["n_parts_reused"]) == (0, 1)
+    assert data_files(out) == before
 
 
 def test_part_boundaries_depend_on_the_articles_around_them_alone():
