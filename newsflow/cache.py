@@ -21,7 +21,6 @@ run never leaves half an entry behind.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ import pyarrow as pa
 from newsflow.counts import Rows
 from newsflow.file_index import INDEX_FILE
 from newsflow.schemas import DATA_TABLES, TABLES, SchemaMismatch, check_columns
-from newsflow.store import list_files, output_filesystem
+from newsflow.store import list_files, output_filesystem, write_atomically
 
 CACHE_DIR = "_cache"
 NO_ENTRY = "no entry"
@@ -108,11 +107,7 @@ class ArticleCache:
     def put(self, key: str, rows: Rows) -> None:
         entry = {"format": _FORMAT, "key": key, "fingerprint": self.fingerprint, "tables": rows}
         data = zlib.compress(json.dumps(entry, default=_iso, ensure_ascii=False).encode(), level=1)
-        self.fs.makedirs(self.root, exist_ok=True)
-        path = self._path(key)
-        partial = f"{path}.{os.getpid()}.tmp"
-        self.fs.pipe_file(partial, data)
-        self.fs.mv(partial, path)
+        write_atomically(self.fs, self._path(key), data)
 
     def keys(self) -> set[str]:
         """The keys of this fingerprint's entries, unchecked: which articles

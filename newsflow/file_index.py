@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from newsflow.ids import record_id
 from newsflow.ingest import Rejection, source_file_of
+from newsflow.store import write_atomically
 
 if TYPE_CHECKING:  # pandas, which reading a sidecar needs, costs a quarter second
     from newsflow.sidecar import Sidecar
@@ -151,7 +152,4 @@ class FileIndex:
                                  "entry": e.as_json()} for e in entries}
         data = zlib.compress(json.dumps({"format": _FORMAT, "context": self.context,
                                          "published": published, "files": files}).encode(), level=1)
-        self.fs.makedirs(self.path.rsplit("/", 1)[0], exist_ok=True)
-        partial = f"{self.path}.{os.getpid()}.tmp"
-        self.fs.pipe_file(partial, data)
-        self.fs.mv(partial, self.path)
+        write_atomically(self.fs, self.path, data)

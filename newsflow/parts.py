@@ -67,6 +67,19 @@ def write_record(store, name: str, key: str, files: list[str], report: dict) -> 
     store.write_text(record_name(name), json.dumps(record, sort_keys=True, default=str))
 
 
+def damaged(files: dict[str, str], read) -> list[str]:
+    """The files of a record (relative path -> SHA-256) whose bytes, as
+    ``read(relative)`` returns them, are missing or not the ones written."""
+    found = []
+    for relative, digest in files.items():
+        try:
+            if hashlib.sha256(read(relative)).hexdigest() != digest:
+                found.append(relative)
+        except OSError:
+            found.append(relative)
+    return found
+
+
 def reuse(store, name: str, key: str) -> dict | None:
     """If the published version holds the piece ``name`` with this ``key``
     and its files intact, link them and its record into this version and
@@ -76,9 +89,8 @@ def reuse(store, name: str, key: str) -> dict | None:
         if record.get("key") != key:
             return None
         files = record["files"]
-        for relative, digest in files.items():
-            if hashlib.sha256(store.read_published(relative)).hexdigest() != digest:
-                return None  # damaged since: written again
+        if damaged(files, store.read_published):
+            return None  # damaged since: written again
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     for relative in [*files, record_name(name)]:

@@ -12,7 +12,6 @@ has the digest recorded when it was written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +22,8 @@ from newsflow.file_index import FileIndex
 from newsflow.fingerprint import extraction_fingerprint, output_fingerprint
 from newsflow.ids import record_id
 from newsflow.ingest import Rejection, list_raw_files, source_file_of
-from newsflow.parts import PARTS_DIR
-from newsflow.store import CURRENT, list_files, output_filesystem
+from newsflow.parts import PARTS_DIR, damaged
+from newsflow.store import list_files, output_filesystem, published_root
 
 
 def index_context(fingerprint: str, settings: Settings) -> str:
@@ -101,20 +100,15 @@ def _published_run(fs, root: str) -> str | None:
 def _damaged_files(fs, root: str) -> list[str]:
     """The files the published version's records list whose bytes are not
     the ones written, and its one-file tables when missing."""
-    base = f"{root}/{CURRENT}" if fs.exists(f"{root}/{CURRENT}") else root
-    damaged = [f"{name}/part-00000.parquet" for name in ("quarantine", "runs")
-               if not fs.exists(f"{base}/{name}/part-00000.parquet")]
+    base = published_root(fs, root)
+    found = [f"{name}/part-00000.parquet" for name in ("quarantine", "runs")
+             if not fs.exists(f"{base}/{name}/part-00000.parquet")]
     for record_path in list_files(fs, f"{base}/{PARTS_DIR}", ".json"):
         try:
             files = json.loads(fs.cat_file(record_path))["files"]
         except (OSError, ValueError, KeyError, TypeError):
-            damaged.append(record_path[len(base) + 1 :])
+            found.append(record_path[len(base) + 1 :])
             continue
-        for relative, digest in files.items():
-            try:
-                if hashlib.sha256(fs.cat_file(f"{base}/{relative}")).hexdigest() != digest:
-                    damaged.append(relative)
-            except OSError:
-                damaged.append(relative)
-    return damaged
+        found += damaged(files, lambda relative: fs.cat_file(f"{base}/{relative}"))
+    return found
 

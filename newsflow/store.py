@@ -65,6 +65,21 @@ def output_filesystem(out: str | Path) -> tuple[fsspec.AbstractFileSystem, str]:
     return fs, root.rstrip("/") or "/"
 
 
+def published_root(fs: fsspec.AbstractFileSystem, root: str) -> str:
+    """Where the published version's files are: behind ``current`` on a
+    local disk, in place on an object store."""
+    return f"{root}/{CURRENT}" if isinstance(fs, LocalFileSystem) else root
+
+
+def write_atomically(fs: fsspec.AbstractFileSystem, path: str, data: bytes) -> None:
+    """Write ``data`` to a temporary name beside ``path``, then move it there:
+    a killed run never leaves half a file behind."""
+    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+    partial = f"{path}.{os.getpid()}.tmp"
+    fs.pipe_file(partial, data)
+    fs.mv(partial, path)
+
+
 def check_folders(raw_dir: str | Path, out: str | Path) -> None:
     """Refuse an output inside the raw folder (or the raw folder itself): the
     run would read its own output as articles."""
@@ -251,7 +266,7 @@ class OutputStore:
         self.fs.copy(source, target)
 
     def _published_root(self) -> str:
-        return f"{self.root}/{CURRENT}" if self.local else self.root
+        return published_root(self.fs, self.root)
 
     def read_texts(self, relative_dir: str, suffix: str) -> list[str]:
         """The files ending in ``suffix`` directly in ``relative_dir`` of this
