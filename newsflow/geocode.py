@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc
 
@@ -17,11 +18,16 @@ from newsflow.mentions import Entity
 @dataclass(frozen=True)
 class GeocodeRules:
     aliases: dict[str, int]  # key(alias) -> geonames id
-    labels: frozenset[str]  # entity labels of names worth looking up (not FAC: the White House is no town)
+    labels: frozenset[str]  # entity labels of names worth looking up (not FAC: a "Liberty Bell" is no town)
     min_city_population: int
     min_alternate_name_population: int
     min_town_abroad_population: int
     regions: tuple[Region, ...] = ()
+
+    @cached_property
+    def facilities(self) -> frozenset[str]:
+        """The names (``key``) of the lexicon's facilities, looked up whatever their label."""
+        return frozenset(key(n) for r in self.regions if r.feature == "facility" for n in (r.name, *r.also))
 
     def gazetteer(self) -> Gazetteer:
         """The gazetteer these rules look names up in (read once per process)."""
@@ -41,10 +47,13 @@ class PlaceInText:
     written_in: frozenset[int] = frozenset()
 
 
-def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -> list[PlaceInText]:
+def places_in_text(
+    doc: Doc, places: Sequence[Entity], labels: frozenset[str], facilities: frozenset[str] = frozenset()
+) -> list[PlaceInText]:
     """What geocoding needs to know of each place entity of ``doc``. A place
     is looked up when a mention has one of ``labels`` and its name a capital
-    letter (a lower-case "us" or "china" is no place name); a name the
+    letter (a lower-case "us" or "china" is no place name), or when it is
+    one of ``facilities`` (names, as ``key`` makes them); a name the
     sentence's full stop follows is looked up with it first, since the
     stop may be the abbreviation's own ("Beaumont, Tex."), unless written
     in capitals (an acronym: "outside the VA." is no Virginia)."""
@@ -55,7 +64,8 @@ def places_in_text(doc: Doc, places: Sequence[Entity], labels: frozenset[str]) -
     starts = {m.start: j for j, place in enumerate(places) for m in place.mentions}
     found = []
     for i, place in enumerate(places):
-        looked_up = any(label_at.get(m.end - 1) in labels for m in place.mentions) and not place.name.islower()
+        looked_up = (any(label_at.get(m.end - 1) in labels for m in place.mentions) and not place.name.islower()
+                     or key(place.name) in facilities)
         names = (place.name, place.acronym) if place.acronym else (place.name,)
         abbreviation = not place.name.endswith(".") and not place.name.isupper()  # "Tex", not "VA" (an acronym)
         if abbreviation and any(text[m.end : m.end + 1] == "." for m in place.mentions):

@@ -46,6 +46,7 @@ class EntityRules:
     not_organizations: frozenset[str]  # names (normalized_name) that name none: "State" (lexicons/not_organizations.txt)
     law_words: frozenset[str]  # the last word of a law's name: "Act"
     demonyms: dict[str, str]  # "Russian" -> "Russia" (lexicons/demonyms.tsv)
+    seats_of_power: frozenset[str]  # names (normalized_name) of a building and its body (lexicons/seats_of_power.txt)
 
     def title_of(self, token: Token) -> Title | None:
         """The title ``token`` is, if any. A title word in lower case after a
@@ -59,6 +60,7 @@ class EntityRules:
         return title
 
 
+_COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower"}
 _ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "at", "&", "de"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -478,7 +480,7 @@ def _organizations_and_places(
         key = normalized_name(name)
         if kind == "organization" and key in rules.known_organizations:
             return "known:" + rules.known_organizations[key]  # ISIS and the Islamic State: one
-        return key
+        return "place:" + key if kind == "place" and key in rules.seats_of_power else key
 
     by_key: dict[str, Entity] = {}
     for label, start, end in spans:
@@ -489,9 +491,13 @@ def _organizations_and_places(
         if (not key or key in person_names or not any(c.isupper() for c in text) or text.startswith("-")
                 or key in rules.not_organizations or doc[end - 1].text in rules.law_words
                 or start > 0 and doc[start - 1].ent_type_ == "TIME"  # "9:00 a.m. Eastern": a time zone
+                or label in rules.organization_labels and _a_member(doc, start, end)
                 or start > 0 and doc[start - 1].text == "#" and not doc[start - 1].whitespace_):  # "#NeverTrump"
             continue
-        kind = votes[key].most_common(1)[0][0]
+        if key in rules.seats_of_power:  # typed mention by mention, by what it does there
+            kind = "organization" if _acts(doc, start, end) else "place"
+        else:
+            kind = votes[key].most_common(1)[0][0]
         if kind == "place" and label != "FAC" and any(c.isdigit() for c in text):
             continue  # "Future45": no town or country has a digit in its name
         long_form = acronyms.get(_bare(text))
@@ -527,6 +533,22 @@ def _organizations_and_places(
     organizations.sort(key=lambda e: e.first.start)
     places.sort(key=lambda e: e.first.start)
     return organizations, places
+
+
+def _a_member(doc: Doc, start: int, end: int) -> bool:
+    """Whether the one-word name at ``start:end`` heads a noun phrase with
+    "a" or "an": one of its members, not the organization ("a Marine was
+    found guilty"; not "a CNN poll", "an Istanbul-based professor")."""
+    modifies = end < len(doc) and (doc[end].pos_ in ("NOUN", "PROPN", "ADJ") or doc[end].text in ("-", "–"))
+    return (end - start == 1 and start > 0 and doc[start - 1].lower_ in ("a", "an") and not modifies
+            and doc[start].dep_ not in ("compound", "nmod", "amod"))
+
+
+def _acts(doc: Doc, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` acts: the subject of a verb, a
+    possessor or a modifier of another noun."""
+    root = doc[start:end].root
+    return root.dep_ in ("nsubj", "nsubjpass", "poss", "compound") or end < len(doc) and doc[end].tag_ == "POS"
 
 
 def join_same_places(places: list[Entity], resolved: list) -> list[tuple[Entity, object]]:
@@ -573,7 +595,8 @@ def _join_short_forms(by_key: dict[str, Entity]) -> None:
     """A name that begins or ends the name of one other organization or
     place of the article is that one ("the Supreme Court" after "the U.S.
     Supreme Court", "the Times" after "The New York Times", "Goldman" after
-    "Goldman Sachs")."""
+    "Goldman Sachs"); a place after a compass word is another place
+    ("Jerusalem" and "East Jerusalem", "Virginia" and "West Virginia")."""
     for key in sorted(by_key, key=lambda k: len(by_key[k].name)):
         entity = by_key[key]
         words = _bare(entity.name).split()
@@ -582,7 +605,8 @@ def _join_short_forms(by_key: dict[str, Entity]) -> None:
         longer = [
             e for k, e in by_key.items()
             if k != key and e.kind == entity.kind and len(e.name.split()) > len(words)
-            and words in (e.name.split()[: len(words)], e.name.split()[-len(words):])
+            and (words == e.name.split()[: len(words)]
+                 or words == e.name.split()[-len(words):] and not (e.kind == "place" and e.name.split()[0] in _COMPASS))
         ]
         if len(longer) == 1:
             longer[0].mentions.extend(entity.mentions)

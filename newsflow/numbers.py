@@ -34,6 +34,7 @@ class NumberRules:
     unit_by_label: dict[str, str]  # the unit when quantulum3 finds none: MONEY is currency
     number_words: dict[str, float]  # "thousands" -> 1000 (lexicons/number_words.tsv)
     currency_symbols: dict[str, str]  # "$" -> "dollar": a symbol the model leaves out of the number
+    money_words: frozenset[str]  # lemmas of money talk: "donation" (lexicons/money_words.txt)
 
     @cached_property
     def hedge(self) -> re.Pattern:
@@ -83,6 +84,7 @@ _OF_CURRENCY_AFTER = re.compile(r"\s+of\s+(?:dollar|euro|pound)s\b", re.IGNORECA
 _POINTS = re.compile(r"(?:-|\s)(?:percentage\s+)?points?$", re.IGNORECASE)
 _POINTS_AFTER = re.compile(r"(?:-|\s)(?:percentage\s+)?points?\b", re.IGNORECASE)
 _FILLER = {"a", "an", "of", "several", "few", "some"}
+_MAGNITUDE = re.compile(r"\b(?:millions|billions|trillions)$", re.IGNORECASE)  # an amount with no noun
 _RATIO_AFTER = re.compile(r"\s+(?:in|out\s+of)\s+(?:10|ten|five|5|100)\b", re.IGNORECASE)
 
 
@@ -115,10 +117,21 @@ def _value_and_unit(core: str, label_unit: str | None, rules: NumberRules) -> tu
     return None, label_unit
 
 
-def _counted(ent: Span, share: bool) -> str | None:
+def _currency_talked(sentence: Span, rules: NumberRules) -> str | None:
+    """The currency a sentence talks about: the first one it writes, else
+    the dollar if it talks about money at all."""
+    for token in sentence:
+        for symbol, currency in rules.currency_symbols.items():
+            if symbol in token.text or token.lemma_.lower() == currency:
+                return currency
+    return "dollar" if any(t.lemma_.lower() in rules.money_words for t in sentence) else None
+
+
+def _counted(ent: Span, share: bool, value: float | None) -> str | None:
     """The noun phrase the number quantifies, if the parse says so: the noun
     it modifies ("10,000 former Afghan soldiers"; not for a percentage:
-    "38 percent support" is no share of support), "of" after it ("60% of
+    "38 percent support" is no share of support; not a singular noun for a
+    ``value`` above one), "of" after it ("60% of
     Panjshir"), or a partitive "of" fronting its clause ("Of the 10 judges
     who will hear the case, six were appointed"). A ``share`` is told
     which ones it is of ("82 percent of murders involving white victims")."""
@@ -127,7 +140,9 @@ def _counted(ent: Span, share: bool) -> str | None:
             head = token.head
             if (not ent.start <= head.i < ent.end and head.pos_ in ("NOUN", "PROPN") and token.dep_ in _COUNTING_DEPS
                     and head.lower_ not in _NUMBER_NOUNS):  # the "thirds" of "two-thirds", "percent": the number's
-                return _noun_phrase(head, after=ent.end)
+                # A number above one counts no singular noun: "a 2-to-1 vote", and a verb read
+                # as a noun ("the two write"); "half the money" does.
+                return _noun_phrase(head, after=ent.end) if value is None or value <= 1 or head.tag_ != "NN" else None
     root = ent.root
     of = _of_object(root)
     if of is None and root.dep_ in ("nsubj", "nsubjpass"):
@@ -187,7 +202,7 @@ def _noun_phrase(head: Token, after: int, conjuncts: bool = True, which: bool = 
     start = max(start, after)
     end = head.i + 1
     for child in head.rights:
-        if conjuncts and child.dep_ == "conj" and _bare_noun(child) or which and (
+        if conjuncts and child.dep_ == "conj" and _bare_noun(child) or _kind_of(child) or which and (
                 child.dep_ in ("prep", "acl") or child.dep_ == "relcl" and head.pos_ == "PRON"):
             end = child.right_edge.i + 1
         elif child.dep_ not in ("punct", "cc"):
@@ -195,6 +210,18 @@ def _noun_phrase(head: Token, after: int, conjuncts: bool = True, which: bool = 
     while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].pos_ == "ADP" or doc[end - 1].ent_type_ in ("DATE", "TIME")):
         end -= 1
     return doc[start:end].text
+
+
+def _kind_of(child: Token) -> bool:
+    """Whether ``child`` says what kind its noun is, kept even in a count:
+    "of" right after it and a noun with no determiner ("incidents of voter
+    impersonation"; not "judges of the U.S. Court of Appeals", nor
+    "generals and admirals of note")."""
+    if child.dep_ != "prep" or child.lower_ != "of" or child.i != child.head.i + 1:
+        return False
+    obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+    return (obj is not None and obj.right_edge == obj and obj.pos_ == "NOUN"
+            and not any(c.dep_ in ("det", "poss", "nummod") for c in obj.children))
 
 
 _PAIR = re.compile(r"^(?P<a>.*?\d\s*(?:percent|%)|\$\S+)\s+to\s+(?P<b>\d.*?(?:percent|%)|\$\S+)$", re.IGNORECASE)
@@ -235,18 +262,24 @@ def find_numbers(doc: Doc, rules: NumberRules, sentence_of_char) -> list[NumberM
         if ent.label_ == "MONEY" and not money:
             unit = None  # "more than a billion ballots" labelled money
         share = unit == "percentage" or value is not None and value < 1
-        counts = _counted(ent, share)
+        counts = _counted(ent, share, value)
         if counts is not None and _POINTS.search(" " + counts) or _POINTS_AFTER.match(raw, end):
-            # "4 points", "4.3 percentage points": a unit, not a count
-            unit, counts = "point", None
+            # "4 points", "4.3 percentage points": a unit, not a count, nor a share of anyone
+            unit, counts, share = "point", None, False
         sentence = sentence_of_char(start)
+        if unit is None and counts is None and _MAGNITUDE.search(core):
+            # "accepting millions from the industry in campaign contributions"
+            unit = _currency_talked(ent.sent, rules)
+            money = unit is not None
         if money:
             counts = None  # "$5,000 donation": what the money is for, not a count of it
         elif counts is None and share:
             # "supported by 42 percent of those responding, while Trump received 38 percent":
-            # shares listed in one sentence are of one group
+            # shares listed in one sentence are of one group; a ratio names its own
+            # whole ("nearly four in 10")
             counts = _population(ent) or (
-                last_share.counts if last_share is not None and last_share.sentence == sentence else None)
+                last_share.counts if last_share is not None and last_share.sentence == sentence and not ratio
+                and not _RATIO.match(core) else None)
         found.append(
             NumberMention(
                 start=start,

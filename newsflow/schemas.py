@@ -103,11 +103,12 @@ GRANULARITIES = (
 # Where a place is, on the places of an article and on the place entities.
 GEOCODE = (
     Column("geonames_id", pa.int64(), "GeoNames id of the place the name resolves to "
-           "(https://www.geonames.org/<id>); empty when it resolves to none, or to a region of "
+           "(https://www.geonames.org/<id>); empty when it resolves to none, or to a region or facility of "
            "newsflow's lexicon (place_regions.tsv).", nullable=True),
     Column("feature", pa.string(), "What the place is: continent, country, region (a group of "
            "countries, states or cities: the Middle East, the Midwest), admin1 (a first-level region: a "
-           "US state, England, British Columbia) or city. Empty when the place resolves to none.",
+           "US state, England, British Columbia), city, or facility (a building or site of newsflow's lexicon, "
+           "placed at its city: the White House). Empty when the place resolves to none.",
            nullable=True, allowed=FEATURES),
     Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code of its country (of a region: when it "
            "lies in one).", nullable=True, pattern=r"^[A-Z]{2}$"),
@@ -297,7 +298,7 @@ TABLES: dict[str, Table] = {
             "place_id",
             "Places (countries, cities, regions, facilities) mentioned in each article, geocoded offline "
             "against GeoNames when the name is a continent, country, US state or city of 15,000+ people, or a "
-            "region of newsflow's lexicon (place_regions.tsv).",
+            "region or facility of newsflow's lexicon (place_regions.tsv).",
             (
                 Column("acronym", pa.string(), "Abbreviation (U.S.) when the article uses one.", nullable=True),
                 *GEOCODE,

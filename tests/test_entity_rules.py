@@ -763,3 +763,132 @@ def test_a_demonym_before_a_title_is_the_country_the_person_serves():
     )
     assert [(p.name, p.titles, p.affiliations) for p in doc._.entities.people] == [
         ("Vladimir Putin", ["President"], ["Russia"])]
+
+
+def test_a_number_above_one_counts_no_singular_noun_and_a_kind_stays_in_a_count():
+    doc = extract(
+        "The two write that 31 incidents of fraud occurred.",
+        """
+        The        the       DET    DT   det     2
+        two        two       NUM    CD   nummod  2  B-CARDINAL
+        write      write     NOUN   NN   ROOT    2
+        that       that      SCONJ  IN   mark    8
+        31         31        NUM    CD   nummod  5  B-CARDINAL
+        incidents  incident  NOUN   NNS  nsubj   8
+        of         of        ADP    IN   prep    5
+        fraud      fraud     NOUN   NN   pobj    6
+        occurred   occur     VERB   VBD  ccomp   2
+        .          .         PUNCT  .    punct   2
+        """,
+    )
+    assert [(n.text, n.counts) for n in doc._.numbers] == [("two", None), ("31", "incidents of fraud")]
+
+
+def test_a_ratio_and_a_margin_in_points_are_of_no_group_listed_before_them():
+    doc = extract(
+        "Clinton got 42 percent of voters, four in 10 left, within 4.3 percentage points.",
+        """
+        Clinton     Clinton     PROPN  NNP  nsubj     1   B-PERSON
+        got         get         VERB   VBD  ROOT      1
+        42          42          NUM    CD   nummod    3   B-PERCENT
+        percent     percent     NOUN   NN   dobj      1   I-PERCENT
+        of          of          ADP    IN   prep      3
+        voters      voter       NOUN   NNS  pobj      4
+        ,           ,           PUNCT  ,    punct     1
+        four        four        NUM    CD   nsubj     10  B-CARDINAL
+        in          in          ADP    IN   prep      7   I-CARDINAL
+        10          10          NUM    CD   pobj      8   I-CARDINAL
+        left        leave       VERB   VBD  conj      1
+        ,           ,           PUNCT  ,    punct     1
+        within      within      ADP    IN   prep      1
+        4.3         4.3         NUM    CD   nummod    15  B-PERCENT
+        percentage  percentage  NOUN   NN   compound  16  I-PERCENT
+        points      point       NOUN   NNS  pobj      12
+        .           .           PUNCT  .    punct     1
+        """,
+    )
+    assert [(n.text, n.unit, n.counts) for n in doc._.numbers] == [
+        ("42 percent", "percentage", "voters"), ("four in 10", None, None), ("4.3 percentage", "point", None)]
+
+
+@pytest.mark.parametrize(("text", "table", "unit"), [
+    ("She took millions in donations.", """
+        She        she       PRON   PRP  nsubj  1
+        took       take      VERB   VBD  ROOT   1
+        millions   million   NOUN   NNS  dobj   1  B-CARDINAL
+        in         in        ADP    IN   prep   2
+        donations  donation  NOUN   NNS  pobj   3
+        .          .         PUNCT  .    punct  1
+        """, "dollar"),
+    ("Millions lost their homes.", """
+        Millions  million  NOUN   NNS   nsubj  1  B-CARDINAL
+        lost      lose     VERB   VBD   ROOT   1
+        their     their    PRON   PRP$  poss   3
+        homes     home     NOUN   NNS   dobj   1
+        .         .        PUNCT  .     punct  1
+        """, None),
+])
+def test_a_bare_amount_in_a_sentence_about_money_is_money(text, table, unit):
+    assert [(n.unit, n.counts) for n in extract(text, table)._.numbers] == [(unit, None)]
+
+
+def test_a_seat_of_power_is_the_organization_when_it_acts_and_the_place_otherwise():
+    doc = extract(
+        "The White House said aides in the White House left.",
+        """
+        The     the     DET    DT   det       2
+        White   White   PROPN  NNP  compound  2  B-ORG
+        House   House   PROPN  NNP  nsubj     3  I-ORG
+        said    say     VERB   VBD  ROOT      3
+        aides   aide    NOUN   NNS  nsubj     9
+        in      in      ADP    IN   prep      4
+        the     the     DET    DT   det       8
+        White   White   PROPN  NNP  compound  8  B-ORG
+        House   House   PROPN  NNP  pobj      5  I-ORG
+        left    leave   VERB   VBD  ccomp     3
+        .       .       PUNCT  .    punct     3
+        """,
+    )
+    entities = doc._.entities
+    assert [(o.name, [m.start for m in o.mentions]) for o in entities.organizations] == [("White House", [4])]
+    assert [(p.name, [m.start for m in p.mentions]) for p in entities.places] == [("White House", [34])]
+
+
+def test_an_organization_s_name_after_a_or_an_is_one_of_its_members_unless_it_modifies_a_noun():
+    doc = extract(
+        "A Marine told a CNN poll.",
+        """
+        A       a       DET    DT   det       1
+        Marine  Marine  PROPN  NNP  nsubj     2  B-ORG
+        told    tell    VERB   VBD  ROOT      2
+        a       a       DET    DT   det       5
+        CNN     CNN     PROPN  NNP  compound  5  B-ORG
+        poll    poll    NOUN   NN   dobj      2
+        .       .       PUNCT  .    punct     2
+        """,
+    )
+    assert [o.name for o in doc._.entities.organizations] == ["CNN"]
+
+
+def test_a_place_after_a_compass_word_is_another_place_than_the_bare_name():
+    doc = extract(
+        "East Jerusalem is not Jerusalem, nor the Times The New York Times.",
+        """
+        East       East       PROPN  NNP  compound  1   B-GPE
+        Jerusalem  Jerusalem  PROPN  NNP  nsubj     2   I-GPE
+        is         be         AUX    VBZ  ROOT      2
+        not        not        PART   RB   neg       2
+        Jerusalem  Jerusalem  PROPN  NNP  attr      2   B-GPE
+        ,          ,          PUNCT  ,    punct     2
+        nor        nor        CCONJ  CC   cc        2
+        the        the        DET    DT   det       8
+        Times      Times      PROPN  NNP  conj      2   B-ORG
+        The        the        DET    DT   det       12  B-ORG
+        New        New        PROPN  NNP  compound  11  I-ORG
+        York       York       PROPN  NNP  compound  12  I-ORG
+        Times      Times      PROPN  NNP  appos     8   I-ORG
+        .          .          PUNCT  .    punct     2
+        """,
+    )
+    assert [p.name for p in doc._.entities.places] == ["East Jerusalem", "Jerusalem"]
+    assert [(o.name, len(o.mentions)) for o in doc._.entities.organizations] == [("New York Times", 2)]

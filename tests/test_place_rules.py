@@ -192,26 +192,30 @@ def test_the_component_puts_each_place_on_its_entity_and_mentions():
     assert (round(philadelphia.latitude, 2), round(philadelphia.longitude, 2)) == (39.95, -75.16)
 
 
-def test_a_region_written_after_a_town_in_the_text_decides_it_and_facilities_are_not_looked_up():
+def test_a_region_written_after_a_town_in_the_text_decides_it_and_a_facility_is_placed_at_its_city():
     doc = extract(
-        "The White House sent us to Paris, Texas.",
+        "Aides in the White House sent us to Paris, Texas.",
         """
-        The    the    DET    DT   det    2  B-FAC
-        White  White  PROPN  NNP  compound 2  I-FAC
-        House  House  PROPN  NNP  nsubj  3  I-FAC
-        sent   send   VERB   VBD  ROOT   3
-        us     we     PRON   PRP  dobj   3  B-GPE
-        to     to     ADP    IN   prep   3
-        Paris  Paris  PROPN  NNP  pobj   5  B-GPE
-        ,      ,      PUNCT  ,    punct  6
-        Texas  Texas  PROPN  NNP  appos  6  B-GPE
-        .      .      PUNCT  .    punct  3
+        Aides  aide   NOUN   NNS  nsubj     5
+        in     in     ADP    IN   prep      0
+        the    the    DET    DT   det       4
+        White  White  PROPN  NNP  compound  4  B-FAC
+        House  House  PROPN  NNP  pobj      1  I-FAC
+        sent   send   VERB   VBD  ROOT      5
+        us     we     PRON   PRP  dobj      5  B-GPE
+        to     to     ADP    IN   prep      5
+        Paris  Paris  PROPN  NNP  pobj      7  B-GPE
+        ,      ,      PUNCT  ,    punct     8
+        Texas  Texas  PROPN  NNP  appos     8  B-GPE
+        .      .      PUNCT  .    punct     5
         """,
     )
     found = {entity.name: place and (place.name, place.admin1)
              for entity, place in zip(doc._.entities.places, doc._.geocodes)}
-    # A facility (the White House: an old name of Casablanca) is no gazetteer place; a lower-case "us" no place.
-    assert found == {"White House": None, "Paris": ("Paris", "TX"), "Texas": ("Texas", "TX")}
+    # The White House (also an old name of Casablanca) is the lexicon's facility; a lower-case "us" no place.
+    assert found == {"White House": ("White House", "DC"), "Paris": ("Paris", "TX"), "Texas": ("Texas", "TX")}
+    white_house = doc._.geocodes[0]
+    assert (white_house.feature, white_house.country_code, round(white_house.latitude, 1)) == ("facility", "US", 38.9)
 
 
 def test_a_place_after_a_comma_is_its_region_only_where_the_phrase_ends_there():
