@@ -12,7 +12,7 @@ the rows.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -61,6 +61,8 @@ class EntityRules:
 
 
 _COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower"}
+_PARTICLES = {"al", "bin", "da", "de", "del", "della", "der", "di", "du", "ibn", "la", "le", "van", "von"}
+_EDITORIAL_BRACKETS = re.compile(r"[\[\]]")
 _ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "at", "&", "de"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -181,18 +183,22 @@ def _person_spans(
     person_spans: list[PersonSpan] = []
     other: list[tuple[str, int, int]] = []
     taken: set[int] = set()
+    common = _common_lead_words(doc, rules)
     for ent in doc.ents:
         bounds = _strip_span(ent)
         if bounds is None:
             continue
         start, end = bounds
         if ent.label_ in rules.person_labels:
-            while start < end - 1 and doc[start].lower_ in ("a", "an", "the"):  # "a Donald Trump"
+            while start < end - 1 and (doc[start].lower_ in ("a", "an", "the")  # "a Donald Trump"
+                                       or doc[start].is_sent_start and doc[start].text in common):
                 start += 1
             titles = []
             while start < end - 1 and (title := rules.title_of(doc[start])) is not None:
                 titles.append(title)
                 start += 1
+                if start < end - 1 and doc[start].text == ".":
+                    start += 1  # "Capt" and "." as the tokenizer splits "Army Capt. Christian Pardo"
             text = doc[start:end].text
             if "’s " in text or "'s " in text or not any(c.isupper() for c in text):
                 continue  # "Charlie Wilson’s War" is a title, not a person
@@ -228,6 +234,25 @@ def _person_spans(
             k -= 1
         with_titles.append((start, end, _compound_title(doc, start - len(titles), start, titles)))
     return with_titles, other, taken
+
+
+def _common_lead_words(doc: Doc, rules: EntityRules) -> set[str]:
+    """Capitalized words that begin a person's name at the start of a
+    sentence but are common words: the article writes them in lower case
+    too and no first name is one ("Top" of "Top Clinton adviser sent ..."
+    where "top secret" follows; "Young" of "Young Sanders supporters"),
+    before the surname of another name of the article; not a particle of
+    a surname ("De Blasio" where "Bill de Blasio" is named)."""
+    lower = {t.text for t in doc if t.text.islower()}
+    names = [e for e in doc.ents if e.label_ in rules.person_labels and len(e) > 1]
+    full_names_of = defaultdict(set)
+    for name in names:
+        full_names_of[name[-1].text].add(name.text)
+    return {
+        e[0].text for e in names
+        if e[0].is_sent_start and len(full_names_of[e[-1].text]) > 1 and e[0].text[:1].isupper() and e[1].is_alpha
+        and e[0].lower_ in lower and e[0].lower_ not in rules.first_name_genders and e[0].lower_ not in _PARTICLES
+    }
 
 
 def _compound_title(doc: Doc, first: int, start: int, titles: list[Title]) -> list[Title]:
@@ -396,20 +421,23 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     relatives: set[int] = set()
     person_of_token: dict[int, Entity] = {}
     single_words: list[tuple[Mention, int, int, list[Title]]] = []
+    written = {_EDITORIAL_BRACKETS.sub("", doc[start:end].text) for start, end, _ in person_spans}
     for start, end, titles in person_spans:
         mention = _mention(doc, start, end)
-        words = mention.text.split()
-        if len(words) < 2:
+        name = _EDITORIAL_BRACKETS.sub("", mention.text)  # "[Hillary] Clinton", as quotes write an added word
+        words = name.split()
+        if len(words) < 2 or len(words) == 2 and words[0].lower() in _PARTICLES and any(
+                _surname_of(other, name) for other in written):  # "Trump"; "De Blasio" of "Bill de Blasio"
             single_words.append((mention, start, end, titles))
             continue
         person = next((p for p in people if _same_full_name(p.name.split(), words)), None)
         if person is None:
-            person = Entity("person", mention.text)
+            person = Entity("person", name)
             people.append(person)
             if _introduced_as_relative(doc, start - len(titles), rules.relatives):
                 relatives.add(id(person))
         elif len(words) > len(person.name.split()):
-            person.name = mention.text
+            person.name = name
         person.mentions.append(mention)
         for title in titles:
             person.add_title(title)
@@ -423,7 +451,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         word = mention.text
         gender = next((t.gender for t in titles if t.gender), None)
         target = (
-            next((p for p in by_default if p.name.split()[-1] == word and p.fits(gender)), None)
+            _likeliest([p for p in by_default if _surname_of(p.name, word) and p.fits(gender)], titles)
             or next((p for p in people if p.name.split()[0] == word and p.fits(gender)), None)
             or next((p for p in singles if p.name == word and p.fits(gender)), None)
         )
@@ -448,6 +476,23 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         person.mentions.sort(key=lambda m: m.start)
     people.sort(key=lambda p: p.first.start)
     return people, person_of_token
+
+
+def _surname_of(name: str, surname: str) -> bool:
+    """Whether ``surname`` ends ``name``: "Clinton" of "Hillary Clinton",
+    "De Blasio" of "Bill de Blasio" (a particle in any case)."""
+    words, ending = name.split(), surname.split()
+    return len(words) > len(ending) and words[-1] == ending[-1] and (
+        [w.lower() for w in words[-len(ending):]] == [w.lower() for w in ending])
+
+
+def _likeliest(fitting: list[Entity], titles: list[Title]) -> Entity | None:
+    """Of the people a surname alone can name (in order of preference),
+    the only one that bears its title ("President Clinton" where Bill
+    Clinton is the president; not "Mr.", which only tells a gender), else
+    the first."""
+    titled = [p for p in fitting if any(t.gender is None and t.title in p.titles for t in titles)]
+    return titled[0] if len(titled) == 1 else next(iter(fitting), None)
 
 
 def _introduced_as_relative(doc: Doc, start: int, relatives: frozenset[str]) -> bool:

@@ -892,3 +892,90 @@ def test_a_place_after_a_compass_word_is_another_place_than_the_bare_name():
     )
     assert [p.name for p in doc._.entities.places] == ["East Jerusalem", "Jerusalem"]
     assert [(o.name, len(o.mentions)) for o in doc._.entities.organizations] == [("New York Times", 2)]
+
+
+def test_a_surname_alone_joins_the_only_person_who_bears_its_title():
+    doc = extract(
+        "Bill Clinton met Secretary Hillary Clinton. Clinton won. Secretary Clinton left.",
+        """
+        Bill       Bill       PROPN  NNP  compound  1   B-PERSON
+        Clinton    Clinton    PROPN  NNP  nsubj     2   I-PERSON
+        met        meet       VERB   VBD  ROOT      2
+        Secretary  Secretary  PROPN  NNP  compound  5
+        Hillary    Hillary    PROPN  NNP  compound  5   B-PERSON
+        Clinton    Clinton    PROPN  NNP  dobj      2   I-PERSON
+        .          .          PUNCT  .    punct     2
+        Clinton    Clinton    PROPN  NNP  nsubj     8   B-PERSON
+        won        win        VERB   VBD  ROOT      8
+        .          .          PUNCT  .    punct     8
+        Secretary  Secretary  PROPN  NNP  compound  11
+        Clinton    Clinton    PROPN  NNP  nsubj     12  B-PERSON
+        left       leave      VERB   VBD  ROOT      12
+        .          .          PUNCT  .    punct     12
+        """,
+    )
+    # "Clinton" alone goes to the first named; "Secretary Clinton" to the secretary.
+    assert [(p.name, [m.start for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Bill Clinton", [0, 44]), ("Hillary Clinton", [27, 67])]
+
+
+def test_a_title_split_from_its_period_and_brackets_an_editor_added_are_not_in_the_name():
+    doc = extract(
+        "Army Capt. Christian Pardo met [Hillary] Clinton.",
+        """
+        Army       Army       PROPN  NNP    compound  4
+        Capt       Capt       PROPN  NNP    compound  4  B-PERSON
+        .          .          PUNCT  .      punct     4  I-PERSON
+        Christian  Christian  PROPN  NNP    compound  4  I-PERSON
+        Pardo      Pardo      PROPN  NNP    nsubj     5  I-PERSON
+        met        meet       VERB   VBD    ROOT      5
+        [          [          PUNCT  -LRB-  punct     9
+        Hillary    Hillary    PROPN  NNP    compound  9  B-PERSON
+        ]          ]          PUNCT  -RRB-  punct     9  I-PERSON
+        Clinton    Clinton    PROPN  NNP    dobj      5  I-PERSON
+        .          .          PUNCT  .      punct     5
+        """,
+    )
+    assert [(p.name, p.titles) for p in doc._.entities.people] == [("Christian Pardo", ["Capt."]), ("Hillary Clinton", [])]
+
+
+def test_a_common_word_opening_a_sentence_is_not_the_first_name_of_a_person_named_there():
+    doc = extract(
+        "Top Clinton aides left. Hillary Clinton won top votes.",
+        """
+        Top      Top      PROPN  NNP  compound  2  B-PERSON
+        Clinton  Clinton  PROPN  NNP  compound  2  I-PERSON
+        aides    aide     NOUN   NNS  nsubj     3
+        left     leave    VERB   VBD  ROOT      3
+        .        .        PUNCT  .    punct     3
+        Hillary  Hillary  PROPN  NNP  compound  6  B-PERSON
+        Clinton  Clinton  PROPN  NNP  nsubj     7  I-PERSON
+        won      win      VERB   VBD  ROOT      7
+        top      top      ADJ    JJ   amod      9
+        votes    vote     NOUN   NNS  dobj      7
+        .        .        PUNCT  .    punct     7
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Hillary Clinton", ["Clinton", "Hillary Clinton"])]
+
+
+def test_a_surname_with_a_particle_alone_joins_the_full_name_and_a_first_name_like_al_stays():
+    doc = extract(
+        "Bill de Blasio met Al Gore. De Blasio left.",
+        """
+        Bill    Bill    PROPN  NNP  compound  2  B-PERSON
+        de      de      PROPN  NNP  compound  2  I-PERSON
+        Blasio  Blasio  PROPN  NNP  nsubj     3  I-PERSON
+        met     meet    VERB   VBD  ROOT      3
+        Al      Al      PROPN  NNP  compound  5  B-PERSON
+        Gore    Gore    PROPN  NNP  dobj      3  I-PERSON
+        .       .       PUNCT  .    punct     3
+        De      De      PROPN  NNP  compound  8  B-PERSON
+        Blasio  Blasio  PROPN  NNP  nsubj     9  I-PERSON
+        left    leave   VERB   VBD  ROOT      9
+        .       .       PUNCT  .    punct     9
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Bill de Blasio", ["Bill de Blasio", "De Blasio"]), ("Al Gore", ["Al Gore"])]
