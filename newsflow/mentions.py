@@ -414,9 +414,10 @@ def _is_title_case(line: str) -> bool:
 def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tuple[list[Entity], dict[int, Entity]]:
     """One entity per person: full names first; a single word ("Nazary")
     joins the full name it ends or starts once every full name is known:
-    never one of another gender ("Mrs. Clinton" is not Bill Clinton), and
-    of several that fit, the first named, unless introduced as a relative
-    ("Trump" is not "his daughter Ivanka Trump")."""
+    never one of another gender ("Mrs. Clinton" is not Bill Clinton), nor
+    without a title telling the gender one introduced as a relative ("Trump"
+    is not "his daughter Ivanka Trump", even when no other Trump is named in
+    full), and of several that fit, the first named."""
     people: list[Entity] = []
     relatives: set[int] = set()
     person_of_token: dict[int, Entity] = {}
@@ -451,7 +452,8 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         word = mention.text
         gender = next((t.gender for t in titles if t.gender), None)
         target = (
-            _likeliest([p for p in by_default if _surname_of(p.name, word) and p.fits(gender)], titles)
+            _likeliest([p for p in by_default if _surname_of(p.name, word) and p.fits(gender)
+                        and (gender is not None or id(p) not in relatives)], titles)
             or next((p for p in people if p.name.split()[0] == word and p.fits(gender)), None)
             or next((p for p in singles if p.name == word and p.fits(gender)), None)
         )
@@ -496,12 +498,14 @@ def _likeliest(fitting: list[Entity], titles: list[Title]) -> Entity | None:
 
 
 def _introduced_as_relative(doc: Doc, start: int, relatives: frozenset[str]) -> bool:
-    """Whether a relative word comes right before token ``start``, with only
-    adjectives or a comma between ("his daughter Ivanka", "her husband, Bill",
-    "his eldest son, Eric")."""
+    """Whether someone's relative word comes right before token ``start``,
+    with only adjectives or a comma between ("his daughter Ivanka", "her
+    husband, Bill", "Trump's eldest son, Eric"; not "native sons John
+    Kasich"). An apposition after the name ("Liz Cheney, the daughter of
+    Dick Cheney") is not one: it introduces the article's subject."""
     for token in reversed(doc[max(0, start - 4) : start]):
         if token.lemma_.lower() in relatives or token.lower_ in relatives:
-            return True
+            return any(t.tag_ in ("PRP$", "POS") for t in doc[max(0, token.i - 3) : token.i])
         if not (token.text == "," or token.pos_ == "ADJ"):
             return False
     return False

@@ -979,3 +979,22 @@ def test_a_surname_with_a_particle_alone_joins_the_full_name_and_a_first_name_li
     )
     assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
         ("Bill de Blasio", ["Bill de Blasio", "De Blasio"]), ("Al Gore", ["Al Gore"])]
+
+
+def test_a_surname_alone_is_not_a_relative_introduced_before_the_name_even_the_only_one_named():
+    doc = extract(
+        "His son Eric Trump spoke. Trump won.",
+        """
+        His    his    PRON   PRP$  poss      1
+        son    son    NOUN   NN    nsubj     4
+        Eric   Eric   PROPN  NNP   compound  3  B-PERSON
+        Trump  Trump  PROPN  NNP   appos     1  I-PERSON
+        spoke  speak  VERB   VBD   ROOT      4
+        .      .      PUNCT  .     punct     4
+        Trump  Trump  PROPN  NNP   nsubj     7  B-PERSON
+        won    win    VERB   VBD   ROOT      7
+        .      .      PUNCT  .     punct     7
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Eric Trump", ["Eric Trump"]), ("Trump", ["Trump"])]
