@@ -33,9 +33,11 @@ def quarantined(row: dict) -> str:
 
 
 def print_summary(summary: dict) -> None:
-    """The row counts of a run, what it published, and what it quarantined."""
+    """The row counts of a run, what it published, where its Data Docs are,
+    and what it quarantined."""
     from rich.table import Table
 
+    from newsflow.run_summary import docs_link
     from newsflow.schemas import RESULT_TABLES
 
     out = console()
@@ -54,6 +56,8 @@ def print_summary(summary: dict) -> None:
         f"{counted(summary['n_parts_written'] + summary['n_parts_reused'], 'part')} unchanged) "
         f"in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
     )
+    if summary["n_articles"]:
+        out.print(f"Data Docs (validation results): {docs_link(summary['out_dir'])}")
     skipped = sum(item["n_skipped"] for item in summary["inputs"])
     if skipped:
         out.print(f"{skipped:,} archive records skipped: not HTML pages with status 200 (requests, metadata, ...)")

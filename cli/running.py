@@ -23,10 +23,12 @@ INTERRUPTED_EXIT_SECONDS = 10
 
 def prefect_environment(verbose: bool) -> None:
     """Settings Prefect reads at import: a project-local home, no telemetry
-    (there may be no network), and quiet console logs unless asked for."""
+    (there may be no network), the run's logs sent to its API server, and
+    quiet console logs unless asked for."""
     os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # INFO either way: the run's log in Prefect's UI is whole with or without -v.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     # Without -v the command prints what matters itself (a summary, or one
     # line saying why a run failed): no log lines or tracebacks from Prefect.
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "NOTSET" if verbose else "CRITICAL")

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.states import Cancelled
+from prefect.states import Cancelled, Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -39,6 +39,7 @@ from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
 from newsflow.parts import part_key, reuse, split_parts
 from newsflow.progress import progress
+from newsflow.run_summary import state_message
 from newsflow.schemas import RESULT_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
 from newsflow.status import index_context, state_key
@@ -51,6 +52,7 @@ from newsflow.store import (
 )
 from newsflow.timing import timed
 from newsflow.validate import quarantine_record, warm_up
+from tasks.artifacts import publish_artifacts
 from tasks.batch import process_batch
 from tasks.ingest import discover_inputs
 from tasks.store import (
@@ -83,7 +85,9 @@ def newsflow_pipeline(
     ``metadata`` names a sidecar table (CSV, TSV, JSONL or Parquet) of
     title, URL, outlet, publication date, authors and language per file.
 
-    Returns the run summary; a run refused because another run holds the
+    Returns the run summary, and ends Completed with a message saying what
+    was published and quarantined, with the run's summary, quarantine and
+    Data Docs as artifacts; a run refused because another run holds the
     output ends Cancelled. A run that would publish no article over an
     output that has some fails unless ``allow_empty``.
     """
@@ -210,7 +214,9 @@ def newsflow_pipeline(
             cache.prune({article.key for article in current})
         except OSError as exc:  # the run is published; stale entries cost only space, and go next time
             logger.warning("Could not update the kept results: %s", exc)
-        return {**run, "out_dir": out_dir, "quarantine": quarantine}
+    publish_artifacts(run, quarantine, out_dir)
+    logger.info("%s", state_message(run))
+    return Completed(message=state_message(run), data={**run, "out_dir": out_dir, "quarantine": quarantine})
 
 
 def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache, paths: dict[str, Path],
