@@ -19,6 +19,7 @@ more than the work on large batches.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime, timezone
 from pathlib import Path
@@ -163,7 +164,8 @@ def newsflow_pipeline(
         with timed(timings, "write"):
             output = output_fingerprint(fingerprint)
             parts = {part_key(articles, output): articles for articles in split_parts(current, settings.part_size)}
-            written, repaired = _write_parts(store, parts, cache, paths, raw_dir, settings, sidecar)
+            with progress(len(parts), "Parts validated and written", logger.info) as advance:
+                written, repaired = _write_parts(store, parts, cache, paths, raw_dir, settings, sidecar, advance)
             n_extracted += len(repaired)
             row_counts = dict.fromkeys(RESULT_TABLES, 0)
             invalid: list[dict] = []
@@ -220,12 +222,14 @@ def newsflow_pipeline(
 
 
 def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache, paths: dict[str, Path],
-                 raw_dir: str, settings: Settings, sidecar: Sidecar | None) -> tuple[list[PartOutcome], set[str]]:
+                 raw_dir: str, settings: Settings, sidecar: Sidecar | None,
+                 advance: Callable[[int], None]) -> tuple[list[PartOutcome], set[str]]:
     """Every part (by key), reused from the published version when it holds
     it intact, else written; and the ids of articles extracted again. An
     article whose kept result turns out damaged is extracted again from its
     file (``paths``, by source file) and its part written once more."""
     outcomes = {key: reused for key in parts if (reused := reused_part(store, f"part-{key}", key))}
+    advance(len(outcomes))
     pending = [key for key in parts if key not in outcomes]
     repaired: set[str] = set()
     for repair in (True, False):
@@ -239,6 +243,7 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
             damaged += outcome.damaged
             if not outcome.damaged:
                 outcomes[key] = outcome
+                advance(1)
         pending = [key for key in pending if key not in outcomes]
         if not pending:
             break

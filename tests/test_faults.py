@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import signal
 import socket
@@ -52,6 +53,7 @@ from tests.conftest import (
 )
 
 ROOT = os.geteuid() == 0
+PROGRESS_LINE = re.compile(r"^[\w ]+: [\d,]+/[\d,]+ \([\d,]+ s\)$")  # progress, when stderr is no terminal
 
 
 def article(n: int) -> str:
@@ -96,7 +98,7 @@ def assert_one_clear_error(result: subprocess.CompletedProcess, status: int, *ph
     output = result.stdout + result.stderr
     assert result.returncode == status, output
     assert "Traceback" not in output, output
-    error_lines = [line for line in result.stderr.splitlines() if line.strip()]
+    error_lines = [line for line in result.stderr.splitlines() if line.strip() and not PROGRESS_LINE.match(line)]
     assert len(error_lines) == 1 and error_lines[0].startswith("Error:"), result.stderr
     for phrase in phrases:
         assert phrase in error_lines[0], error_lines[0]
