@@ -14,8 +14,24 @@ def console():
     return Console() if sys.stdout.isatty() else Console(width=120)
 
 
-def jsonable(summary: dict) -> dict:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in summary.items()}
+# Columns the tables store as JSON text (runs: metadata ... timings; quarantine:
+# record): objects in the commands' --json output, not strings inside JSON.
+JSON_TEXT_COLUMNS = frozenset({"metadata", "config", "packages", "row_counts", "timings", "record"})
+
+
+def jsonable(row: dict) -> dict:
+    """A row (a run's summary, a runs or entities row) for ``--json``: times
+    in ISO 8601, JSON text as objects, the quarantine's rows likewise."""
+    def value(key: str, v):
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        if key in JSON_TEXT_COLUMNS and isinstance(v, str):
+            return json.loads(v)
+        if key == "quarantine" and isinstance(v, list):
+            return [jsonable(r) for r in v]
+        return v
+
+    return {k: value(k, v) for k, v in row.items()}
 
 
 def counted(n: int, noun: str) -> str:

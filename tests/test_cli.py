@@ -41,6 +41,7 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
     assert listed.returncode == 0
     (run,) = [json.loads(line) for line in listed.stdout.splitlines()]
     assert (run["n_inputs"], run["n_extracted"], run["n_quarantined"]) == (2, 1, 1)
+    assert run["row_counts"]["articles"] == 1 and run["config"]["model"]  # objects, not JSON text inside JSON
 
     # The output is plain Parquet that DuckDB reads.
     speakers = duckdb.sql(
