@@ -74,9 +74,14 @@ def start_temporary_server() -> PrefectServer:
 
 @contextmanager
 def local_prefect_server(port: int, startup_timeout: float = 120):
-    """Run ``prefect server start`` on 127.0.0.1:``port``; yield its API URL."""
+    """Run ``prefect server start`` on 127.0.0.1:``port``; yield its API URL.
+    Its UI is told that port (Prefect's default tells it 4200), and builds
+    its pages under ``PREFECT_HOME``, not inside the virtualenv."""
     prefect = Path(sys.executable).with_name("prefect")
-    server = PrefectServer([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)], port, "server.log")
+    home = Path(os.environ.get("PREFECT_HOME", ".prefect"))
+    ui = {"PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_UI_STATIC_DIRECTORY": str(home.resolve() / "ui")}
+    server = PrefectServer([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)], port,
+                           "server.log", {k: v for k, v in ui.items() if k not in os.environ})
     try:
         yield server.wait_until_ready(startup_timeout)
     finally:
