@@ -34,10 +34,6 @@ def jsonable(row: dict) -> dict:
     return {k: value(k, v) for k, v in row.items()}
 
 
-def counted(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def quarantined(row: dict) -> str:
     """A quarantine row in a line: a file's or record's reason and detail; a
     table row's file, table, id and failed check; a link's id and detail."""
@@ -53,7 +49,7 @@ def print_summary(summary: dict) -> None:
     and what it quarantined."""
     from rich.table import Table
 
-    from newsflow.run_summary import docs_link
+    from newsflow.run_summary import counted, docs_link
     from newsflow.schemas import RESULT_TABLES
 
     out = console()

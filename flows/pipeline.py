@@ -217,8 +217,9 @@ def newsflow_pipeline(
         except OSError as exc:  # the run is published; stale entries cost only space, and go next time
             logger.warning("Could not update the kept results: %s", exc)
     publish_artifacts(run, quarantine, out_dir)
-    logger.info("%s", state_message(run))
-    return Completed(message=state_message(run), data={**run, "out_dir": out_dir, "quarantine": quarantine})
+    message = state_message(run)
+    logger.info("%s", message)
+    return Completed(message=message, data={**run, "out_dir": out_dir, "quarantine": quarantine})
 
 
 def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache, paths: dict[str, Path],

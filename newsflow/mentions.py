@@ -243,16 +243,19 @@ def _common_lead_words(doc: Doc, rules: EntityRules) -> set[str]:
     where "top secret" follows; "Young" of "Young Sanders supporters"),
     before the surname of another name of the article; not a particle of
     a surname ("De Blasio" where "Bill de Blasio" is named)."""
-    lower = {t.text for t in doc if t.text.islower()}
     names = [e for e in doc.ents if e.label_ in rules.person_labels and len(e) > 1]
     full_names_of = defaultdict(set)
     for name in names:
         full_names_of[name[-1].text].add(name.text)
-    return {
+    leads = {
         e[0].text for e in names
         if e[0].is_sent_start and len(full_names_of[e[-1].text]) > 1 and e[0].text[:1].isupper() and e[1].is_alpha
-        and e[0].lower_ in lower and e[0].lower_ not in rules.first_name_genders and e[0].lower_ not in _PARTICLES
+        and e[0].lower_ not in rules.first_name_genders and e[0].lower_ not in _PARTICLES
     }
+    if not leads:  # most articles: no need to read every word
+        return leads
+    lower = {t.text for t in doc if t.text.islower()}
+    return {lead for lead in leads if lead.lower() in lower}
 
 
 def _compound_title(doc: Doc, first: int, start: int, titles: list[Title]) -> list[Title]:
@@ -422,13 +425,13 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     relatives: set[int] = set()
     person_of_token: dict[int, Entity] = {}
     single_words: list[tuple[Mention, int, int, list[Title]]] = []
-    written = {_EDITORIAL_BRACKETS.sub("", doc[start:end].text) for start, end, _ in person_spans}
-    for start, end, titles in person_spans:
+    # "[Hillary] Clinton", as quotes write an added word, is "Hillary Clinton".
+    names = [_EDITORIAL_BRACKETS.sub("", doc[start:end].text) for start, end, _ in person_spans]
+    for (start, end, titles), name in zip(person_spans, names):
         mention = _mention(doc, start, end)
-        name = _EDITORIAL_BRACKETS.sub("", mention.text)  # "[Hillary] Clinton", as quotes write an added word
         words = name.split()
         if len(words) < 2 or len(words) == 2 and words[0].lower() in _PARTICLES and any(
-                _surname_of(other, name) for other in written):  # "Trump"; "De Blasio" of "Bill de Blasio"
+                _surname_of(other, name) for other in names):  # "Trump"; "De Blasio" of "Bill de Blasio"
             single_words.append((mention, start, end, titles))
             continue
         person = next((p for p in people if _same_full_name(p.name.split(), words)), None)

@@ -26,10 +26,10 @@ def docs_link(out_dir: str) -> str:
 
 def state_message(run: dict) -> str:
     """One line: what was published and what was kept aside."""
-    message = (f"Published {_count(run['n_articles'], 'article')} ({run['n_extracted']:,} extracted, "
+    message = (f"Published {counted(run['n_articles'], 'article')} ({run['n_extracted']:,} extracted, "
                f"{run['n_reused']:,} unchanged)")
     if run["n_quarantined"]:
-        message += f"; {_count(run['n_quarantined'], 'record')} quarantined, see the quarantine table"
+        message += f"; {counted(run['n_quarantined'], 'record')} quarantined, see the quarantine table"
     if not run["validation_success"]:
         message += "; some rows failed validation"
     return message
@@ -66,5 +66,5 @@ def quarantine_table(quarantine: list[dict]) -> list[dict]:
     return [{column: row.get(column) for column in QUARANTINE_COLUMNS} for row in quarantine]
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+def counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
