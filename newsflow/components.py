@@ -35,6 +35,8 @@ can share their tokens, where spaCy would store one ``Span._`` value for
 both. Rows are built from the records by ``newsflow.article``.
 """
 
+from dataclasses import replace
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -101,6 +103,7 @@ def _layout(doc: Doc, rules: None) -> None:
         "not_organizations": list(lexicons.entries("not_organizations.txt")),
         "demonyms": {row["demonym"]: row["country"] for row in lexicons.table("demonyms.tsv")},
         "seats_of_power": list(lexicons.entries("seats_of_power.txt")),
+        "facility_heads": list(lexicons.entries("facility_heads.txt")),
     },
 )
 def make_entities(
@@ -108,6 +111,7 @@ def make_entities(
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
     known_organizations: list[dict], relatives: list[str], parties: dict[str, str], state_abbreviations: list[dict],
     organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str], seats_of_power: list[str],
+    facility_heads: list[str],
 ) -> Extractor:
     last_words = "last word:"
     rules = EntityRules(
@@ -125,6 +129,7 @@ def make_entities(
         law_words=frozenset(n.removeprefix(last_words).strip() for n in not_organizations if n.startswith(last_words)),
         demonyms=dict(demonyms),
         seats_of_power=frozenset(normalized_name(n) for n in seats_of_power),
+        facility_heads=frozenset(facility_heads),
     )
     return Extractor(rules, _entities)
 
@@ -187,16 +192,24 @@ def _places(doc: Doc, rules: GeocodeRules) -> None:
         "organization_aliases": [{"alias": row["alias"], "organization": row["organization"]}
                                  for row in lexicons.table("organization_aliases.tsv")],
         "distinct_initials": list(lexicons.entries("distinct_initials.txt")),
+        "first_names": {row["short"]: row["first_name"] for row in lexicons.table("first_name_forms.tsv")},
+        "person_aliases": {row["alias"]: row["person"] for row in lexicons.table("person_aliases.tsv")},
     },
     requires=["doc._.entities", "doc._.geocodes"],
 )
 def make_identity(
-    nlp: Language, name: str, organization_aliases: list[dict], distinct_initials: list[str]
+    nlp: Language, name: str, organization_aliases: list[dict], distinct_initials: list[str],
+    first_names: dict[str, str], person_aliases: dict[str, str],
 ) -> Extractor:
-    rules = IdentityRules(
+    unaliased = IdentityRules(
         {name_key(a["alias"]): a["organization"] for a in organization_aliases},
         frozenset(name_key(n) for n in distinct_initials),
+        {name_key(short): name_key(first) for short, first in first_names.items()},
+        {},
     )
+    # Aliases are keyed as names are, so that "Joseph R. Biden Jr." finds "Joseph Biden Jr.".
+    rules = replace(unaliased, person_aliases={
+        person_key(alias, unaliased): person_key(person, unaliased) for alias, person in person_aliases.items()})
     return Extractor(rules, _identity)
 
 

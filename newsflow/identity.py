@@ -24,6 +24,8 @@ _INITIAL = re.compile(r"^(?:[A-Z]\.?){1,3}$")  # J, J., H.W.
 class IdentityRules:
     organization_aliases: dict[str, str]  # name_key(alias) -> canonical name
     distinct_initials: frozenset[str]  # name_key("George Bush"): people told apart by their middle initials
+    first_names: dict[str, str]  # name_key of a short form -> the given name it shortens ("joe" -> "joseph")
+    person_aliases: dict[str, str]  # person_key(alias) -> person_key(canonical name)
 
 
 def name_key(name: str) -> str:
@@ -38,10 +40,14 @@ def name_key(name: str) -> str:
 
 def person_key(name: str, rules: IdentityRules) -> str | None:
     """The key of a person's full name: "Donald J. Trump" and "Donald Trump"
-    are one, "Donald Trump Jr." another. Middle initials count only for
-    names in ``rules.distinct_initials`` (George W. and George H.W. Bush).
-    A single name ("Trump", "Sally") is no key: a surname alone joins a full
-    name inside its article only, never across articles."""
+    are one, "Donald Trump Jr." another; "Joe Biden" and "Joseph Biden"
+    are one (the short forms of given names are data), and so are the
+    names the curated aliases join ("Hillary Rodham Clinton"). Middle
+    initials count only for names in ``rules.distinct_initials`` (George W.
+    and George H.W. Bush); a middle name always counts ("Ahmad Shah Massoud"
+    is not his son Ahmad Massoud). A single name ("Trump", "Sally") is no
+    key: a surname alone joins a full name inside its article only, never
+    across articles."""
     words = name.replace(",", " ").split()
     suffix = [w for w in words[-1:] if name_key(w) in _SUFFIXES] if len(words) > 2 else []
     core = words[: len(words) - len(suffix)]
@@ -51,7 +57,9 @@ def person_key(name: str, rules: IdentityRules) -> str | None:
     bare = name_key(" ".join([first, last]))
     if bare not in rules.distinct_initials:
         middle = [w for w in middle if not _INITIAL.match(w)]
-    return name_key(" ".join([first, *middle, last, *suffix]))
+    first = rules.first_names.get(name_key(first), first)
+    key = name_key(" ".join([first, *middle, last, *suffix]))
+    return rules.person_aliases.get(key, key)
 
 
 def organization_key(name: str, acronym: str | None, rules: IdentityRules) -> str:

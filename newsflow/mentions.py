@@ -47,6 +47,7 @@ class EntityRules:
     law_words: frozenset[str]  # the last word of a law's name: "Act"
     demonyms: dict[str, str]  # "Russian" -> "Russia" (lexicons/demonyms.tsv)
     seats_of_power: frozenset[str]  # names (normalized_name) of a building and its body (lexicons/seats_of_power.txt)
+    facility_heads: frozenset[str]  # "Tower", "Street" (lexicons/facility_heads.txt)
 
     def title_of(self, token: Token) -> Title | None:
         """The title ``token`` is, if any. A title word in lower case after a
@@ -61,6 +62,7 @@ class EntityRules:
 
 
 _COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower"}
+_QUESTION_VERBS = {"will", "may", "can", "should", "would", "could", "did", "does", "is", "was", "has"}
 _PARTICLES = {"al", "bin", "da", "de", "del", "della", "der", "di", "du", "ibn", "la", "le", "van", "von"}
 _EDITORIAL_BRACKETS = re.compile(r"[\[\]]")
 _ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "at", "&", "de"}
@@ -184,6 +186,7 @@ def _person_spans(
     other: list[tuple[str, int, int]] = []
     taken: set[int] = set()
     common = _common_lead_words(doc, rules)
+    person_names = {ent.text for ent in doc.ents if ent.label_ in rules.person_labels}
     for ent in doc.ents:
         bounds = _strip_span(ent)
         if bounds is None:
@@ -191,8 +194,13 @@ def _person_spans(
         start, end = bounds
         if ent.label_ in rules.person_labels:
             while start < end - 1 and (doc[start].lower_ in ("a", "an", "the")  # "a Donald Trump"
-                                       or doc[start].is_sent_start and doc[start].text in common):
+                                       or doc[start].is_sent_start and doc[start].text in common
+                                       or _describes_person(doc, start, end, rules, person_names)
+                                       or _asks(doc, start)):
                 start += 1
+            if (place := _named_after_person(doc, start, end, rules)) is not None:
+                other.append(place)
+                continue
             titles = []
             while start < end - 1 and (title := rules.title_of(doc[start])) is not None:
                 titles.append(title)
@@ -212,9 +220,10 @@ def _person_spans(
     for token in doc:
         title = rules.title_of(token)
         if (title is not None and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN" and token.i + 1 not in taken
-                and doc[token.i + 1].text not in rules.organization_heads):  # "Justice Department"
+                and doc[token.i + 1].text not in rules.organization_heads  # "Justice Department"
+                and rules.title_of(doc[token.i + 1]) is None):  # "Chairman Rep. Jason Chaffetz": the next title reads on
             end = token.i + 1
-            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].tag_ != "POS":
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].tag_ != "POS" and end not in taken:
                 end += 1
             person_spans.append((token.i + 1, end, [title]))
             taken.update(range(token.i + 1, end))
@@ -234,6 +243,35 @@ def _person_spans(
             k -= 1
         with_titles.append((start, end, _compound_title(doc, start - len(titles), start, titles)))
     return with_titles, other, taken
+
+
+def _describes_person(doc: Doc, start: int, end: int, rules: EntityRules, person_names: set[str]) -> bool:
+    """Whether the common word at ``start`` describes the person named
+    after it: a first name follows, or a name the article gives alone
+    ("Billionaire Donald Trump", "Crooked Hillary Clinton")."""
+    return (end - start > 2 and doc[start].pos_ in ("NOUN", "ADJ") and doc[start].lower_ not in rules.first_name_genders
+            and (doc[start + 1].lower_ in rules.first_name_genders or doc[start + 1 : end].text in person_names))
+
+
+def _asks(doc: Doc, start: int) -> bool:
+    """Whether the word at ``start`` opens a question as its verb ("Will
+    Sanders come down off the pique?"), not as a first name."""
+    token = doc[start]
+    return token.is_sent_start and token.lower_ in _QUESTION_VERBS and any(
+        t.text == "?" for t in token.sent[-2:])  # a line's last token may be its line break
+
+
+def _named_after_person(doc: Doc, start: int, end: int, rules: EntityRules) -> tuple[str, int, int] | None:
+    """A building, an organization or a seat of power the model read as a
+    person because a person's name begins it: "Trump Tower", "Clinton
+    Foundation", "the Obama White House" (the seat alone)."""
+    last = doc[end - 1].text
+    if last in rules.organization_heads:
+        return "ORG", start, end
+    if last in rules.facility_heads:
+        return "FAC", start, end
+    seat = next((k for k in range(start + 1, end) if normalized_name(doc[k:end].text) in rules.seats_of_power), None)
+    return ("FAC", seat, end) if seat is not None else None
 
 
 def _common_lead_words(doc: Doc, rules: EntityRules) -> set[str]:
@@ -430,8 +468,11 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     for (start, end, titles), name in zip(person_spans, names):
         mention = _mention(doc, start, end)
         words = name.split()
-        if len(words) < 2 or len(words) == 2 and words[0].lower() in _PARTICLES and any(
-                _surname_of(other, name) for other in names):  # "Trump"; "De Blasio" of "Bill de Blasio"
+        if len(words) < 2 or any(_surname_of(other, name) and (
+                words[0].lower() in _PARTICLES or other.split()[0].lower() in rules.first_name_genders)
+                for other in names):
+            # "Trump"; "De Blasio" of "Bill de Blasio"; "Wasserman Schultz" of "Debbie Wasserman Schultz";
+            # not "Hillary Clinton" of "Crooked Hillary Clinton"
             single_words.append((mention, start, end, titles))
             continue
         person = next((p for p in people if _same_full_name(p.name.split(), words)), None)
@@ -495,7 +536,9 @@ def _likeliest(fitting: list[Entity], titles: list[Title]) -> Entity | None:
     """Of the people a surname alone can name (in order of preference),
     the only one that bears its title ("President Clinton" where Bill
     Clinton is the president; not "Mr.", which only tells a gender), else
-    the first."""
+    the first: an article's subject is named first. (The one named last
+    before the surname was tried: on 149 judged surnames it set 3 right and
+    4 wrong.)"""
     titled = [p for p in fitting if any(t.gender is None and t.title in p.titles for t in titles)]
     return titled[0] if len(titled) == 1 else next(iter(fitting), None)
 

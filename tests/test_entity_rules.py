@@ -998,3 +998,75 @@ def test_a_surname_alone_is_not_a_relative_introduced_before_the_name_even_the_o
     )
     assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
         ("Eric Trump", ["Eric Trump"]), ("Trump", ["Trump"])]
+
+
+def test_a_surname_of_two_words_alone_joins_the_full_name_it_ends():
+    doc = extract(
+        "Debbie Wasserman Schultz spoke. Wasserman Schultz left.",
+        """
+        Debbie     Debbie     PROPN  NNP  compound  2  B-PERSON
+        Wasserman  Wasserman  PROPN  NNP  compound  2  I-PERSON
+        Schultz    Schultz    PROPN  NNP  nsubj     3  I-PERSON
+        spoke      speak      VERB   VBD  ROOT      3
+        .          .          PUNCT  .    punct     3
+        Wasserman  Wasserman  PROPN  NNP  compound  6  B-PERSON
+        Schultz    Schultz    PROPN  NNP  nsubj     7  I-PERSON
+        left       leave      VERB   VBD  ROOT      7
+        .          .          PUNCT  .    punct     7
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Debbie Wasserman Schultz", ["Debbie Wasserman Schultz", "Wasserman Schultz"])]
+
+
+def test_a_building_or_seat_named_after_a_person_is_no_person_and_a_common_word_before_a_first_name_is_none():
+    doc = extract(
+        "Billionaire Donald Trump left Trump Tower for the Obama White House.",
+        """
+        Billionaire  billionaire  NOUN   NN   compound  2   B-PERSON
+        Donald       Donald       PROPN  NNP  compound  2   I-PERSON
+        Trump        Trump        PROPN  NNP  nsubj     3   I-PERSON
+        left         leave        VERB   VBD  ROOT      3
+        Trump        Trump        PROPN  NNP  compound  5   B-PERSON
+        Tower        Tower        PROPN  NNP  dobj      3   I-PERSON
+        for          for          ADP    IN   prep      3
+        the          the          DET    DT   det       10
+        Obama        Obama        PROPN  NNP  compound  10  B-PERSON
+        White        White        PROPN  NNP  compound  10  I-PERSON
+        House        House        PROPN  NNP  pobj      6   I-PERSON
+        .            .            PUNCT  .    punct     3
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Donald Trump", ["Donald Trump"])]
+    assert [p.name for p in doc._.entities.places] == ["Trump Tower", "White House"]
+
+
+def test_a_second_title_after_a_title_is_a_title_not_a_name():
+    doc = extract(
+        "Chairman Rep. Jason Chaffetz spoke.",
+        """
+        Chairman  Chairman  PROPN  NNP  compound  3  
+        Rep.      Rep.      PROPN  NNP  compound  3  
+        Jason     Jason     PROPN  NNP  compound  3  B-PERSON
+        Chaffetz  Chaffetz  PROPN  NNP  nsubj     4  I-PERSON
+        spoke     speak     VERB   VBD  ROOT      4
+        .         .         PUNCT  .    punct     4
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Jason Chaffetz", ["Jason Chaffetz"])]
+
+
+def test_a_verb_opening_a_question_is_no_first_name():
+    doc = extract(
+        "Will Sanders come down?",
+        """
+        Will     Will     PROPN  NNP  compound  1  B-PERSON
+        Sanders  Sanders  PROPN  NNP  nsubj     2  I-PERSON
+        come     come     VERB   VB   ROOT      2
+        down     down     ADP    RP   prt       2
+        ?        ?        PUNCT  .    punct     2
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Sanders", ["Sanders"])]

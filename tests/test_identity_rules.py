@@ -23,7 +23,10 @@ def rules():
         ("DONALD TRUMP", "Donald Trump"),
         ("José Andrés", "Jose Andres"),
         ("Donald Trump’s", "Donald Trump"),
-        ("Hillary Rodham Clinton", "Hillary Rodham Clinton"),
+        ("Joe Biden", "Joseph Biden"),  # a short form of a given name is the name
+        ("Chuck Grassley", "Charles E. Grassley"),
+        ("Hillary Rodham Clinton", "Hillary Clinton"),  # curated aliases
+        ("Joseph R. Biden Jr.", "Joe Biden"),
     ],
 )
 def test_one_person_whatever_the_middle_initials_case_and_accents(rules, one, other):
@@ -38,7 +41,9 @@ def test_one_person_whatever_the_middle_initials_case_and_accents(rules, one, ot
         ("Donald Trump", "Melania Trump"),
         ("George W. Bush", "George H.W. Bush"),  # names whose initials tell people apart
         ("George W. Bush", "Jeb Bush"),
-        ("Hillary Clinton", "Hillary Rodham Clinton"),  # a middle name is no initial
+        ("Ahmad Shah Massoud", "Ahmad Massoud"),  # a middle name is no initial: father and son
+        ("Chris Cuomo", "Andrew Cuomo"),
+        ("Will Sanders", "William Sanders"),  # "Will" is no listed short form: a name of its own too
     ],
 )
 def test_people_who_share_a_surname_stay_apart(rules, one, other):

@@ -17,6 +17,7 @@ from tests.handmade import extractors
 WORD_LISTS = [
     "naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt", "distinct_initials.txt",
     "relatives.txt", "organization_heads.txt", "not_organizations.txt", "seats_of_power.txt", "money_words.txt",
+    "facility_heads.txt",
 ]
 TABLES = {
     "speech_verbs.tsv": "lemma",
@@ -30,6 +31,8 @@ TABLES = {
     "place_regions.tsv": "region",
     "number_words.tsv": "word",
     "demonyms.tsv": "demonym",
+    "first_name_forms.tsv": "short",
+    "person_aliases.tsv": "alias",
 }
 
 
