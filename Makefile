@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed-$(LOCK)
 RAW ?= data/raw
 OUT ?= data/processed
 
-.PHONY: setup run test lock readme clean
+.PHONY: setup run test browser lock readme clean
 
 setup: $(INSTALLED)
 
@@ -26,8 +26,18 @@ run: setup
 
 # Two test processes (pytest-xdist): most tests wait on a flow or a command.
 # `.venv/bin/pytest -m "not slow"` runs the fast layer alone.
-test: setup
+test: setup browser
 	$(VENV)/bin/python -m pytest -n 2 --dist worksteal
+
+# The report's test opens its pages in Debian's chromium (and chromedriver):
+# installed when missing and this user can (root with apt-get, as on CI
+# here), else the test fails and says why.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && export DEBIAN_FRONTEND=noninteractive && \
+	  { apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }; }; } || \
+	echo "chromium and chromium-driver are not installed: the report test will fail" >&2
 
 # Paste the table reference generated from the schemas into README.md.
 readme: setup

@@ -409,6 +409,71 @@ def entities(out_dir: str, kind: str | None, top: int, order: str, as_json: bool
 
 
 @main.command()
+@click.option("--out", "out_dir", default="data/processed", show_default=True, help="Output folder or URL to report on.")
+@click.option("--articles", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Write the evidence pages of this many articles, those with the most quotes.")
+def report(out_dir: str, articles: int) -> None:
+    """Write the report page of an output folder (every run writes it too):
+    OUT/report/index.html, one page with charts and tables that opens from
+    disk with no network, and the evidence pages of the articles with the
+    most quotes under OUT/report/articles/."""
+    from newsflow.report import write_report
+    from newsflow.run_summary import report_link
+    from newsflow.store import VALIDATION_DIR, published_text, read_table, write_published
+
+    try:
+        validation = json.loads(published_text(out_dir, f"{VALIDATION_DIR}/summary.json") or "{}")
+        pages = write_report(lambda name: read_table(out_dir, name),
+                             lambda relative, text: write_published(out_dir, relative, text), out_dir, validation,
+                             featured=articles)
+    except (ValueError, ImportError, OSError) as exc:
+        raise click.ClickException(f"cannot write the report of {out_dir}: {exc}") from None
+    click.echo(f"Report: {report_link(out_dir)} ({len(pages)} article pages)")
+
+
+@main.command()
+@click.argument("article")
+@click.option("--out", "out_dir", default="data/processed", show_default=True, help="Output folder or URL.")
+def show(article: str, out_dir: str) -> None:
+    """Write the evidence page of one article, given by its id or its source
+    file (a container file's first article, or FILE#RECORD):
+    OUT/report/articles/<article_id>.html, its text with every quote,
+    speaker, cue, person, organization, place, number and date marked where
+    its offsets say, and the list of its records with their offsets."""
+    from newsflow.report import write_article_pages
+    from newsflow.store import REPORT_DIR, published_path_uri, read_table, write_published
+
+    try:
+        articles = read_table(out_dir, "articles").to_pylist()
+        runs = read_table(out_dir, "runs").to_pylist()
+    except (ValueError, ImportError, OSError) as exc:
+        raise click.ClickException(f"cannot read the articles of {out_dir}: {exc}") from None
+    chosen = _article(articles, article)
+    if chosen is None:
+        raise click.ClickException(f"no article {article!r} in {out_dir}: give an article_id or a source_file")
+    written = write_article_pages(lambda name: read_table(out_dir, name),
+                                  lambda relative, text: write_published(out_dir, relative, text), [chosen], runs[-1])
+    if not written:
+        raise click.ClickException(
+            f"{chosen['source_file']} is gone from {runs[-1]['raw_dir']} or no longer holds article "
+            f"{chosen['article_id']}: the page marks the text the run read; run again first")
+    click.echo(published_path_uri(out_dir, f"{REPORT_DIR}/articles/{chosen['article_id']}.html"))
+
+
+def _article(articles: list[dict], wanted: str) -> dict | None:
+    """The article with id ``wanted``, else the first of source file
+    ``wanted`` (``FILE#N``: its record N)."""
+    by_id = next((a for a in articles if a["article_id"] == wanted), None)
+    if by_id is not None:
+        return by_id
+    source_file, _, record = wanted.partition("#")
+    of_file = sorted((a for a in articles if a["source_file"] == source_file), key=lambda a: a["source_record"] or 0)
+    if record:
+        return next((a for a in of_file if str(a["source_record"]) == record), None)
+    return next(iter(of_file), None)
+
+
+@main.command()
 def schema() -> None:
     """Print the output tables and their columns (Markdown)."""
     from newsflow.schemas import markdown_reference

@@ -45,11 +45,11 @@ def quarantined(row: dict) -> str:
 
 
 def print_summary(summary: dict) -> None:
-    """The row counts of a run, what it published, where its Data Docs are,
-    and what it quarantined."""
+    """The row counts of a run, what it published, where its report and Data
+    Docs are, and what it quarantined."""
     from rich.table import Table
 
-    from newsflow.run_summary import counted, docs_link
+    from newsflow.run_summary import counted, docs_link, report_link
     from newsflow.schemas import RESULT_TABLES
 
     out = console()
@@ -69,6 +69,7 @@ def print_summary(summary: dict) -> None:
         f"in {summary['duration_s']:.1f} s; output in {summary['out_dir']}"
     )
     if summary["n_articles"]:
+        out.print(f"Report: {report_link(summary['out_dir'])}")
         out.print(f"Data Docs (validation results): {docs_link(summary['out_dir'])}")
     skipped = sum(item["n_skipped"] for item in summary["inputs"])
     if skipped:

@@ -73,8 +73,8 @@ def _ingredients(model: str):
 @lru_cache(maxsize=1)
 def source_files() -> tuple[Path, ...]:
     """The extraction modules, the project modules they import (recursively),
-    and every data file shipped inside the ``newsflow`` package. Found by
-    reading files, not importing them."""
+    and every lexicon (the rules as data). Found by reading files, not
+    importing them. The report's templates shape no row: not listed."""
     found: dict[str, Path] = {}
     pending = list(EXTRACTION_MODULES)
     while pending:
@@ -83,7 +83,7 @@ def source_files() -> tuple[Path, ...]:
         if module not in found and path is not None:
             found[module] = path
             pending += _project_imports(path)
-    data = [p for p in (_PROJECT / "newsflow").rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    data = [p for p in (_PROJECT / "newsflow" / "lexicons").rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
     return tuple(sorted(found.values())) + tuple(sorted(data))
 
 

@@ -7,21 +7,24 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
-from newsflow.store import VALIDATION_DIR
+from newsflow.store import REPORT_DIR, VALIDATION_DIR, published_path_uri
 
 # The quarantine columns a reader needs to find and judge a record.
 QUARANTINE_COLUMNS = ("source_file", "source_record", "stage", "table_name", "reason", "detail")
 DOCS_INDEX = f"{VALIDATION_DIR}/data_docs/index.html"
+REPORT_INDEX = f"{REPORT_DIR}/index.html"
 
 
 def docs_link(out_dir: str) -> str:
     """The published Data Docs' index: a file URI for a local output, the
     object store's URL otherwise."""
-    if "://" in out_dir:
-        return f"{out_dir.rstrip('/')}/{DOCS_INDEX}"
-    return (Path(out_dir).resolve() / DOCS_INDEX).as_uri()
+    return published_path_uri(out_dir, DOCS_INDEX)
+
+
+def report_link(out_dir: str) -> str:
+    """The published report page, as ``docs_link``."""
+    return published_path_uri(out_dir, REPORT_INDEX)
 
 
 def state_message(run: dict) -> str:
@@ -35,9 +38,9 @@ def state_message(run: dict) -> str:
     return message
 
 
-def summary_markdown(run: dict, quarantine: list[dict], docs: str) -> str:
+def summary_markdown(run: dict, quarantine: list[dict], docs: str, report: str) -> str:
     """The run's summary: counts per table, inputs, quarantine by reason,
-    validation and where the Data Docs are."""
+    validation and where the report and the Data Docs are."""
     counts = json.loads(run["row_counts"])
     lines = [
         f"# newsflow run {run['run_id']}",
@@ -49,6 +52,7 @@ def summary_markdown(run: dict, quarantine: list[dict], docs: str) -> str:
         f"- validation: {'passed' if run['validation_success'] else 'rows failed and were quarantined'}; "
         f"Data Docs: {docs}",
         f"- duration: {run['duration_s']:,.1f} s; model `{run['model']}`; newsflow {run['newsflow_version']}",
+        f"- report: {report}",
         "",
         "| table | rows |",
         "| --- | ---: |",

@@ -42,6 +42,7 @@ from newsflow.schemas import TABLES, Table, check_columns
 VERSIONS = ".versions"
 CURRENT = "current"
 VALIDATION_DIR = "_validation"
+REPORT_DIR = "report"  # the report page and its article pages (newsflow/report.py)
 DAMAGED_DIR = "_damaged"
 LOCK_FILE = ".newsflow.lock"
 # Fixed so that output bytes depend on the rows only.
@@ -78,6 +79,33 @@ def write_atomically(fs: fsspec.AbstractFileSystem, path: str, data: bytes) -> N
     partial = f"{path}.{os.getpid()}.tmp"
     fs.pipe_file(partial, data)
     fs.mv(partial, path)
+
+
+def published_text(out: str | Path, relative: str) -> str | None:
+    """A text file of the published version, or None when there is none."""
+    fs, root = output_filesystem(out)
+    try:
+        return fs.cat_file(f"{published_root(fs, root)}/{relative}").decode()
+    except FileNotFoundError:
+        return None
+
+
+def published_path_uri(out: str | Path, relative: str) -> str:
+    """Where a published file is read: a file URI for a local output."""
+    if "://" in str(out):
+        return f"{str(out).rstrip('/')}/{relative}"
+    return (Path(out).resolve() / relative).as_uri()
+
+
+def write_published(out: str | Path, relative: str, text: str) -> None:
+    """Write a page derived from the published tables (the report, an
+    article's evidence) into the published version, reachable as
+    ``<out>/<relative>`` (the next run's version replaces it)."""
+    fs, root = output_filesystem(out)
+    write_atomically(fs, f"{published_root(fs, root)}/{relative}", text.encode())
+    top = relative.split("/", 1)[0]
+    if isinstance(fs, LocalFileSystem) and not (Path(root) / top).is_symlink():
+        _point(Path(root) / top, Path(root) / CURRENT / top)  # an output published before the report existed
 
 
 def check_folders(raw_dir: str | Path, out: str | Path) -> None:

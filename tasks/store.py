@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -13,8 +14,10 @@ from newsflow.cache import ArticleCache, DamagedEntry
 from newsflow.entities import KINDS, corpus_entities
 from newsflow.file_index import KeptArticle
 from newsflow.parts import reuse, write_record
+from newsflow.report import write_report
+from newsflow.run_summary import report_link
 from newsflow.schemas import DATA_TABLES, RESULT_TABLES
-from newsflow.store import VALIDATION_DIR, OutputStore, read_table
+from newsflow.store import REPORT_DIR, VALIDATION_DIR, OutputStore, read_table
 from newsflow.validate import LINKS, get_validator, links, quarantine_record, validate_part
 
 
@@ -145,4 +148,13 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
         previous_runs = []
     store.write_table("runs", [*previous_runs, run])
     store.write_text("manifest.json", json.dumps(run, indent=1, sort_keys=True, default=str))
-    store.publish([*tables, "quarantine", "runs"], files=["manifest.json"])
+    started = time.perf_counter()
+    try:
+        pages = write_report(store.read_written, store.write_text, store.out, summary)
+    except Exception as exc:  # noqa: BLE001 - the tables are whole: a report that fails loses nothing
+        get_run_logger().warning("The report could not be written (%s: %s); the tables are published without it",
+                                 type(exc).__name__, exc)
+    else:
+        get_run_logger().info("Report written in %.1f s, with %d article pages: %s", time.perf_counter() - started,
+                              len(pages), report_link(store.out))
+    store.publish([*tables, "quarantine", "runs"], files=["manifest.json", REPORT_DIR])

@@ -196,8 +196,12 @@ def test_the_cache_key_follows_the_extraction_code_data_and_packages(tmp_path, m
     verbs.write_text(verbs.read_text().replace("quip\tquoted", "quip\tindirect", 1))
     changed_rule = key()
     assert changed_rule != base
-    (project / "newsflow" / "words.txt").write_text("a word list\n")
-    assert key() not in (base, changed_rule)
+    (project / "newsflow" / "lexicons" / "words.txt").write_text("a word list\n")
+    with_list = key()
+    assert with_list not in (base, changed_rule)
+    page = project / "newsflow" / "templates" / "report.html"  # the report's page shapes no row
+    page.write_text(page.read_text() + "\n<!-- a comment -->\n")
+    assert key() == with_list
 
     real = fingerprint.package_closure
     monkeypatch.setattr(fingerprint, "package_closure", lambda roots: {**real(roots), "dateparser": "0.0.1"})

@@ -26,7 +26,7 @@ def test_a_run_says_what_it_published_and_quarantined_in_its_state_and_artifacts
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
     by_key = {artifact.key: artifact for artifact in artifacts}
-    assert set(by_key) == {"newsflow-run", "newsflow-quarantine", "newsflow-data-docs"}
+    assert set(by_key) == {"newsflow-run", "newsflow-quarantine", "newsflow-report", "newsflow-data-docs"}
     summary = by_key["newsflow-run"].data
     assert "| articles | 1 |" in summary and "| ingest | empty | 1 |" in summary
     rows = by_key["newsflow-quarantine"].data
@@ -36,3 +36,6 @@ def test_a_run_says_what_it_published_and_quarantined_in_its_state_and_artifacts
     docs = (tmp_path / "out").resolve() / "_validation" / "data_docs" / "index.html"
     assert by_key["newsflow-data-docs"].data == f"[Data Docs]({docs.as_uri()})"
     assert docs.is_file()
+    report = (tmp_path / "out").resolve() / "report" / "index.html"
+    assert by_key["newsflow-report"].data == f"[Report]({report.as_uri()})" and f"- report: {report.as_uri()}" in summary
+    assert report.is_file()

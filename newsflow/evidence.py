@@ -1,0 +1,127 @@
+"""The evidence of one article: its text with every record marked where its
+offsets say, drawn by spaCy's displaCy span renderer, and the list of the
+records with their raw offsets. Marks are placed on the article's raw
+decoded text, re-read from its file, so a page shows exactly what the
+offsets point at.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from spacy import displacy
+
+from newsflow.config import Settings
+from newsflow.formats import FileRead, read_records
+from newsflow.ingest import RawArticle
+
+# Record tables marked on the page, the columns a reader judges them by,
+# and the label of their marks.
+MARKED = {
+    "quotes": ("quote_id", ["kind", "text", "speaker", "cue"]),
+    "people": ("person_id", ["name", "titles", "roles"]),
+    "organizations": ("organization_id", ["name", "acronym"]),
+    "places": ("place_id", ["name", "feature", "country_code", "latitude", "longitude"]),
+    "numbers": ("number_id", ["text", "kind", "value", "unit", "counts"]),
+    "dates": ("date_id", ["text", "kind", "value", "granularity"]),
+}
+LABELS = {"direct": "DIRECT QUOTE", "partial": "PARTIAL QUOTE", "indirect": "INDIRECT QUOTE", "cue": "CUE",
+          "people": "PERSON", "organizations": "ORG", "places": "PLACE", "numbers": "NUMBER", "dates": "DATE"}
+COLORS = {"DIRECT QUOTE": "#f4c07a", "PARTIAL QUOTE": "#f7dca8", "INDIRECT QUOTE": "#c9b4e8", "CUE": "#e8a0a0",
+          "PERSON": "#9fd3a8", "ORG": "#9cc4e8", "PLACE": "#b5e0dc", "NUMBER": "#e0d080", "DATE": "#d8c3a5"}
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass
+class Mark:
+    start: int
+    end: int
+    label: str
+    link: str = ""  # a record id on the page (a quote's speaker)
+    link_text: str = ""
+
+
+def evidence_rows(read, article_ids: set[str]) -> dict[str, dict[str, list[dict]]]:
+    """The rows of ``article_ids`` in the paragraphs and marked tables, by
+    article and table, in order of their start."""
+    wanted = pa.array(sorted(article_ids), pa.string())
+    found: dict[str, dict[str, list[dict]]] = {a: {} for a in article_ids}
+    for name in ("paragraphs", *MARKED):
+        table = read(name)
+        rows = table.filter(pc.is_in(table["article_id"], wanted)).to_pylist()
+        for row in sorted(rows, key=lambda r: (r["start"], r["end"])):
+            found[row["article_id"]].setdefault(name, []).append(row)
+    return found
+
+
+def raw_article(raw_dir: str, article: dict, settings: Settings) -> RawArticle | None:
+    """The article re-read from its raw file, or None when the file is gone
+    or no longer holds it (its bytes changed since the run)."""
+    path = Path(raw_dir) / article["source_file"]
+    if not path.is_file():
+        return None
+    for item in read_records(path, Path(raw_dir), settings, None, FileRead(article["source_file"])):
+        if isinstance(item, RawArticle) and item.article_id == article["article_id"]:
+            return item
+    return None
+
+
+def marks_of(rows: dict[str, list[dict]]) -> list[Mark]:
+    """Every record's mark; a quote's cue is marked too, and its label names
+    its speaker, linked to the speaker's record when one is listed."""
+    people = {row["entity_id"]: row["person_id"] for row in rows.get("people", [])}
+    marks = []
+    for row in rows.get("quotes", []):
+        speaker = people.get(row["speaker_entity_id"], row["quote_id"])
+        marks.append(Mark(row["start"], row["end"], LABELS[row["kind"]], f"#{speaker}", row["speaker"] or ""))
+        if row["cue_start"] is not None:
+            marks.append(Mark(row["cue_start"], row["cue_end"], LABELS["cue"]))
+    for name in ("people", "organizations", "places"):
+        for row in rows.get(name, []):
+            marks += [Mark(m["start"], m["end"], LABELS[name]) for m in row["mentions"]]
+    for name in ("numbers", "dates"):
+        marks += [Mark(row["start"], row["end"], LABELS[name]) for row in rows.get(name, [])]
+    return marks
+
+
+def render_paragraphs(text: str, paragraphs: list[tuple[int, int]], marks: list[Mark]) -> str:
+    """displaCy markup of the paragraphs (``(start, end)`` in ``text``) with
+    the marks inside them, one ``div`` each: a paragraph is cut into words
+    at white space and at every mark's ends, so a mark covers whole words of
+    the page even where a quotation mark is glued to a word."""
+    parsed = [_parsed(text, start, end, marks) for start, end in paragraphs]
+    # One call for the article: each call builds a renderer, which reads
+    # the colour registry's entry points (a millisecond each time).
+    return displacy.render(parsed, style="span", manual=True, options={"colors": COLORS}) if parsed else ""
+
+
+def _parsed(text: str, start: int, end: int, marks: list[Mark]) -> dict:
+    inside = [m for m in marks if m.start < end and m.end > start]
+    cuts = sorted({start, end, *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
+    words: list[tuple[int, int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        words += [(a + m.start(), a + m.end()) for m in re.finditer(r"\S+", text[a:b])]
+    spans = []
+    for mark in inside:
+        covered = [i for i, (a, b) in enumerate(words) if a >= mark.start and b <= mark.end]
+        if covered:
+            spans.append({"start_token": covered[0], "end_token": covered[-1] + 1, "label": mark.label,
+                          "kb_id": html.escape(mark.link_text), "kb_url": mark.link})
+    return {"text": text[start:end], "tokens": [html.unescape(text[a:b]) for a, b in words], "spans": spans}
+
+
+def displayed_text(article: RawArticle) -> str:
+    """The raw text with a web page's tags blanked out, offsets unchanged."""
+    if article.form != "html":
+        return article.text
+    return _TAG.sub(lambda m: " " * len(m.group()), article.text)
+
+
+def article_settings(config: dict) -> Settings:
+    """Settings that read an article as the run did: its size limits."""
+    return replace(Settings(), **{k: config[k] for k in ("max_bytes", "max_line_chars") if k in config})

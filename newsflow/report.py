@@ -1,0 +1,119 @@
+"""The report: ``report/index.html``, one self-contained page about the
+output (corpus, quotes, mentions, numbers and dates, data health), and
+``report/articles/<article_id>.html``, the evidence page of an article.
+Pages carry their styles and their charts (SVG) inline and load nothing:
+they open from disk, offline, and print.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib.resources import files
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from newsflow import charts
+from newsflow.evidence import (
+    COLORS,
+    MARKED,
+    article_settings,
+    displayed_text,
+    evidence_rows,
+    marks_of,
+    raw_article,
+    render_paragraphs,
+)
+from newsflow.report_data import Ranking, Reader, report_data
+from newsflow.store import REPORT_DIR, VALIDATION_DIR
+
+INDEX = f"{REPORT_DIR}/index.html"
+DOCS_FROM_REPORT = f"../{VALIDATION_DIR}/data_docs/index.html"
+_TEMPLATES = files("newsflow") / "templates"
+Writer = Callable[[str, str], None]  # relative path in the output, text
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def _chart(name: str, ranking: Ranking, kind: str = "bars") -> Markup:
+    if not ranking.labels:
+        return Markup('<p class="empty" id="chart-{}">{}: nothing to show.</p>').format(name, ranking.title)
+    draw = charts.columns if kind == "columns" else charts.bars
+    return Markup('<figure class="chart" id="chart-{}">{}</figure>').format(
+        name, Markup(draw(ranking.title, ranking.labels, ranking.values)))
+
+
+def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, featured: int = 20) -> list[str]:
+    """Write the report page and the evidence pages of the ``featured``
+    articles with the most quotes; returns the ids of the articles given a
+    page (an article whose raw file is gone or changed gets none).
+    ``validation`` is the run's validation summary."""
+    data = report_data(read, validation, featured)
+    pages = write_article_pages(read, write, data.articles, data.run)
+    mapped = data.mapped
+    places_map = charts.points_on_globe(
+        f"Places with coordinates (the {len(mapped)} most mentioned)", list(mapped["name"]),
+        [float(v) for v in mapped["longitude"]], [float(v) for v in mapped["latitude"]],
+        [float(v) for v in mapped["n_mentions"]]) if len(mapped) else ""
+    runs = data.runs.to_dict("records")[::-1]
+    runs_chart = _chart("runs", Ranking("Articles per run: extracted (dark) and reused", [], []))
+    if runs:
+        order = runs[::-1]
+        runs_chart = Markup('<figure class="chart" id="chart-runs">{}</figure>').format(Markup(charts.stacked(
+            "Articles per run", [r["run_id"][:15] for r in order],
+            {"extracted": [float(r["n_extracted"]) for r in order],
+             "reused": [float(r["n_reused"]) for r in order]})))
+    page = _environment().get_template("report.html").render(
+        data=data, run=data.run, out_dir=out_dir, css=_css(), chart=_chart, map=places_map, runs=runs,
+        runs_chart=runs_chart, docs_href=DOCS_FROM_REPORT, pages=set(pages))
+    write(INDEX, page)
+    return pages
+
+
+def write_article_pages(read: Reader, write: Writer, articles: list[dict], run: dict) -> list[str]:
+    """Write the evidence page of each article; returns the ids written."""
+    if not articles or not run:
+        return []
+    settings = article_settings(json.loads(run.get("config") or "{}"))
+    rows_of = evidence_rows(read, {a["article_id"] for a in articles})
+    written = []
+    for article in articles:
+        raw = raw_article(run["raw_dir"], article, settings)
+        if raw is None:
+            continue
+        write(f"{REPORT_DIR}/articles/{article['article_id']}.html",
+              article_page(article, displayed_text(raw), rows_of[article["article_id"]]))
+        written.append(article["article_id"])
+    return written
+
+
+def article_page(article: dict, text: str, rows: dict[str, list[dict]]) -> str:
+    """The evidence page of one article: ``text`` is its raw decoded text
+    (tags blanked), ``rows`` its rows by table."""
+    paragraphs = [(p["start"], p["end"]) for p in rows.get("paragraphs", [])]
+    markup = Markup(render_paragraphs(text, paragraphs, marks_of(rows)))
+    records = {name: [_record(name, row) for row in rows.get(name, [])] for name in MARKED}
+    return _environment().get_template("article.html").render(
+        article=article, text=markup, records=records, colors=COLORS, css=_css())
+
+
+def _record(table: str, row: dict) -> dict:
+    id_column, columns = MARKED[table]
+    shown = [f"{c}: {_plain(row[c])}" for c in columns if row.get(c) not in (None, [], "")]
+    return {"id": row[id_column], "start": row["start"], "end": row["end"], "summary": "; ".join(shown)}
+
+
+def _plain(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return value.get("text") or value.get("title") or json.dumps(value, default=str)
+    return f"“{value}”" if isinstance(value, str) and len(value) > 40 else str(value)
+
+
+def _css() -> Markup:
+    return Markup((_TEMPLATES / "base.css").read_text())

@@ -1,0 +1,102 @@
+"""The report page and an article's evidence page, from a real run on a few
+articles (text, a JSONL dump with outlets and dates, a web page), opened in
+headless Chromium with the network off: they load with no console error,
+every chart is drawn, and a screenshot of each is kept as a test artifact
+(``test-artifacts/``, or ``$NEWSFLOW_TEST_ARTIFACTS``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE, SHORT_ARTICLE, cli_environment, run, run_cli
+
+CHARTS = ["articles-by-outlet", "articles-by-month", "speakers-by-quotes", "speakers-by-articles", "quote-kinds",
+          "top-people", "top-organizations", "top-places", "places-map", "numbers-counted", "dates-by-year", "runs"]
+ARTIFACTS = Path(os.environ.get("NEWSFLOW_TEST_ARTIFACTS", REPO / "test-artifacts"))
+
+
+@pytest.fixture(scope="module")
+def reported(prefect_server, tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("report-raw")
+    shutil.copy(SAMPLE, raw / "sample.txt")
+    (raw / "empty.txt").write_bytes(b"")
+    shutil.copy(REPO / "tests" / "pages" / "harpers.org.justice.html", raw / "justice.html")
+    records = [
+        {"text": SHORT_ARTICLE, "outlet": "Daily Ledger", "published": "2024-03-05"},
+        {"text": SAMPLE.read_text(encoding="utf-8").replace("Nazary", "Nazari"), "outlet": "Kabul Wire",
+         "published": "2024-04-11"},
+    ]
+    (raw / "dump.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path_factory.mktemp("report-out")
+    run(raw, out)
+    return out
+
+
+def _browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert binary and driver, "the report test needs Debian's chromium and chromium-driver (make test installs them)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600",
+                     # The network off: every request but to this machine goes to a closed port.
+                     "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=Service(executable_path=driver))
+
+
+def _open(browser, page: Path, screenshot: str) -> list[dict]:
+    """Open ``page``, save its screenshot, and return its console errors."""
+    browser.get(page.as_uri())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = browser.execute_script("return document.body.scrollHeight")
+    browser.set_window_size(1280, min(max(height, 800), 12000))
+    assert browser.save_screenshot(str(ARTIFACTS / screenshot))
+    return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_the_report_and_an_article_page_render_offline_with_every_chart(reported):
+    from selenium.webdriver.common.by import By
+
+    index = reported / "report" / "index.html"
+    articles = sorted((reported / "report" / "articles").glob("*.html"))
+    assert index.is_file() and articles
+    browser = _browser()
+    try:
+        assert _open(browser, index, "report.png") == []
+        for chart in CHARTS:
+            marks = browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg path, #chart-{chart} svg rect")
+            assert marks, f"chart {chart} is not drawn"
+        sections = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
+        assert sections == ["The corpus", "Who is quoted", "Who and what is mentioned", "Numbers and dates",
+                            "Data health", "Articles"]
+        assert "empty.txt" in browser.find_element(By.ID, "health").find_element(By.XPATH, "following::table").text
+        link = browser.find_element(By.CSS_SELECTOR, "#articles ~ table a")
+        page = reported / "report" / link.get_attribute("href").split("/report/", 1)[1]
+
+        assert _open(browser, page, "article.png") == []
+        text = browser.find_element(By.CSS_SELECTOR, ".text").text
+        for label in ("DIRECT QUOTE", "INDIRECT QUOTE", "CUE", "PERSON", "ORG", "PLACE", "DATE", "NUMBER"):
+            assert label in text, f"no {label} marked"
+        assert browser.find_elements(By.CSS_SELECTOR, ".records li[id]")
+    finally:
+        browser.quit()
+
+
+def test_show_writes_the_page_of_an_article_named_by_its_file(reported, shared_server):
+    shown = run_cli("show", "dump.jsonl#2", "--out", str(reported), cwd=REPO, env=cli_environment(**shared_server))
+    assert shown.returncode == 0, shown.stderr
+    page = Path(shown.stdout.strip().removeprefix("file://"))
+    assert page.parent == reported.resolve() / "report" / "articles" and page.is_file()
+    assert "Ali Nazari" in page.read_text(encoding="utf-8")
+
+    missing = run_cli("show", "nowhere.txt", "--out", str(reported), cwd=REPO, env=cli_environment(**shared_server))
+    assert missing.returncode == 1 and "no article 'nowhere.txt'" in missing.stderr
