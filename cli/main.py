@@ -417,15 +417,16 @@ def report(out_dir: str, articles: int) -> None:
     OUT/report/index.html, one page with charts and tables that opens from
     disk with no network, and the evidence pages of the articles with the
     most quotes under OUT/report/articles/."""
-    from newsflow.report import write_report
+    from newsflow.report import DOCS_PAGES_FILE, write_report
     from newsflow.run_summary import report_link
     from newsflow.store import VALIDATION_DIR, published_text, read_table, write_published
 
     try:
         validation = json.loads(published_text(out_dir, f"{VALIDATION_DIR}/summary.json") or "{}")
+        docs_pages = json.loads(published_text(out_dir, DOCS_PAGES_FILE) or "{}")
         pages = write_report(lambda name: read_table(out_dir, name),
                              lambda relative, text: write_published(out_dir, relative, text), out_dir, validation,
-                             featured=articles)
+                             docs_pages, featured=articles)
     except (ValueError, ImportError, OSError) as exc:
         raise click.ClickException(f"cannot write the report of {out_dir}: {exc}") from None
     click.echo(f"Report: {report_link(out_dir)} ({len(pages)} article pages)")

@@ -35,7 +35,7 @@ from newsflow.config import Settings
 from newsflow.file_index import FileIndex, KeptArticle
 from newsflow.fingerprint import extraction_fingerprint, output_fingerprint
 from newsflow.formats import FileRead
-from newsflow.ids import record_id
+from newsflow.ids import RUN_ID_FORMAT, record_id
 from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
 from newsflow.parts import part_key, reuse, split_parts
@@ -96,7 +96,7 @@ def newsflow_pipeline(
     settings = Settings().with_overrides(model=model, batch_size=batch_size)
     check_folders(raw_dir, out_dir)
     started_at = datetime.now(timezone.utc)
-    run_id = started_at.strftime("%Y%m%dT%H%M%S%fZ")
+    run_id = started_at.strftime(RUN_ID_FORMAT)
     timings: Counter = Counter()
 
     with timed(timings, "discover"):
@@ -186,7 +186,7 @@ def newsflow_pipeline(
                 docs_key = record_id(entities_key, "docs")
                 summary = reuse(store, "data_docs", docs_key)
                 if summary is None:
-                    summary = report_validation(store, docs_key)
+                    summary = report_validation(store, docs_key, run_id)
         quarantine = [_rejection_row(r) for r in rejections] + invalid
         run = run_record(
             run_id=run_id,

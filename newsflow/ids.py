@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+RUN_ID_FORMAT = "%Y%m%dT%H%M%S%fZ"  # a run's id is the UTC time it started
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

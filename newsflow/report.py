@@ -27,9 +27,11 @@ from newsflow.evidence import (
 )
 from newsflow.report_data import Ranking, Reader, report_data
 from newsflow.store import REPORT_DIR, VALIDATION_DIR
+from newsflow.validate import DOCS_PAGES
 
 INDEX = f"{REPORT_DIR}/index.html"
-DOCS_FROM_REPORT = f"../{VALIDATION_DIR}/data_docs/index.html"
+DOCS = f"{VALIDATION_DIR}/data_docs"
+DOCS_PAGES_FILE = f"{DOCS}/{DOCS_PAGES}"
 _TEMPLATES = files("newsflow") / "templates"
 Writer = Callable[[str, str], None]  # relative path in the output, text
 
@@ -47,11 +49,13 @@ def _chart(name: str, ranking: Ranking, kind: str = "bars") -> Markup:
         name, Markup(draw(ranking.title, ranking.labels, ranking.values)))
 
 
-def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, featured: int = 20) -> list[str]:
+def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, docs_pages: dict[str, str],
+                 featured: int = 20) -> list[str]:
     """Write the report page and the evidence pages of the ``featured``
     articles with the most quotes; returns the ids of the articles given a
     page (an article whose raw file is gone or changed gets none).
-    ``validation`` is the run's validation summary."""
+    ``validation`` is the run's validation summary, ``docs_pages`` each
+    table's Data Docs page (in the Data Docs folder)."""
     data = report_data(read, validation, featured)
     pages = write_article_pages(read, write, data.articles, data.run)
     mapped = data.mapped
@@ -69,7 +73,7 @@ def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, fe
              "reused": [float(r["n_reused"]) for r in order]})))
     page = _environment().get_template("report.html").render(
         data=data, run=data.run, out_dir=out_dir, css=_css(), chart=_chart, map=places_map, runs=runs,
-        runs_chart=runs_chart, docs_href=DOCS_FROM_REPORT, pages=set(pages))
+        runs_chart=runs_chart, docs=f"../{DOCS}", docs_pages=docs_pages, pages=set(pages))
     write(INDEX, page)
     return pages
 

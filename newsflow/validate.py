@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -25,12 +26,14 @@ import pyarrow as pa
 
 from newsflow.clean import clean
 from newsflow.counts import Rows, with_counts
+from newsflow.ids import RUN_ID_FORMAT
 from newsflow.schemas import DATA_TABLES, EVIDENCE_MATCHES, RAW_LENGTH, REFERENCES, RESULT_TABLES, TABLES, Table
 
 # The suite that checks ids pointing into another table (schemas.REFERENCES):
 # one row per distinct id a column holds, whether the table it points into
 # has it.
 LINKS = "links"
+DOCS_PAGES = "pages.json"  # in the Data Docs folder: each table's results page
 
 
 @dataclass
@@ -227,10 +230,12 @@ class Validator:
         return failed, result.to_json_dict()
 
 
-    def build_docs(self, per_table: dict[str, list[dict]]) -> tuple[dict, Path]:
+    def build_docs(self, per_table: dict[str, list[dict]], run_id: str) -> tuple[dict, Path]:
         """Data Docs HTML from each table's per-part results, one page per
-        table for the whole run, in a local folder of this process (emptied
-        first); returns a summary per table and expectation, and the folder."""
+        table for the whole run ``run_id``, in a local folder of this process
+        (emptied first), with ``pages.json`` naming each table's page (the
+        report links them: they show without the index's scripts); returns
+        a summary per table and expectation, and the folder."""
         from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
         from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.resource_identifiers import (
@@ -257,14 +262,20 @@ class Validator:
         for key in results.list_keys():
             results.remove_key(key)
         summary: dict = {}
+        run = RunIdentifier(run_name=run_id, run_time=datetime.strptime(run_id, RUN_ID_FORMAT))
+        pages = {}
         for table, saved in per_table.items():
             merged = merge_results(saved)
+            # The page's "Run Name" and "Data asset" (GX reads the asset from the batch spec).
+            merged["meta"].update(run_id=run.to_json_dict(), batch_spec={**merged["meta"].get("batch_spec", {}),
+                                                                         "data_asset_name": table})
             key = ValidationResultIdentifier(
                 expectation_suite_identifier=ExpectationSuiteIdentifier(name=table),
-                run_id=RunIdentifier(run_name="newsflow"),
+                run_id=run,
                 batch_identifier=f"{table}-all-parts",
             )
             self.context.validation_results_store.set(key, ExpectationSuiteValidationResult(**merged))
+            pages[table] = "validations/" + "/".join(key.to_tuple()) + ".html"
             for outcome in merged["results"]:
                 config = outcome["expectation_config"]
                 kwargs = {k: v for k, v in config["kwargs"].items() if k != "batch_id"}
@@ -273,6 +284,7 @@ class Validator:
                     "unexpected": outcome["result"].get("unexpected_count", 0),
                 }
         self.context.build_data_docs(site_names=["newsflow"])
+        (self.docs_dir / DOCS_PAGES).write_text(json.dumps(pages, indent=1, sort_keys=True))
         return summary, self.docs_dir
 
 

@@ -14,7 +14,7 @@ from newsflow.cache import ArticleCache, DamagedEntry
 from newsflow.entities import KINDS, corpus_entities
 from newsflow.file_index import KeptArticle
 from newsflow.parts import reuse, write_record
-from newsflow.report import write_report
+from newsflow.report import DOCS_PAGES_FILE, write_report
 from newsflow.run_summary import report_link
 from newsflow.schemas import DATA_TABLES, RESULT_TABLES
 from newsflow.store import REPORT_DIR, VALIDATION_DIR, OutputStore, read_table
@@ -120,13 +120,13 @@ def _save_result(store: OutputStore, table: str, part: str, result: dict) -> str
 
 
 @task(name="report-validation", cache_policy=NO_CACHE, **_RETRIES)
-def report_validation(store: OutputStore, key: str) -> dict:
+def report_validation(store: OutputStore, key: str, run_id: str) -> dict:
     """Data Docs for the run from the parts' results, and a summary per table
     and expectation. ``key`` covers every result."""
     per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")]
                  for name in (*RESULT_TABLES, LINKS)}
     per_table = {name: results for name, results in per_table.items() if results}
-    summary, docs = get_validator().build_docs(per_table)
+    summary, docs = get_validator().build_docs(per_table, run_id)
     files = store.put_folder(docs, f"{VALIDATION_DIR}/data_docs")
     write_record(store, "data_docs", key, files, summary)
     return summary
@@ -150,7 +150,8 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
     store.write_text("manifest.json", json.dumps(run, indent=1, sort_keys=True, default=str))
     started = time.perf_counter()
     try:
-        pages = write_report(store.read_written, store.write_text, store.out, summary)
+        pages = write_report(store.read_written, store.write_text, store.out, summary,
+                             json.loads(store.read_bytes(DOCS_PAGES_FILE)) if summary else {})
     except Exception as exc:  # noqa: BLE001 - the tables are whole: a report that fails loses nothing
         get_run_logger().warning("The report could not be written (%s: %s); the tables are published without it",
                                  type(exc).__name__, exc)

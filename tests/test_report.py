@@ -79,6 +79,10 @@ def test_the_report_and_an_article_page_render_offline_with_every_chart(reported
         assert sections == ["The corpus", "Who is quoted", "Who and what is mentioned", "Numbers and dates",
                             "Data health", "Articles"]
         assert "empty.txt" in browser.find_element(By.ID, "health").find_element(By.XPATH, "following::table").text
+        docs = browser.find_element(By.LINK_TEXT, "quotes").get_attribute("href")
+        results = Path(docs.removeprefix("file://")).read_text(encoding="utf-8")
+        run_id = json.loads((reported / "manifest.json").read_text())["run_id"]
+        assert run_id in results and "__none__" not in results and "Data asset:" in results
         link = browser.find_element(By.CSS_SELECTOR, "#articles ~ table a")
         page = reported / "report" / link.get_attribute("href").split("/report/", 1)[1]
 
