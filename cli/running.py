@@ -56,6 +56,9 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
         if server is not None:
             # Before Prefect is imported: its settings, and the worker processes, read it.
             os.environ["PREFECT_API_URL"] = server.api_url
+            # The temporary server has no UI and ends with the command: no
+            # "View at <its address>" line that leads nowhere afterwards.
+            os.environ["PREFECT_UI_URL"] = ""
         from flows.runners import configured_pipeline  # imports Prefect (seconds) while the server starts
 
         if server is not None:

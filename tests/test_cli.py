@@ -37,11 +37,16 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
         assert noise not in output, output
     assert (tmp_path / ".prefect").is_dir()  # Prefect's home stays with the project
     assert (tmp_path / "out" / "_validation" / "data_docs" / "index.html").is_file()
+    assert f"Report: {((tmp_path / 'out').resolve() / 'report' / 'index.html').as_uri()}" in result.stdout
+    # Prefect's logs, and no "View at" link to the temporary server, gone when the command ends.
+    verbose = run_cli("run", "raw", "--out", "out", "--force", "-v", cwd=tmp_path)
+    logs = verbose.stdout + verbose.stderr
+    assert "Beginning flow run" in logs and "Report written in" in logs and "View at" not in logs, logs
     listed = run_cli("runs", "--out", "out", "--json", cwd=tmp_path)
     assert listed.returncode == 0
-    (run,) = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert (run["n_inputs"], run["n_extracted"], run["n_quarantined"]) == (2, 1, 1)
-    assert run["row_counts"]["articles"] == 1 and run["config"]["model"]  # objects, not JSON text inside JSON
+    first, run = [json.loads(line) for line in listed.stdout.splitlines()]  # the forced rerun is the last
+    assert (first["n_inputs"], first["n_extracted"], first["n_quarantined"]) == (2, 1, 1)
+    assert first["row_counts"]["articles"] == 1 and first["config"]["model"]  # objects, not JSON text inside JSON
 
     # The output is plain Parquet that DuckDB reads.
     speakers = duckdb.sql(

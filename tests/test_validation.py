@@ -80,12 +80,17 @@ def test_data_docs_describe_the_last_run_only(article_rows):
     result = json.loads(json.dumps(validator.validate("quotes", with_evidence("quotes", rows["quotes"], article.text)).result,
                                    default=str))
 
-    def validation_pages() -> list[Path]:
-        _, docs = validator.build_docs({"quotes": [result]})
-        return list((docs / "validations").rglob("*.html"))
+    def validation_pages(run_id: str) -> list[Path]:
+        _, docs = validator.build_docs({"quotes": [result]}, run_id)
+        pages = list((docs / "validations").rglob("*.html"))
+        # The page named in pages.json, of this run, naming it and the table.
+        assert [docs / p for p in json.loads((docs / "pages.json").read_text()).values()] == pages
+        text = pages[0].read_text(encoding="utf-8")
+        assert run_id in text and "__none__" not in text and "quotes" in text
+        return pages
 
-    assert len(validation_pages()) == 1
-    assert len(validation_pages()) == 1
+    assert len(validation_pages("20240101T120000000000Z")) == 1
+    assert len(validation_pages("20240102T120000000000Z")) == 1
 
 
 def test_places_out_of_range_or_with_a_bad_country_code_are_kept_aside(article_rows):
