@@ -204,19 +204,36 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
         out_dir = str(Path(out_dir).resolve())
     from contextlib import nullcontext
 
-    from cli.server import local_prefect_server
+    from cli.server import local_prefect_server, stopping_on_signals_and_server_death, without_connection_tracebacks
 
-    server = nullcontext(os.environ["PREFECT_API_URL"]) if os.environ.get("PREFECT_API_URL") else local_prefect_server(port)
-    with server as api_url:
-        os.environ["PREFECT_API_URL"] = api_url
-        from prefect import serve as prefect_serve
+    external = os.environ.get("PREFECT_API_URL")
+    died: list[int] = []
 
-        from flows.deployment import build_deployment
+    def server_died(status: int) -> None:
+        died.append(status)
+        click.echo(f"The Prefect server stopped (exit status {status}; its log: {server.log_path}): "
+                   "newsflow serve stops", err=True)
 
-        deployment = build_deployment(str(raw_dir), out_dir, cron=cron, interval=interval, name=name,
-                                      metadata=str(metadata.resolve()) if metadata else None)
-        click.echo(f"Serving newsflow/{name} ({cron or f'every {interval:g} s'}); Prefect UI at {api_url[:-4]}")
-        prefect_serve(deployment)
+    with nullcontext() if external else local_prefect_server(port) as server, \
+            stopping_on_signals_and_server_death(server, server_died):
+        try:
+            api_url = external or server.api_url
+            os.environ["PREFECT_API_URL"] = api_url
+            from prefect import serve as prefect_serve
+
+            from flows.deployment import build_deployment
+
+            deployment = build_deployment(str(raw_dir), out_dir, cron=cron, interval=interval, name=name,
+                                          metadata=str(metadata.resolve()) if metadata else None)
+            click.echo(f"Serving newsflow/{name} ({cron or f'every {interval:g} s'}); Prefect UI at {api_url[:-4]}")
+            without_connection_tracebacks()
+            # Pausing the schedule on the way out calls the API: worth it on
+            # a server that outlives serve, and what hung once ours had died.
+            prefect_serve(deployment, pause_on_shutdown=bool(external))
+        except (KeyboardInterrupt, SystemExit):  # stopped before serving began, or the runner's own exit
+            pass
+    # Stopping on request (Ctrl-C, SIGTERM) is serve's normal end.
+    sys.exit(1 if died else 0)
 
 
 @main.group(name="eval")

@@ -12,12 +12,16 @@ on 127.0.0.1).
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,18 +78,69 @@ def start_temporary_server() -> PrefectServer:
 
 @contextmanager
 def local_prefect_server(port: int, startup_timeout: float = 120):
-    """Run ``prefect server start`` on 127.0.0.1:``port``; yield its API URL.
-    Its UI is told that port (Prefect's default tells it 4200), and builds
-    its pages under ``PREFECT_HOME``, not inside the virtualenv."""
+    """Run ``prefect server start`` on 127.0.0.1:``port``; yield it once it
+    answers. Its UI is told that port (Prefect's default tells it 4200), and
+    builds its pages under ``PREFECT_HOME``, not inside the virtualenv."""
     prefect = Path(sys.executable).with_name("prefect")
     home = Path(os.environ.get("PREFECT_HOME", ".prefect"))
     ui = {"PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_UI_STATIC_DIRECTORY": str(home.resolve() / "ui")}
     server = PrefectServer([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)], port,
                            "server.log", {k: v for k, v in ui.items() if k not in os.environ})
     try:
-        yield server.wait_until_ready(startup_timeout)
+        server.wait_until_ready(startup_timeout)
+        yield server
     finally:
         server.stop()
+
+
+def without_connection_tracebacks() -> None:
+    """Log a lost connection to the API (the server stopping, a websocket
+    closed) in one line, without its traceback, on the console handlers
+    Prefect set up: serve goes on or stops, and says which itself."""
+
+    def one_line(record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and type(error).__name__ in _CONNECTION_ERRORS:
+            record.msg, record.args = f"{record.getMessage()} ({type(error).__name__}: {error})", ()
+            record.exc_info = record.exc_text = None
+        return True
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(one_line)
+
+
+_CONNECTION_ERRORS = {"ConnectionClosedError", "ConnectionClosedOK", "ConnectionClosed", "ConnectError",
+                      "ConnectionRefusedError", "RemoteProtocolError", "ReadError"}
+
+
+@contextmanager
+def stopping_on_signals_and_server_death(server: PrefectServer | None, on_death: Callable[[int], None]):
+    """While serving: SIGTERM stops like Ctrl-C (a KeyboardInterrupt, until
+    Prefect's runner handles it itself), and so does the death of
+    ``server``, after ``on_death(its exit status)``: without its API the
+    runner could only log errors."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.5):
+            status = server.process.poll()
+            if status is not None:
+                on_death(status)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    if server is not None:
+        threading.Thread(target=watch, name="server-watch", daemon=True).start()
+    try:
+        yield
+    finally:
+        done.set()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _free_port() -> int:

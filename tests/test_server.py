@@ -1,14 +1,19 @@
 """The Prefect server `newsflow serve` starts: its UI reaches its API on any
-port, and it writes nothing into the virtualenv."""
+port, and it writes nothing into the virtualenv; serve stops quietly within
+seconds on SIGTERM or Ctrl-C, and when its server dies."""
 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import time
 import urllib.request
 
 import pytest
 
 from cli.server import _free_port, local_prefect_server
+from tests.conftest import NEWSFLOW, REPO, SAMPLE, cli_environment
 
 
 @pytest.mark.slow
@@ -18,10 +23,49 @@ def test_the_served_ui_is_told_its_own_port_and_builds_under_prefect_home(tmp_pa
     for name in ("PREFECT_API_URL", "PREFECT_UI_API_URL", "PREFECT_UI_STATIC_DIRECTORY"):
         monkeypatch.delenv(name, raising=False)
     port = _free_port()
-    with local_prefect_server(port) as api_url:
+    with local_prefect_server(port) as server:
+        api_url = server.api_url
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=10) as response:
             settings = json.load(response)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             assert response.status == 200
     assert api_url == settings["api_url"] == f"http://127.0.0.1:{port}/api"
     assert any((home / "ui").iterdir())  # the UI's pages, built here rather than in the package
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop, status", [("sigterm", 0), ("sigint", 0), ("server dies", 1)])
+def test_serve_stops_quietly_within_seconds(tmp_path, stop, status):
+    port = _free_port()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "sample.txt").write_bytes(SAMPLE.read_bytes())
+    env = cli_environment(PREFECT_HOME=str(tmp_path / "home"))
+    serving = subprocess.Popen([str(NEWSFLOW), "serve", str(raw), "--out", str(tmp_path / "out"), "--interval", "3600",
+                                "--port", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        output = []
+        for line in serving.stdout:
+            output.append(line)
+            if "being served" in line:
+                break
+        server = subprocess.run(["pgrep", "-f", f"prefect server start --host 127.0.0.1 --port {port}"],
+                                capture_output=True, text=True).stdout.split()
+        assert len(server) == 1, "".join(output)
+        if stop == "server dies":
+            subprocess.run(["kill", "-KILL", server[0]], check=True)
+        else:
+            serving.send_signal(signal.SIGTERM if stop == "sigterm" else signal.SIGINT)
+        started = time.monotonic()
+        rest, _ = serving.communicate(timeout=30)
+        took = time.monotonic() - started
+    finally:
+        serving.kill()
+    text = "".join(output) + rest
+    assert serving.returncode == status, text
+    assert took < 15 and "Traceback" not in text, text
+    if stop == "server dies":
+        assert "The Prefect server stopped" in text
+    left = subprocess.run(["pgrep", "-f", f"--port {port}"], capture_output=True, text=True).stdout.split()
+    assert left == [], text
