@@ -62,6 +62,7 @@ class EntityRules:
 
 
 _COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower"}
+_KIN_GROUPS = {"family", "families", "clan", "household", "dynasty"}
 _QUESTION_VERBS = {"will", "may", "can", "should", "would", "could", "did", "does", "is", "was", "has"}
 _PARTICLES = {"al", "bin", "da", "de", "del", "della", "der", "di", "du", "ibn", "la", "le", "van", "von"}
 _EDITORIAL_BRACKETS = re.compile(r"[\[\]]")
@@ -210,6 +211,8 @@ def _person_spans(
             text = doc[start:end].text
             if "’s " in text or "'s " in text or not any(c.isupper() for c in text):
                 continue  # "Charlie Wilson’s War" is a title, not a person
+            if end - start == 1 and end < len(doc) and doc[end].lower_ in _KIN_GROUPS:
+                continue  # "the Khan family's criticism": the family, none of its members
             person_spans.append((start, end, titles))
             taken.update(range(start, end))
         elif ent.label_ in rules.organization_labels | rules.place_labels:

@@ -1070,3 +1070,21 @@ def test_a_verb_opening_a_question_is_no_first_name():
         """,
     )
     assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Sanders", ["Sanders"])]
+
+
+def test_a_surname_before_family_names_no_member_of_it():
+    doc = extract(
+        "Khizr Khan spoke. The Khan family left.",
+        """
+        Khizr   Khizr   PROPN  NNP  compound  1  B-PERSON
+        Khan    Khan    PROPN  NNP  nsubj     2  I-PERSON
+        spoke   speak   VERB   VBD  ROOT      2
+        .       .       PUNCT  .    punct     2
+        The     the     DET    DT   det       6
+        Khan    Khan    PROPN  NNP  compound  6  B-PERSON
+        family  family  NOUN   NN   nsubj     7
+        left    leave   VERB   VBD  ROOT      7
+        .       .       PUNCT  .    punct     7
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Khizr Khan", ["Khizr Khan"])]
