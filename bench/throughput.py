@@ -187,12 +187,12 @@ def main() -> None:
     print(f"\nnewsflow run on an empty folder: {empty['wall_s']:.1f} s (the fixed cost of a run: Python and Prefect "
           f"imports, Prefect's temporary server, one flow run, publishing empty tables, shutdown)")
     if summary:
-        timings = json.loads(summary["timings"])  # stored as JSON text in the runs table
+        timings = dict(summary["timings"])  # `run --json` prints it as an object
         # Batch stages are summed over the workers; the others are wall time in the flow.
         work = sum(timings.pop(s, 0) for s in WORKER_STAGES) / args.workers + sum(timings.values())
         outside = cold["wall_s"] - work
         print(f"cold run: {summary['duration_s']:.1f} s inside the flow; newsflow's own stages {work:.1f} s "
-              f"(stage seconds: {json.loads(summary['timings'])}); everything else {outside:.1f} s = "
+              f"(stage seconds: {summary['timings']}); everything else {outside:.1f} s = "
               f"{outside / cold['wall_s']:.1%} of the run: Prefect (server, engine, task runs), Python imports, "
               f"worker start-up, and workers waiting for the last batch")
     for name, (result, _) in [*rows.items(), ("empty", (empty, 0))]:
