@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import click
@@ -452,7 +453,7 @@ def report(out_dir: str, articles: int) -> None:
     try:
         validation = json.loads(published_text(out_dir, f"{VALIDATION_DIR}/summary.json") or "{}")
         docs_pages = json.loads(published_text(out_dir, DOCS_PAGES_FILE) or "{}")
-        pages = write_report(lambda name: read_table(out_dir, name),
+        pages = write_report(partial(read_table, out_dir),
                              lambda relative, text: write_published(out_dir, relative, text), out_dir, validation,
                              docs_pages, featured=articles)
     except (ValueError, ImportError, OSError) as exc:
@@ -480,7 +481,7 @@ def show(article: str, out_dir: str) -> None:
     chosen = _article(articles, article)
     if chosen is None:
         raise click.ClickException(f"no article {article!r} in {out_dir}: give an article_id or a source_file")
-    written = write_article_pages(lambda name: read_table(out_dir, name),
+    written = write_article_pages(partial(read_table, out_dir),
                                   lambda relative, text: write_published(out_dir, relative, text), [chosen], runs[-1])
     if not written:
         raise click.ClickException(

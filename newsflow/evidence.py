@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from spacy import displacy
 
 from newsflow.config import Settings
@@ -49,11 +47,10 @@ class Mark:
 def evidence_rows(read, article_ids: set[str]) -> dict[str, dict[str, list[dict]]]:
     """The rows of ``article_ids`` in the paragraphs and marked tables, by
     article and table, in order of their start."""
-    wanted = pa.array(sorted(article_ids), pa.string())
     found: dict[str, dict[str, list[dict]]] = {a: {} for a in article_ids}
     for name in ("paragraphs", *MARKED):
-        table = read(name)
-        rows = table.filter(pc.is_in(table["article_id"], wanted)).to_pylist()
+        # Filtered as read: the row groups of other articles are not decoded.
+        rows = read(name, filters=[("article_id", "in", sorted(article_ids))]).to_pylist()
         for row in sorted(rows, key=lambda r: (r["start"], r["end"])):
             found[row["article_id"]].setdefault(name, []).append(row)
     return found

@@ -4,15 +4,14 @@ name (the published output, or a version about to be published)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
 
-from newsflow.schemas import RESULT_TABLES
-
-Reader = Callable[[str], pa.Table]
+Reader = Callable[..., pa.Table]  # (table name, columns=None, filters=None) -> the table
 TOP = 15  # rows of a ranking
 MAPPED = 200  # places on the map
 
@@ -51,7 +50,7 @@ class ReportData:
 
 
 def _frame(read: Reader, name: str, columns: list[str]) -> pd.DataFrame:
-    return read(name).select(columns).to_pandas(types_mapper=pd.ArrowDtype)
+    return read(name, columns=columns).to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _ranking(title: str, counts: pd.Series, top: int = TOP) -> Ranking:
@@ -71,7 +70,7 @@ def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportDat
                                          "latitude", "longitude"])
     numbers = _frame(read, "numbers", ["counts"])
     dates = _frame(read, "dates", ["value", "granularity"])
-    quarantine = read("quarantine").select(["source_file", "source_record", "stage", "reason", "detail"]).to_pylist()
+    quarantine = read("quarantine", columns=["source_file", "source_record", "stage", "reason", "detail"]).to_pylist()
 
     names = entities.set_index("entity_id")["name"]
     months = articles["published_date"].dropna().astype("datetime64[s]").dt.strftime("%Y-%m")
@@ -90,7 +89,7 @@ def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportDat
     return ReportData(
         run=runs[-1] if runs else {},
         n_articles=len(articles),
-        rows={name: read(name).num_rows for name in (*RESULT_TABLES, "quarantine", "runs")},
+        rows={**json.loads(runs[-1]["row_counts"] if runs else "{}"), "quarantine": len(quarantine), "runs": len(runs)},
         by_outlet=_ranking("Articles by outlet", articles["outlet"].fillna("(unknown)").value_counts()),
         by_month=Ranking("Articles by month of publication", *_in_order(months.value_counts())),
         n_quotes=len(quotes),

@@ -143,21 +143,26 @@ def list_files(fs: fsspec.AbstractFileSystem, folder: str, suffix: str = "") -> 
     return sorted(e["name"] for e in entries if e["type"] == "file" and e["name"].endswith(suffix))
 
 
-def read_table(out: str | Path, name: str) -> pa.Table:
-    """A published table, parts in order (empty when never published)."""
+def read_table(out: str | Path, name: str, columns: list[str] | None = None, filters=None) -> pa.Table:
+    """A published table, parts in order (empty when never published): its
+    ``columns`` (all by default) of the rows that pass pyarrow ``filters``."""
     fs, root = output_filesystem(out)
-    return _read_parts(fs, f"{root}/{name}", TABLES[name].schema)
+    return _read_parts(fs, f"{root}/{name}", TABLES[name].schema, columns, filters)
 
 
-def _read_parts(fs: fsspec.AbstractFileSystem, folder: str, schema: pa.Schema) -> pa.Table:
+def _read_parts(fs: fsspec.AbstractFileSystem, folder: str, schema: pa.Schema, columns: list[str] | None = None,
+                filters=None) -> pa.Table:
     # Read from memory, and decoded in this thread: pyarrow 26 reading through
     # a Python file object, or with its decoding threads, can abort the
     # interpreter at exit ("terminate called without an active exception"):
     # 8 of 12 `newsflow runs` and `entities` commands did here, none of 32
     # once decoded in this thread.
-    tables = [pq.read_table(pa.BufferReader(fs.cat_file(part)), schema=schema, use_threads=False)
+    tables = [pq.read_table(pa.BufferReader(fs.cat_file(part)), schema=schema, columns=columns, filters=filters,
+                            use_threads=False)
               for part in _parts(fs, folder)]
-    return pa.concat_tables(tables) if tables else schema.empty_table()
+    if tables:
+        return pa.concat_tables(tables)
+    return schema.empty_table().select(columns) if columns else schema.empty_table()
 
 
 def published_rows(out: str | Path, name: str) -> int:
@@ -262,9 +267,9 @@ class OutputStore:
             pq.write_table(to_arrow(TABLES[name], rows), handle, **_WRITE_OPTIONS)
         return f"{name}/{file_name}"
 
-    def read_written(self, name: str) -> pa.Table:
-        """A table as this (unpublished) version holds it so far."""
-        return _read_parts(self.fs, f"{self.version}/{name}", TABLES[name].schema)
+    def read_written(self, name: str, columns: list[str] | None = None, filters=None) -> pa.Table:
+        """A table as this (unpublished) version holds it so far (as ``read_table``)."""
+        return _read_parts(self.fs, f"{self.version}/{name}", TABLES[name].schema, columns, filters)
 
     def write_text(self, relative: str, text: str) -> None:
         path = f"{self.version}/{relative}"

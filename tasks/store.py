@@ -14,7 +14,6 @@ from newsflow.cache import ArticleCache, DamagedEntry
 from newsflow.entities import KINDS, corpus_entities
 from newsflow.file_index import KeptArticle
 from newsflow.parts import reuse, write_record
-from newsflow.report import DOCS_PAGES_FILE, write_report
 from newsflow.run_summary import report_link
 from newsflow.schemas import DATA_TABLES, RESULT_TABLES
 from newsflow.store import REPORT_DIR, VALIDATION_DIR, OutputStore, read_table
@@ -150,6 +149,9 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
     store.write_text("manifest.json", json.dumps(run, indent=1, sort_keys=True, default=str))
     started = time.perf_counter()
     try:
+        # Imported here: matplotlib's import is a cost only runs that publish pay.
+        from newsflow.report import DOCS_PAGES_FILE, write_report
+
         pages = write_report(store.read_written, store.write_text, store.out, summary,
                              json.loads(store.read_bytes(DOCS_PAGES_FILE)) if summary else {})
     except Exception as exc:  # noqa: BLE001 - the tables are whole: a report that fails loses nothing
