@@ -50,7 +50,11 @@ def descendants(pid: int) -> list[int]:
     found, frontier = [], [pid]
     while frontier:
         parent = frontier.pop()
-        for thread in Path(f"/proc/{parent}/task").glob("*"):
+        try:
+            threads = list(Path(f"/proc/{parent}/task").iterdir())
+        except OSError:  # it ended while being read
+            continue
+        for thread in threads:
             try:
                 children = [int(c) for c in (thread / "children").read_text().split()]
             except OSError:
