@@ -45,8 +45,11 @@ def _chart(name: str, ranking: Ranking, kind: str = "bars") -> Markup:
     if not ranking.labels:
         return Markup('<p class="empty" id="chart-{}">{}: nothing to show.</p>').format(name, ranking.title)
     draw = charts.columns if kind == "columns" else charts.bars
-    return Markup('<figure class="chart" id="chart-{}">{}</figure>').format(
-        name, Markup(draw(ranking.title, ranking.labels, ranking.values)))
+    return _figure(name, draw(ranking.title, ranking.labels, ranking.values))
+
+
+def _figure(name: str, svg: str) -> Markup:
+    return Markup('<figure class="chart" id="chart-{}">{}</figure>').format(name, Markup(svg))
 
 
 def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, docs_pages: dict[str, str],
@@ -58,21 +61,16 @@ def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, do
     table's Data Docs page (in the Data Docs folder)."""
     data = report_data(read, validation, featured)
     pages = write_article_pages(read, write, data.articles, data.run)
-    mapped = data.mapped
-    places_map = charts.points_on_globe(
+    mapped, history = data.mapped, data.runs.to_dict("records")  # runs oldest first
+    places_map = _figure("places-map", charts.points_on_globe(
         f"Places with coordinates (the {len(mapped)} most mentioned)", list(mapped["name"]),
         [float(v) for v in mapped["longitude"]], [float(v) for v in mapped["latitude"]],
-        [float(v) for v in mapped["n_mentions"]]) if len(mapped) else ""
-    runs = data.runs.to_dict("records")[::-1]
-    runs_chart = _chart("runs", Ranking("Articles per run: extracted (dark) and reused", [], []))
-    if runs:
-        order = runs[::-1]
-        runs_chart = Markup('<figure class="chart" id="chart-runs">{}</figure>').format(Markup(charts.stacked(
-            "Articles per run", [r["run_id"][:15] for r in order],
-            {"extracted": [float(r["n_extracted"]) for r in order],
-             "reused": [float(r["n_reused"]) for r in order]})))
+        [float(v) for v in mapped["n_mentions"]])) if len(mapped) else ""
+    runs_chart = _figure("runs", charts.stacked(
+        "Articles per run", [r["run_id"][:15] for r in history],
+        {"extracted": [float(r["n_extracted"]) for r in history], "reused": [float(r["n_reused"]) for r in history]}))
     page = _environment().get_template("report.html").render(
-        data=data, run=data.run, out_dir=out_dir, css=_css(), chart=_chart, map=places_map, runs=runs,
+        data=data, run=data.run, out_dir=out_dir, css=_css(), chart=_chart, map=places_map, runs=history[::-1],
         runs_chart=runs_chart, docs=f"../{DOCS}", docs_pages=docs_pages, pages=set(pages))
     write(INDEX, page)
     return pages

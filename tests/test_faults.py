@@ -575,7 +575,9 @@ def test_an_interrupted_run_ends_within_seconds_and_publishes_nothing(published,
     else:
         process.send_signal({"sigterm": signal.SIGTERM, "sigkill": signal.SIGKILL}[how])
     stdout, stderr = process.communicate(timeout=60)
-    assert time.monotonic() - sent < 15
+    took = time.monotonic() - sent
+    print(f"{how}: ended {took:.1f} s after the signal")
+    assert took < 15, f"{how}: {took:.1f} s"
     deadline = time.monotonic() + 15
     while any(map(_running, children)) and time.monotonic() < deadline:
         time.sleep(0.1)
