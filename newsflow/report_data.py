@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
@@ -43,10 +43,9 @@ class ReportData:
     counted: Ranking
     dates_by_year: Ranking
     quarantine_reasons: list[dict]
-    quarantined: list[dict]
     validation: list[dict]
     runs: pd.DataFrame
-    articles: list[dict] = field(default_factory=list)  # the articles given a page of their own
+    articles: list[dict]  # the articles given a page of their own
 
 
 def _frame(read: Reader, name: str, columns: list[str]) -> pd.DataFrame:
@@ -69,8 +68,8 @@ def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportDat
     entities = _frame(read, "entities", ["entity_id", "kind", "name", "n_articles", "n_mentions", "n_quotes",
                                          "latitude", "longitude"])
     numbers = _frame(read, "numbers", ["counts"])
-    dates = _frame(read, "dates", ["value", "granularity"])
-    quarantine = read("quarantine", columns=["source_file", "source_record", "stage", "reason", "detail"]).to_pylist()
+    dates = _frame(read, "dates", ["value"])
+    quarantine = read("quarantine", columns=["source_file", "stage", "reason"]).to_pylist()
 
     names = entities.set_index("entity_id")["name"]
     months = articles["published_date"].dropna().astype("datetime64[s]").dt.strftime("%Y-%m")
@@ -108,7 +107,6 @@ def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportDat
         dates_by_year=Ranking("Years the articles' dates refer to (the middle 96%)",
                               *_in_order(years.value_counts())),
         quarantine_reasons=_reasons(quarantine),
-        quarantined=quarantine,
         validation=_validation(validation),
         runs=pd.DataFrame(runs[-30:]),
         articles=top_articles.to_dict("records"),
