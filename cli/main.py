@@ -454,7 +454,7 @@ def report(out_dir: str, articles: int) -> None:
         validation = json.loads(published_text(out_dir, f"{VALIDATION_DIR}/summary.json") or "{}")
         docs_pages = json.loads(published_text(out_dir, DOCS_PAGES_FILE) or "{}")
         pages = write_report(partial(read_table, out_dir),
-                             lambda relative, text: write_published(out_dir, relative, text), out_dir, validation,
+                             partial(write_published, out_dir), out_dir, validation,
                              docs_pages, featured=articles)
     except (ValueError, ImportError, OSError) as exc:
         raise click.ClickException(f"cannot write the report of {out_dir}: {exc}") from None
@@ -482,7 +482,7 @@ def show(article: str, out_dir: str) -> None:
     if chosen is None:
         raise click.ClickException(f"no article {article!r} in {out_dir}: give an article_id or a source_file")
     written = write_article_pages(partial(read_table, out_dir),
-                                  lambda relative, text: write_published(out_dir, relative, text), [chosen], runs[-1])
+                                  partial(write_published, out_dir), [chosen], runs[-1])
     if not written:
         raise click.ClickException(
             f"{chosen['source_file']} is gone from {runs[-1]['raw_dir']} or no longer holds article "

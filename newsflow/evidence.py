@@ -56,16 +56,25 @@ def evidence_rows(read, article_ids: set[str]) -> dict[str, dict[str, list[dict]
     return found
 
 
-def raw_article(raw_dir: str, article: dict, settings: Settings) -> RawArticle | None:
-    """The article re-read from its raw file, or None when the file is gone
-    or no longer holds it (its bytes changed since the run)."""
-    path = Path(raw_dir) / article["source_file"]
-    if not path.is_file():
-        return None
-    for item in read_records(path, Path(raw_dir), settings, None, FileRead(article["source_file"])):
-        if isinstance(item, RawArticle) and item.article_id == article["article_id"]:
-            return item
-    return None
+def raw_articles(raw_dir: str, articles: list[dict], settings: Settings) -> dict[str, RawArticle]:
+    """The articles re-read from their raw files, by id: each file read once,
+    and only until it has given the articles wanted of it (a dump may hold
+    thousands). An article whose file is gone or no longer holds it (its
+    bytes changed since the run) is missing."""
+    wanted: dict[str, set[str]] = {}
+    for article in articles:
+        wanted.setdefault(article["source_file"], set()).add(article["article_id"])
+    found: dict[str, RawArticle] = {}
+    for source_file, ids in wanted.items():
+        path = Path(raw_dir) / source_file
+        if not path.is_file():
+            continue
+        for item in read_records(path, Path(raw_dir), settings, None, FileRead(source_file)):
+            if isinstance(item, RawArticle) and item.article_id in ids:
+                found[item.article_id] = item
+                if ids <= found.keys():
+                    break
+    return found
 
 
 def marks_of(rows: dict[str, list[dict]]) -> list[Mark]:

@@ -22,7 +22,7 @@ from newsflow.evidence import (
     displayed_text,
     evidence_rows,
     marks_of,
-    raw_article,
+    raw_articles,
     render_paragraphs,
 )
 from newsflow.report_data import Ranking, Reader, report_data
@@ -61,7 +61,7 @@ def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, do
     table's Data Docs page (in the Data Docs folder)."""
     data = report_data(read, validation, featured)
     pages = write_article_pages(read, write, data.articles, data.run)
-    mapped, history = data.mapped, data.runs.to_dict("records")  # runs oldest first
+    mapped, history = data.mapped, data.runs  # runs oldest first
     places_map = _figure("places-map", charts.points_on_globe(
         f"Places with coordinates (the {len(mapped)} most mentioned)", list(mapped["name"]),
         [float(v) for v in mapped["longitude"]], [float(v) for v in mapped["latitude"]],
@@ -82,9 +82,10 @@ def write_article_pages(read: Reader, write: Writer, articles: list[dict], run: 
         return []
     settings = article_settings(json.loads(run.get("config") or "{}"))
     rows_of = evidence_rows(read, {a["article_id"] for a in articles})
+    raw_of = raw_articles(run["raw_dir"], articles, settings)
     written = []
     for article in articles:
-        raw = raw_article(run["raw_dir"], article, settings)
+        raw = raw_of.get(article["article_id"])
         if raw is None:
             continue
         write(f"{REPORT_DIR}/articles/{article['article_id']}.html",

@@ -44,7 +44,7 @@ class ReportData:
     dates_by_year: Ranking
     quarantine_reasons: list[dict]
     validation: list[dict]
-    runs: pd.DataFrame
+    runs: list[dict]  # the last 30, oldest first
     articles: list[dict]  # the articles given a page of their own
 
 
@@ -108,7 +108,7 @@ def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportDat
                               *_in_order(years.value_counts())),
         quarantine_reasons=_reasons(quarantine),
         validation=_validation(validation),
-        runs=pd.DataFrame(runs[-30:]),
+        runs=runs[-30:],
         articles=top_articles.to_dict("records"),
     )
 
