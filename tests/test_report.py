@@ -104,3 +104,19 @@ def test_show_writes_the_page_of_an_article_named_by_its_file(reported, shared_s
 
     missing = run_cli("show", "nowhere.txt", "--out", str(reported), cwd=REPO, env=cli_environment(**shared_server))
     assert missing.returncode == 1 and "no article 'nowhere.txt'" in missing.stderr
+
+
+def test_every_article_still_in_its_file_gets_a_page_and_one_whose_file_is_gone_none(reported, tmp_path):
+    from functools import partial
+
+    from newsflow.report import write_article_pages
+    from newsflow.store import read_table
+
+    read = partial(read_table, reported)
+    articles = read("articles").to_pylist()
+    run = read("runs").to_pylist()[-1]
+    written = []
+    pages = write_article_pages(read, lambda path, text: written.append(path), articles, run)
+    assert sorted(pages) == sorted(a["article_id"] for a in articles)  # both records of dump.jsonl among them
+    assert len(written) == len(articles)
+    assert write_article_pages(read, lambda path, text: None, articles, {**run, "raw_dir": str(tmp_path)}) == []
