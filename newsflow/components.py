@@ -92,7 +92,7 @@ def _layout(doc: Doc, rules: None) -> None:
         "first_name_genders": {row["name"]: row["gender"] for row in lexicons.table("first_name_genders.tsv")},
         "known_organizations": [{"alias": row["alias"], "organization": row["organization"]}
                                 for row in lexicons.table("organization_aliases.tsv")],
-        "relatives": list(lexicons.entries("relatives.txt")),
+        "relatives": {row["word"]: row["gender"] for row in lexicons.table("relatives.tsv")},
         "parties": {"R": "Republican Party", "D": "Democratic Party", "Republican": "Republican Party",
                     "GOP": "Republican Party", "Democratic": "Democratic Party", "Democrat": "Democratic Party",
                     "Libertarian": "Libertarian Party"},
@@ -104,14 +104,15 @@ def _layout(doc: Doc, rules: None) -> None:
         "demonyms": {row["demonym"]: row["country"] for row in lexicons.table("demonyms.tsv")},
         "seats_of_power": list(lexicons.entries("seats_of_power.txt")),
         "facility_heads": list(lexicons.entries("facility_heads.txt")),
+        "titled_people": [dict(row) for row in lexicons.table("titled_people.tsv")],
     },
 )
 def make_entities(
     nlp: Language, name: str, titles: dict[str, dict[str, str]], person_labels: list[str],
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
-    known_organizations: list[dict], relatives: list[str], parties: dict[str, str], state_abbreviations: list[dict],
+    known_organizations: list[dict], relatives: dict[str, str], parties: dict[str, str], state_abbreviations: list[dict],
     organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str], seats_of_power: list[str],
-    facility_heads: list[str],
+    facility_heads: list[str], titled_people: list[dict],
 ) -> Extractor:
     last_words = "last word:"
     rules = EntityRules(
@@ -121,7 +122,7 @@ def make_entities(
         place_labels=frozenset(place_labels),
         first_name_genders=dict(first_name_genders),
         known_organizations={normalized_name(row["alias"]): row["organization"] for row in known_organizations},
-        relatives=frozenset(relatives),
+        relatives={word: gender or None for word, gender in relatives.items()},
         parties=dict(parties),
         state_abbreviations={row["abbreviation"]: row["state"] for row in state_abbreviations},
         organization_heads=frozenset(organization_heads),
@@ -130,6 +131,7 @@ def make_entities(
         demonyms=dict(demonyms),
         seats_of_power=frozenset(normalized_name(n) for n in seats_of_power),
         facility_heads=frozenset(facility_heads),
+        titled_people={(row["title"], row["surname"]): (row["person"], row["gender"]) for row in titled_people},
     )
     return Extractor(rules, _entities)
 
@@ -216,7 +218,7 @@ def make_identity(
 def _identity(doc: Doc, rules: IdentityRules) -> None:
     found = doc._.entities
     doc._.identity_keys = {
-        "people": [person_key(p.name, rules) for p in found.people],
+        "people": [person_key(p.name, rules) or person_key(p.known_as or "", rules) for p in found.people],
         "organizations": [organization_key(o.name, o.acronym, rules) for o in found.organizations],
         "places": [place_key(p.name, g) for p, g in zip(found.places, doc._.geocodes)],
     }

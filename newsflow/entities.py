@@ -46,12 +46,22 @@ def _most_common(counts: Counter) -> str | None:
     return min(counts, key=lambda value: (-counts[value], -len(value), value)) if counts else None
 
 
+def _canonical_name(entity: dict) -> str | None:
+    """The name an entity is most often given; for a person, the full name
+    most often given, over a surname that a title made known ("Obama" of
+    "President Obama" is Barack Obama)."""
+    names = entity["names"]
+    if entity["kind"] == "person":
+        return _most_common(Counter({n: k for n, k in names.items() if len(n.split()) > 1})) or _most_common(names)
+    return _most_common(names)
+
+
 def _row(entity: dict) -> dict:
     aliases = sorted(entity["aliases"].items(), key=lambda item: (-item[1], item[0]))
     return {
         "entity_id": entity["entity_id"],
         "kind": entity["kind"],
-        "name": _most_common(entity["names"]),
+        "name": _canonical_name(entity),
         "aliases": [{"text": text, "n": n} for text, n in aliases],
         "n_articles": len(entity["articles"]),
         "n_mentions": entity["n_mentions"],

@@ -1088,3 +1088,90 @@ def test_a_surname_before_family_names_no_member_of_it():
         """,
     )
     assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Khizr Khan", ["Khizr Khan"])]
+
+
+def test_a_relative_word_tells_the_gender_a_first_name_does_not():
+    doc = extract(
+        "Ms. Khan spoke of her son, Humayun Khan. Mr. Khan wept.",
+        """
+        Ms.      Ms.      PROPN  NNP   compound  1   O
+        Khan     Khan     PROPN  NNP   nsubj     2   B-PERSON
+        spoke    speak    VERB   VBD   ROOT      2   O
+        of       of       ADP    IN    prep      2   O
+        her      her      PRON   PRP$  poss      5   O
+        son      son      NOUN   NN    pobj      3   O
+        ,        ,        PUNCT  ,     punct     5   O
+        Humayun  Humayun  PROPN  NNP   compound  8   B-PERSON
+        Khan     Khan     PROPN  NNP   appos     5   I-PERSON
+        .        .        PUNCT  .     punct     2   O
+        Mr.      Mr.      PROPN  NNP   compound  11  O
+        Khan     Khan     PROPN  NNP   nsubj     12  B-PERSON
+        wept     weep     VERB   VBD   ROOT      12  O
+        .        .        PUNCT  .     punct     12  O
+        """,
+    )
+    # "Humayun" tells no gender (the census list has no such name); "son" does: Ms. Khan is not him.
+    assert [(p.name, [m.start for m in p.mentions], p.gender) for p in doc._.entities.people] == [
+        ("Khan", [4], "f"), ("Humayun Khan", [27, 45], "m")]
+
+
+def test_a_known_first_name_before_and_shares_the_full_name_s_surname_but_no_surname_or_list_word_does():
+    doc = extract(
+        "Sarah and Timothy Rogers left. Ms. Rogers wept. Presidents Reagan and George Bush, Brandy, Monica and Lauryn Hill sang.",
+        """
+        Sarah       Sarah       PROPN  NNP  nsubj     4   B-PERSON
+        and         and         CCONJ  CC   cc        0   O
+        Timothy     Timothy     PROPN  NNP  compound  3   B-PERSON
+        Rogers      Rogers      PROPN  NNP  conj      0   I-PERSON
+        left        leave       VERB   VBD  ROOT      4   O
+        .           .           PUNCT  .    punct     4   O
+        Ms.         Ms.         PROPN  NNP  compound  7   O
+        Rogers      Rogers      PROPN  NNP  nsubj     8   B-PERSON
+        wept        weep        VERB   VBD  ROOT      8   O
+        .           .           PUNCT  .    punct     8   O
+        Presidents  president   NOUN   NNS  compound  11  O
+        Reagan      Reagan      PROPN  NNP  nsubj     22  B-PERSON
+        and         and         CCONJ  CC   cc        11  O
+        George      George      PROPN  NNP  compound  14  B-PERSON
+        Bush        Bush        PROPN  NNP  conj      11  I-PERSON
+        ,           ,           PUNCT  ,    punct     14  O
+        Brandy      Brandy      PROPN  NNP  conj      14  B-PERSON
+        ,           ,           PUNCT  ,    punct     16  O
+        Monica      Monica      PROPN  NNP  conj      16  B-PERSON
+        and         and         CCONJ  CC   cc        18  O
+        Lauryn      Lauryn      PROPN  NNP  compound  21  B-PERSON
+        Hill        Hill        PROPN  NNP  conj      18  I-PERSON
+        sang        sing        VERB   VBD  ROOT      22  O
+        .           .           PUNCT  .    punct     22  O
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Sarah Rogers", ["Sarah", "Rogers"]), ("Timothy Rogers", ["Timothy Rogers"]), ("Reagan", ["Reagan"]),
+        ("George Bush", ["George Bush"]), ("Brandy", ["Brandy"]), ("Monica", ["Monica"]), ("Lauryn Hill", ["Lauryn Hill"]),
+    ]
+
+
+def test_a_title_and_surname_listed_as_one_person_are_known_by_the_full_name_and_never_another_s():
+    doc = extract(
+        "President Obama met Michelle Obama. Obama spoke. Mrs. Obama smiled.",
+        """
+        President  President  PROPN  NNP  compound  1   O
+        Obama      Obama      PROPN  NNP  nsubj     2   B-PERSON
+        met        meet       VERB   VBD  ROOT      2   O
+        Michelle   Michelle   PROPN  NNP  compound  4   B-PERSON
+        Obama      Obama      PROPN  NNP  dobj      2   I-PERSON
+        .          .          PUNCT  .    punct     2   O
+        Obama      Obama      PROPN  NNP  nsubj     7   B-PERSON
+        spoke      speak      VERB   VBD  ROOT      7   O
+        .          .          PUNCT  .    punct     7   O
+        Mrs.       Mrs.       PROPN  NNP  compound  10  O
+        Obama      Obama      PROPN  NNP  nsubj     11  B-PERSON
+        smiled     smile      VERB   VBD  ROOT      11  O
+        .          .          PUNCT  .    punct     11  O
+        """,
+    )
+    people = doc._.entities.people
+    assert [(p.name, p.known_as, [m.start for m in p.mentions], p.gender) for p in people] == [
+        ("Obama", "Barack Obama", [10, 36], "m"), ("Michelle Obama", None, [20, 54], "f")]
+    # The person is keyed by the full name, as an article naming him in full keys him.
+    assert doc._.identity_keys["people"] == ["barack obama", "michelle obama"]

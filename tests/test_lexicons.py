@@ -16,7 +16,7 @@ from tests.handmade import extractors
 
 WORD_LISTS = [
     "naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt", "distinct_initials.txt",
-    "relatives.txt", "organization_heads.txt", "not_organizations.txt", "seats_of_power.txt", "money_words.txt",
+    "organization_heads.txt", "not_organizations.txt", "seats_of_power.txt", "money_words.txt",
     "facility_heads.txt",
 ]
 TABLES = {
@@ -33,6 +33,7 @@ TABLES = {
     "demonyms.tsv": "demonym",
     "first_name_forms.tsv": "short",
     "person_aliases.tsv": "alias",
+    "relatives.tsv": "word",
 }
 
 
@@ -41,7 +42,7 @@ def duplicates(values) -> list:
 
 
 def test_every_lexicon_file_is_known_here():
-    assert set(lexicons.names()) == {*WORD_LISTS, *TABLES, "dates.json"}
+    assert set(lexicons.names()) == {*WORD_LISTS, *TABLES, "dates.json", "titled_people.tsv"}
 
 
 @pytest.mark.parametrize("name", WORD_LISTS)
@@ -119,6 +120,15 @@ def test_every_organization_alias_leads_to_a_canonical_name_listed_as_its_own_al
     assert duplicates(name_key(row["alias"]) for row in rows) == []  # "U.N." and "UN" would be one
     aliases = {row["alias"] for row in rows}
     assert {row["organization"] for row in rows} <= aliases
+
+
+def test_each_titled_surname_names_one_person_by_a_full_name_with_a_gender():
+    rows = lexicons.table("titled_people.tsv")
+    assert duplicates((row["title"], row["surname"]) for row in rows) == []
+    titles = {row["title"] for row in lexicons.table("titles.tsv")}
+    # A title a name is read with: one of titles.tsv, or a compound ending in one ("Vice President").
+    assert [row for row in rows if row["title"].split()[-1] not in titles] == []
+    assert [row for row in rows if row["person"].split()[-1] != row["surname"] or row["gender"] not in ("m", "f")] == []
 
 
 def test_distinct_initials_are_first_and_last_names():
