@@ -203,6 +203,7 @@ def _person_spans(
         start, end = bounds
         if ent.label_ in rules.person_labels:
             while start < end - 1 and (doc[start].lower_ in ("a", "an", "the")  # "a Donald Trump"
+                                       or doc[start].tag_ == "VBG"  # "Entrusting Donald Trump with ..."
                                        or doc[start].is_sent_start and doc[start].text in common
                                        or _describes_person(doc, start, end, rules, person_names)
                                        or _asks(doc, start)):
@@ -533,7 +534,8 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         target = (
             _likeliest([p for p in by_default if _surname_of(p.full_name, word) and p.fits(gender)
                         and (gender is not None or id(p) not in relatives)], titles)
-            or next((p for p in people if p.full_name.split()[0] == word and p.fits(gender)), None)
+            or next((p for p in people if p.full_name.split()[0] == word and p.fits(gender)
+                     and not _in_a_list_of_names(doc, start)), None)
             or next((p for p in singles if p.name == word and p.fits(gender)), None)
         )
         if target is None:
@@ -579,6 +581,17 @@ def _with_shared_surnames(doc: Doc, person_spans: list[PersonSpan], names: list[
     return completed
 
 
+def _in_a_list_of_names(doc: Doc, start: int) -> bool:
+    """Whether token ``start`` ends a list of three or more names ("Michael,
+    Stephen, Robin and Bill", in a death notice): a first name there is not
+    the person of that first name the article names in full. (Two names,
+    "Obama and Xi", say nothing; nor does "his son George", who may be the
+    George named in full.)"""
+    words = [t.text for t in doc[max(0, start - 4) : start]]
+    return (len(words) == 4 and words[3] in (",", "and", "&") and words[1] == ","
+            and doc[start - 2].pos_ == doc[start - 4].pos_ == "PROPN")
+
+
 def _starts_a_name(doc: Doc, start: int) -> bool:
     """Whether token ``start`` begins a name rather than continuing a list
     or a title: not "Monica" of "Brandy, Monica and Lauryn Hill", nor
@@ -601,8 +614,11 @@ def _surname_of(name: str, surname: str) -> bool:
 
 def _modifies_a_noun(token: Token) -> bool:
     """Whether a name ending at ``token`` only modifies the noun after it:
-    "Bill Clinton pollster", "Trump campaign"."""
-    return token.dep_ == "compound" and token.head.i > token.i and token.head.pos_ in ("NOUN", "PROPN")
+    "Bill Clinton pollster", "Trump campaign". Not before a noun the parse
+    makes its root, a verb it misread ("President Barack Obama stars as the
+    motivator")."""
+    head = token.head
+    return token.dep_ == "compound" and head.i > token.i and head.pos_ in ("NOUN", "PROPN") and head.dep_ != "ROOT"
 
 
 def _likeliest(fitting: list[Entity], titles: list[Title]) -> Entity | None:

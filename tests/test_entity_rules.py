@@ -1175,3 +1175,46 @@ def test_a_title_and_surname_listed_as_one_person_are_known_by_the_full_name_and
         ("Obama", "Barack Obama", [10, 36], "m"), ("Michelle Obama", None, [20, 54], "f")]
     # The person is keyed by the full name, as an article naming him in full keys him.
     assert doc._.identity_keys["people"] == ["barack obama", "michelle obama"]
+
+
+def test_a_first_name_ending_a_list_of_names_is_not_the_person_of_that_first_name_named_in_full():
+    doc = extract(
+        "Bill Clinton spoke. Her sons, Michael, Stephen and Bill, survive her.",
+        """
+        Bill      Bill      PROPN  NNP  compound  1   B-PERSON
+        Clinton   Clinton   PROPN  NNP  nsubj     2   I-PERSON
+        spoke     speak     VERB   VBD  ROOT      2   O
+        .         .         PUNCT  .    punct     2   O
+        Her       her       PRON   PRP$ poss      5   O
+        sons      son       NOUN   NNS  nsubj     13  O
+        ,         ,         PUNCT  ,    punct     5   O
+        Michael   Michael   PROPN  NNP  appos     5   B-PERSON
+        ,         ,         PUNCT  ,    punct     7   O
+        Stephen   Stephen   PROPN  NNP  conj      7   B-PERSON
+        and       and       CCONJ  CC   cc        9   O
+        Bill      Bill      PROPN  NNP  conj      9   B-PERSON
+        ,         ,         PUNCT  ,    punct     5   O
+        survive   survive   VERB   VBP  ROOT      13  O
+        her       she       PRON   PRP  dobj      13  O
+        .         .         PUNCT  .    punct     13  O
+        """,
+    )
+    assert [(p.name, [m.start for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Bill Clinton", [0]), ("Michael", [30]), ("Stephen", [39]), ("Bill", [51])]
+
+
+def test_a_gerund_the_model_puts_before_a_name_is_left_out():
+    doc = extract(
+        "Entrusting Donald Trump with power is risky.",
+        """
+        Entrusting  entrust  VERB   VBG  csubj     5  B-PERSON
+        Donald      Donald   PROPN  NNP  compound  2  I-PERSON
+        Trump       Trump    PROPN  NNP  dobj      0  I-PERSON
+        with        with     ADP    IN   prep      0  O
+        power       power    NOUN   NN   pobj      3  O
+        is          be       AUX    VBZ  ROOT      5  O
+        risky       risky    ADJ    JJ   acomp     5  O
+        .           .        PUNCT  .    punct     5  O
+        """,
+    )
+    assert [p.name for p in doc._.entities.people] == ["Donald Trump"]

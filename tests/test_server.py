@@ -58,7 +58,11 @@ def test_serve_stops_quietly_within_seconds(tmp_path, stop, status):
         else:
             serving.send_signal(signal.SIGTERM if stop == "sigterm" else signal.SIGINT)
         started = time.monotonic()
-        rest, _ = serving.communicate(timeout=30)
+        try:
+            rest, _ = serving.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            serving.kill()
+            pytest.fail("serve went on 30 s after being stopped:\n" + "".join(output) + serving.communicate()[0])
         took = time.monotonic() - started
     finally:
         serving.kill()
