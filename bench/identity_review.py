@@ -9,12 +9,21 @@ surname-only mentions of articles that name two or more people of that
 surname in full (the joins most likely to be wrong), with a random sample
 of them, their candidates and context, to judge who each one is.
 
+With ``--judged FILE`` (eval/identity/surname_mentions.jsonl), it scores
+the output against single-word name mentions already judged by reading,
+instead: for each set of them, how many are joined to the person judged
+(by the entity's canonical name), how many to another person, and how many
+are left apart under a name alone. The judged mentions are of PolNeAR train
+and dev, so OUT_DIR must be a run on both.
+
     .venv/bin/python bench/identity_review.py OUT_DIR RAW_DIR [--sample 50] [--seed 13]
+    .venv/bin/python bench/identity_review.py OUT_DIR --judged eval/identity/surname_mentions.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -66,13 +75,49 @@ def surname_joins(people: list[dict], raw_dir: Path, sample: int, rng: random.Ra
               f"   {context(raw_dir, source_file, m['start'], m['end'], texts)}")
 
 
+def judged_joins(people: list[dict], entities: list[dict], judged: list[dict]) -> None:
+    """Score the people's mentions against ``judged``: records with a
+    ``source_file``, a mention's ``start``, the ``person`` it names (null
+    for nobody of the corpus, such as an unborn child) and the names the
+    judge accepted ``also`` for that person ("Hilary Clinton", as one
+    article misspells her). A mention is joined to the person judged when
+    its row or its entity bears one of those names."""
+    names = {e["entity_id"]: e["name"] for e in entities}
+    holder = {(p["source_file"], m["start"]): (p["name"], names[p["entity_id"]]) for p in people for m in p["mentions"]}
+    by_set = defaultdict(list)
+    for record in judged:
+        by_set[record["set"]].append(record)
+    for set_name, records in by_set.items():
+        outcomes, wrong = Counter(), []
+        for r in records:
+            row_name, got = holder.get((r["source_file"], r["start"]), (None, None))
+            alone = got is None or len(got.split()) == 1
+            outcome = ("right" if {row_name, got} & {r["person"], *r["also"]} - {None} or r["person"] is None and alone
+                       else "left apart" if alone else "joined to another person")
+            outcomes[outcome] += 1
+            if outcome != "right":
+                wrong.append(f"  [[{r['mention']}]] {outcome} ({got or 'no person'}; judged: {r['person']}) "
+                             f"in {r['source_file']}: {r['why']}")
+        print(f"{set_name}: {outcomes['right']} of {len(records)} right, {outcomes['joined to another person']} joined "
+              f"to another person, {outcomes['left apart']} left apart")
+        print("\n".join(wrong))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out_dir")
-    parser.add_argument("raw_dir", type=Path)
+    parser.add_argument("raw_dir", type=Path, nargs="?")
     parser.add_argument("--sample", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--judged", type=Path, help="score against these judged mentions instead of sampling")
     args = parser.parse_args()
+    if args.judged:
+        judged = [json.loads(line) for line in args.judged.read_text(encoding="utf-8").splitlines() if line.strip()]
+        judged_joins(read_table(args.out_dir, "people").to_pylist(), read_table(args.out_dir, "entities").to_pylist(),
+                     judged)
+        return
+    if args.raw_dir is None:
+        parser.error("RAW_DIR is needed to sample mentions with their context")
     texts: dict[str, str] = {}
     places = sorted(read_table(args.out_dir, "places").to_pylist(), key=lambda p: (p["source_file"], p["start"]))
     people = sorted(read_table(args.out_dir, "people").to_pylist(), key=lambda p: (p["source_file"], p["start"]))
