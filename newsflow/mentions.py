@@ -626,9 +626,13 @@ def _likeliest(fitting: list[Entity], titles: list[Title]) -> Entity | None:
     the only one that bears its title ("President Clinton" where Bill
     Clinton is the president; not "Mr.", which only tells a gender), else
     the first: an article's subject is named first. (Tried on the 149
-    judged surnames, where the first named sets 138 right: the one named in
+    judged surnames, where the first named set 138 right, and 140 once a
+    name that only modifies a noun no longer counts as naming: the one named in
     full nearest before, within 200, 400 or 800 characters, 139, 135 and
-    130; the one named in full most often, 122. Leaving out one whose full
+    130; the one named in full most often, 122; the one named in full last
+    before it in its paragraph, 140, and 173 of the 186 judged mentions of
+    the top 100 people against 171, but then "Obama spoke" after "President
+    Obama met Michelle Obama" is Michelle. Leaving out one whose full
     name bears another title only, "former President Bill Clinton" for
     "Secretary Clinton", split Sen. Barack Obama from President Obama and
     Rep. Trey Gowdy from Chairman Gowdy.)"""
