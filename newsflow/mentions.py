@@ -39,7 +39,8 @@ class EntityRules:
     place_labels: frozenset[str]
     first_name_genders: dict[str, str]  # "hillary" -> "f" (lexicons/first_name_genders.tsv)
     known_organizations: dict[str, str]  # name (normalized_name) -> canonical: organizations whatever the label
-    relatives: dict[str, str | None]  # words that introduce a relative, and the gender they tell: "daughter" (lexicons/relatives.tsv)
+    # Words that introduce a relative, with the gender they tell: "daughter" (lexicons/relatives.tsv).
+    relatives: dict[str, str | None]
     parties: dict[str, str]  # a "(D-Nev.)" letter or a word before a name -> the party: "D", "Democratic"
     state_abbreviations: dict[str, str]  # "Nev." -> "Nevada" (lexicons/place_aliases.tsv)
     organization_heads: frozenset[str]  # "Court", "Union" (lexicons/organization_heads.txt)
@@ -48,7 +49,8 @@ class EntityRules:
     demonyms: dict[str, str]  # "Russian" -> "Russia" (lexicons/demonyms.tsv)
     seats_of_power: frozenset[str]  # names (normalized_name) of a building and its body (lexicons/seats_of_power.txt)
     facility_heads: frozenset[str]  # "Tower", "Street" (lexicons/facility_heads.txt)
-    titled_people: dict[tuple[str, str], tuple[str, str]]  # ("President", "Obama") -> ("Barack Obama", "m") (lexicons/titled_people.tsv)
+    # ("President", "Obama") -> ("Barack Obama", "m") (lexicons/titled_people.tsv)
+    titled_people: dict[tuple[str, str], tuple[str, str]]
 
     def title_of(self, token: Token) -> Title | None:
         """The title ``token`` is, if any. A title word in lower case after a
@@ -243,7 +245,8 @@ def _person_spans(
     for start, end, _ in list(person_spans):
         given = start - 2
         if (end - start >= 2 and given >= 0 and doc[start - 1].lower_ in ("and", "&") and given not in taken
-                and not doc[given].ent_type_ and doc[given].pos_ == "PROPN" and doc[given].lower_ in rules.first_name_genders
+                and not doc[given].ent_type_ and doc[given].pos_ == "PROPN"
+                and doc[given].lower_ in rules.first_name_genders
                 and doc[given].text[:1].isupper() and (given == 0 or doc[given - 1].pos_ != "PROPN")):
             person_spans.append((given, given + 1, []))
             taken.add(given)
@@ -492,7 +495,8 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
                                                       for start, end, _ in person_spans], rules)
     for (start, end, titles), written in zip(person_spans, names):
         mention = _mention(doc, start, end)
-        listed = next((rules.titled_people[t.title, written] for t in titles if (t.title, written) in rules.titled_people), None)
+        listed = next((rules.titled_people[t.title, written] for t in titles
+                       if (t.title, written) in rules.titled_people), None)
         name = written
         words = (listed[0] if listed else written).split()
         if len(words) < 2 or not listed and any(_surname_of(other, name) and (
@@ -522,7 +526,8 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         for i in range(start, end):
             person_of_token[i] = person
     for person in people:
-        person.first_name_gender = person.first_name_gender or rules.first_name_genders.get(person.full_name.split()[0].lower())
+        first_name = person.full_name.split()[0].lower()
+        person.first_name_gender = person.first_name_gender or rules.first_name_genders.get(first_name)
     # The people of the article in the order they take part in it: named in
     # full as more than a modifier ("Former Bill Clinton pollster Douglas
     # Schoen" introduces Schoen), then any others; relatives last.
