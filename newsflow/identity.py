@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from newsflow.gazetteer import Place
 from newsflow.ids import record_id
 
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # as name_key writes them
 _POSSESSIVE = re.compile(r"'s?$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.?){1,3}$")  # J, J., H.W.
 
@@ -49,7 +49,7 @@ def person_key(name: str, rules: IdentityRules) -> str | None:
     key: a surname alone joins a full name inside its article only, never
     across articles."""
     words = name.replace(",", " ").split()
-    suffix = [w for w in words[-1:] if name_key(w) in _SUFFIXES] if len(words) > 2 else []
+    suffix = [w for w in words[-1:] if name_key(w) in NAME_SUFFIXES] if len(words) > 2 else []
     core = words[: len(words) - len(suffix)]
     if len(core) < 2:
         return None

@@ -19,6 +19,7 @@ from typing import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from newsflow.doc_text import text_of
+from newsflow.identity import NAME_SUFFIXES, name_key
 from newsflow.segment import Span as TextSpan
 
 
@@ -65,7 +66,6 @@ class EntityRules:
 
 
 _COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower"}
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _KIN_GROUPS = {"family", "families", "clan", "household", "dynasty"}
 _QUESTION_VERBS = {"will", "may", "can", "should", "would", "could", "did", "does", "is", "was", "has"}
 _PARTICLES = {"al", "bin", "da", "de", "del", "della", "der", "di", "du", "ibn", "la", "le", "van", "von"}
@@ -493,12 +493,10 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     # "[Hillary] Clinton", as quotes write an added word, is "Hillary Clinton".
     names = _with_shared_surnames(doc, person_spans, [_EDITORIAL_BRACKETS.sub("", doc[start:end].text)
                                                       for start, end, _ in person_spans], rules)
-    for (start, end, titles), written in zip(person_spans, names):
+    for (start, end, titles), name in zip(person_spans, names):
         mention = _mention(doc, start, end)
-        listed = next((rules.titled_people[t.title, written] for t in titles
-                       if (t.title, written) in rules.titled_people), None)
-        name = written
-        words = (listed[0] if listed else written).split()
+        listed = next((rules.titled_people[t.title, name] for t in titles if (t.title, name) in rules.titled_people), None)
+        words = (listed[0] if listed else name).split()
         if len(words) < 2 or not listed and any(_surname_of(other, name) and (
                 words[0].lower() in _PARTICLES or other.split()[0].lower() in rules.first_name_genders)
                 for other in names):
@@ -568,7 +566,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
 
 def _with_shared_surnames(doc: Doc, person_spans: list[PersonSpan], names: list[str], rules: EntityRules) -> list[str]:
     """``names``, a given name before "and" completed with the surname it
-    shares with the full name after: "Khizr" of "Khizr and Ghazala Khan" is
+    shares with the full name after: "David" of "David and Charles Koch" is
     David Koch, "Bill" of "Bill and Hillary Clinton" Bill Clinton. Only a
     known first name, and one that neither ends nor starts another name in
     the article: "Clinton" of "Clinton and Bernie Sanders" is a surname of
@@ -581,7 +579,7 @@ def _with_shared_surnames(doc: Doc, person_spans: list[PersonSpan], names: list[
         given, following = names[i], names[i + 1].split()
         if (end - start == 1 and not titles and not next_titles and next_start == end + 1 and _starts_a_name(doc, start)
                 and doc[end].lower_ in ("and", "&") and len(following) >= 2 and given not in named
-                and following[-1].rstrip(".").lower() not in _SUFFIXES and given.lower() in rules.first_name_genders):
+                and name_key(following[-1]) not in NAME_SUFFIXES and given.lower() in rules.first_name_genders):
             completed[i] = f"{given} {following[-1]}"
     return completed
 
