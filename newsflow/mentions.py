@@ -495,7 +495,8 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
                                                       for start, end, _ in person_spans], rules)
     for (start, end, titles), name in zip(person_spans, names):
         mention = _mention(doc, start, end)
-        listed = next((rules.titled_people[t.title, name] for t in titles if (t.title, name) in rules.titled_people), None)
+        listed = next((rules.titled_people[t.title, name] for t in titles
+                       if (t.title, name) in rules.titled_people), None)
         words = (listed[0] if listed else name).split()
         if len(words) < 2 or not listed and any(_surname_of(other, name) and (
                 words[0].lower() in _PARTICLES or other.split()[0].lower() in rules.first_name_genders)
