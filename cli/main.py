@@ -216,7 +216,7 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
                    "newsflow serve stops", err=True)
 
     with nullcontext() if external else local_prefect_server(port) as server, \
-            stopping_on_signals_and_server_death(server, server_died):
+            stopping_on_signals_and_server_death(server, server_died) as stopping:
         try:
             api_url = external or server.api_url
             os.environ["PREFECT_API_URL"] = api_url
@@ -233,6 +233,9 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
             prefect_serve(deployment, pause_on_shutdown=bool(external))
         except (KeyboardInterrupt, SystemExit):  # stopped before serving began, or the runner's own exit
             pass
+        except Exception:
+            if not stopping.is_set():
+                raise
     # Stopping on request (Ctrl-C, SIGTERM) is serve's normal end.
     sys.exit(1 if died else 0)
 

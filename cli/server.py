@@ -115,15 +115,19 @@ _CONNECTION_ERRORS = {"ConnectionClosedError", "ConnectionClosedOK", "Connection
 
 @contextmanager
 def stopping_on_signals_and_server_death(server: PrefectServer | None, on_death: Callable[[int], None]):
-    """While serving: SIGTERM stops like Ctrl-C (a KeyboardInterrupt, until
+    """While serving: SIGTERM stops as Ctrl-C does (a KeyboardInterrupt, until
     Prefect's runner handles it itself), and so does the death of
     ``server``, after ``on_death(its exit status)``: without its API the
-    runner could only log errors."""
+    runner could only log errors. Yields an event set once a stop was asked
+    for: the interrupt lands wherever the main thread is, and inside an
+    import pydantic turns it into a SchemaError."""
+    stopping = threading.Event()
 
     def interrupt(signum, frame):
+        stopping.set()
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
     done = threading.Event()
 
     def watch() -> None:
@@ -137,10 +141,11 @@ def stopping_on_signals_and_server_death(server: PrefectServer | None, on_death:
     if server is not None:
         threading.Thread(target=watch, name="server-watch", daemon=True).start()
     try:
-        yield
+        yield stopping
     finally:
         done.set()
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _free_port() -> int:

@@ -5,6 +5,7 @@ seconds on SIGTERM or Ctrl-C, and when its server dies."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
@@ -12,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from cli.server import _free_port, local_prefect_server
+from cli.server import _free_port, local_prefect_server, stopping_on_signals_and_server_death
 from tests.conftest import NEWSFLOW, REPO, SAMPLE, cli_environment
 
 
@@ -73,3 +74,17 @@ def test_serve_stops_quietly_within_seconds(tmp_path, stop, status):
         assert "The Prefect server stopped" in text
     left = subprocess.run(["pgrep", "-f", f"--port {port}"], capture_output=True, text=True).stdout.split()
     assert left == [], text
+
+
+def test_a_stop_is_known_even_when_the_interrupt_comes_out_as_another_error():
+    # The interrupt lands wherever serve's main thread is; inside an import,
+    # pydantic turns it into a SchemaError, which serve must still read as the stop.
+    with stopping_on_signals_and_server_death(None, lambda status: None) as stopping:
+        assert not stopping.is_set()
+        with pytest.raises(RuntimeError):
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)
+            except KeyboardInterrupt as interrupt:
+                raise RuntimeError("a schema error") from interrupt
+    assert stopping.is_set()
