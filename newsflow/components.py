@@ -218,7 +218,7 @@ def make_identity(
 def _identity(doc: Doc, rules: IdentityRules) -> None:
     found = doc._.entities
     doc._.identity_keys = {
-        "people": [person_key(p.name, rules) or person_key(p.known_as or "", rules) for p in found.people],
+        "people": [person_key(p.full_name, rules) for p in found.people],
         "organizations": [organization_key(o.name, o.acronym, rules) for o in found.organizations],
         "places": [place_key(p.name, g) for p, g in zip(found.places, doc._.geocodes)],
     }

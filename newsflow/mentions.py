@@ -103,7 +103,8 @@ class Entity:
 
     @property
     def full_name(self) -> str:
-        """The name surnames and first names are matched against."""
+        """The name surnames and first names are matched against, and the
+        person is known by across articles."""
         return self.known_as if self.known_as and len(self.name.split()) < 2 else self.name
 
     @property
