@@ -120,14 +120,26 @@ def stopping_on_signals_and_server_death(server: PrefectServer | None, on_death:
     ``server``, after ``on_death(its exit status)``: without its API the
     runner could only log errors. Yields an event set once a stop was asked
     for: the interrupt lands wherever the main thread is, and inside an
-    import pydantic turns it into a SchemaError."""
+    import pydantic turns it into a SchemaError.
+
+    Inside a weakref callback or a ``__del__`` the interrupt cannot propagate:
+    Python reports it as unraisable and goes on, so it is sent again."""
     stopping = threading.Event()
 
     def interrupt(signum, frame):
         stopping.set()
         raise KeyboardInterrupt
 
+    def send_a_swallowed_stop_again(unraisable) -> None:
+        if stopping.is_set() and isinstance(unraisable.exc_value, KeyboardInterrupt):
+            # From another thread: a signal sent from here would be handled
+            # inside this hook, itself a place where an exception is swallowed.
+            threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        else:
+            previous_hook(unraisable)
+
     previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, send_a_swallowed_stop_again
     done = threading.Event()
 
     def watch() -> None:
@@ -144,6 +156,7 @@ def stopping_on_signals_and_server_death(server: PrefectServer | None, on_death:
         yield stopping
     finally:
         done.set()
+        sys.unraisablehook = previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+import weakref
 
 import pytest
 
@@ -88,3 +89,24 @@ def test_a_stop_is_known_even_when_the_interrupt_comes_out_as_another_error():
             except KeyboardInterrupt as interrupt:
                 raise RuntimeError("a schema error") from interrupt
     assert stopping.is_set()
+
+
+def test_a_stop_swallowed_by_a_weakref_callback_is_sent_again():
+    # A weakref callback runs inside garbage collection, where Python prints
+    # an exception and drops it: serve went on running once a stop landed there.
+    def callback(reference):
+        os.kill(os.getpid(), signal.SIGTERM)
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:  # the interrupt is raised here, and swallowed
+            pass
+
+    class Collected:
+        pass
+
+    with stopping_on_signals_and_server_death(None, lambda status: None) as stopping:
+        collected = Collected()
+        reference = weakref.ref(collected, callback)
+        with pytest.raises(KeyboardInterrupt):
+            del collected
+            time.sleep(5)
+    assert stopping.is_set() and reference() is None
