@@ -105,6 +105,8 @@ def _layout(doc: Doc, rules: None) -> None:
         "seats_of_power": list(lexicons.entries("seats_of_power.txt")),
         "facility_heads": list(lexicons.entries("facility_heads.txt")),
         "titled_people": [dict(row) for row in lexicons.table("titled_people.tsv")],
+        "presidents": {row["surname"]: row["person"] for row in lexicons.table("presidents.tsv")},
+        "presidency_words": list(lexicons.entries("presidency_words.txt")),
     },
 )
 def make_entities(
@@ -112,7 +114,7 @@ def make_entities(
     organization_labels: list[str], place_labels: list[str], first_name_genders: dict[str, str],
     known_organizations: list[dict], relatives: dict[str, str], parties: dict[str, str], state_abbreviations: list[dict],
     organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str], seats_of_power: list[str],
-    facility_heads: list[str], titled_people: list[dict],
+    facility_heads: list[str], titled_people: list[dict], presidents: dict[str, str], presidency_words: list[str],
 ) -> Extractor:
     last_words = "last word:"
     rules = EntityRules(
@@ -132,6 +134,8 @@ def make_entities(
         seats_of_power=frozenset(normalized_name(n) for n in seats_of_power),
         facility_heads=frozenset(facility_heads),
         titled_people={(row["title"], row["surname"]): (row["person"], row["gender"]) for row in titled_people},
+        presidents=dict(presidents),
+        presidency_words=frozenset(presidency_words),
     )
     return Extractor(rules, _entities)
 

@@ -52,6 +52,8 @@ class EntityRules:
     facility_heads: frozenset[str]  # "Tower", "Street" (lexicons/facility_heads.txt)
     # ("President", "Obama") -> ("Barack Obama", "m") (lexicons/titled_people.tsv)
     titled_people: dict[tuple[str, str], tuple[str, str]]
+    presidents: dict[str, str]  # "Obama" -> "Barack Obama" (lexicons/presidents.tsv)
+    presidency_words: frozenset[str]  # "administration", "White House" (lexicons/presidency_words.txt)
 
     def title_of(self, token: Token) -> Title | None:
         """The title ``token`` is, if any. A title word in lower case after a
@@ -498,6 +500,8 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         mention = _mention(doc, start, end)
         listed = next((rules.titled_people[t.title, name] for t in titles
                        if (t.title, name) in rules.titled_people), None)
+        if listed is None and end - start == 1 and name in rules.presidents and _names_a_presidency(doc[start], rules):
+            listed = (rules.presidents[name], None)
         words = (listed[0] if listed else name).split()
         if len(words) < 2 or not listed and any(_surname_of(other, name) and (
                 words[0].lower() in _PARTICLES or other.split()[0].lower() in rules.first_name_genders)
@@ -533,12 +537,22 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     # Schoen" introduces Schoen), then any others; relatives last.
     by_default = sorted(people, key=lambda p: (id(p) in relatives, id(p) not in introduced, introduced.get(id(p), 0)))
     singles: list[Entity] = []
+    # "Mr. and Mrs. Khan" names both: neither title tells who this is.
+    single_words = [(mention, start, end, [] if _names_a_couple(doc, start, rules) else titles)
+                    for mention, start, end, titles in single_words]
+    genders_of_surname: dict[str, set[str]] = {}
+    for mention, _, _, titles in single_words:
+        genders_of_surname.setdefault(mention.text, set()).update(t.gender for t in titles if t.gender)
     for mention, start, end, titles in single_words:
         word = mention.text
         gender = next((t.gender for t in titles if t.gender), None)
+        # Where both "Mr. Khan" and "Ms. Khan" are written, a full name
+        # whose gender nothing tells could be either: it joins neither.
+        both = len(genders_of_surname[word]) > 1
         target = (
             _likeliest([p for p in by_default if _surname_of(p.full_name, word) and p.fits(gender)
-                        and (gender is not None or id(p) not in relatives)], titles)
+                        and (gender is not None or id(p) not in relatives)
+                        and not (both and gender is not None and p.gender is None)], titles)
             or next((p for p in people if p.full_name.split()[0] == word and p.fits(gender)
                      and not _in_a_list_of_names(doc, start)), None)
             or next((p for p in singles if p.name == word and p.fits(gender)), None)
@@ -572,18 +586,58 @@ def _with_shared_surnames(doc: Doc, person_spans: list[PersonSpan], names: list[
     David Koch, "Bill" of "Bill and Hillary Clinton" Bill Clinton. Only a
     known first name, and one that neither ends nor starts another name in
     the article: "Clinton" of "Clinton and Bernie Sanders" is a surname of
-    its own, "Hillary" of "Hillary and Huma Abedin" Hillary Clinton. (Any
-    word found alone once only, as "Khizr" of "Khizr and Ghazala Khan", made
-    "Biden Rice" of "Biden and Susan Rice".)"""
-    named = {word for name in names if len(name.split()) > 1 for word in (name.split()[0], name.split()[-1])}
+    its own, "Hillary" of "Hillary and Huma Abedin" Hillary Clinton. A
+    first name the census list lacks is completed only when the article
+    names that person in full elsewhere ("Khizr" once "Khizr Khan" is
+    written). (Any word found alone once only made "Biden Rice" of "Biden
+    and Susan Rice".)"""
+    full_names = {name for name in names if len(name.split()) > 1}
+    named = {word for name in full_names for word in (name.split()[0], name.split()[-1])}
     completed = list(names)
     for i, ((start, end, titles), (next_start, _, next_titles)) in enumerate(zip(person_spans, person_spans[1:])):
         given, following = names[i], names[i + 1].split()
         if (end - start == 1 and not titles and not next_titles and next_start == end + 1 and _starts_a_name(doc, start)
-                and doc[end].lower_ in ("and", "&") and len(following) >= 2 and given not in named
-                and name_key(following[-1]) not in NAME_SUFFIXES and given.lower() in rules.first_name_genders):
+                and doc[end].lower_ in ("and", "&") and len(following) >= 2
+                and name_key(following[-1]) not in NAME_SUFFIXES
+                and (f"{given} {following[-1]}" in full_names
+                     or given not in named and given.lower() in rules.first_name_genders)):
             completed[i] = f"{given} {following[-1]}"
     return completed
+
+
+def _names_a_presidency(token: Token, rules: EntityRules) -> bool:
+    """Whether a surname modifies a presidency word, alone or in a list:
+    "the Obama administration", "the Clinton and Obama administrations",
+    "Bush-era"; not a hypothetical one: "a Clinton administration", "the
+    next Clinton administration", "the Clinton administration will have
+    to"."""
+    while token.dep_ == "conj" and token.head.i < token.i:
+        token = token.head
+    head = token.head
+    if token.dep_ not in ("compound", "nmod") or head.i <= token.i:
+        return False
+    doc = token.doc
+    phrases = (doc[max(0, head.i - n) : head.i + 1].text for n in range(3))  # "administration", "White House"
+    if not (head.lemma_ in rules.presidency_words or not rules.presidency_words.isdisjoint(phrases)):
+        return False
+    verb = head.head if head.dep_ in ("nsubj", "nsubjpass") else None
+    return not (
+        any(child.lower_ in _HYPOTHETICAL_MODIFIERS for child in head.children)
+        or verb is not None and (any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUXILIARIES for c in verb.children)
+                                 or verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children)))
+
+
+_HYPOTHETICAL_MODIFIERS = {"a", "an", "next", "future", "potential", "possible", "prospective", "incoming"}
+_FUTURE_AUXILIARIES = {"will", "would", "'ll", "’ll", "shall", "could", "might"}
+
+
+def _names_a_couple(doc: Doc, start: int, rules: EntityRules) -> bool:
+    """Whether the titles before token ``start`` are two joined by "and":
+    "Mr. and Mrs. Khan"."""
+    k = start - 1
+    while k >= 0 and (doc[k].text == "." or rules.title_of(doc[k]) is not None):
+        k -= 1
+    return k >= 1 and k < start - 1 and doc[k].lower_ in ("and", "&") and rules.title_of(doc[k - 1]) is not None
 
 
 def _in_a_list_of_names(doc: Doc, start: int) -> bool:

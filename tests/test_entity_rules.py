@@ -1218,3 +1218,98 @@ def test_a_gerund_the_model_puts_before_a_name_is_left_out():
         """,
     )
     assert [p.name for p in doc._.entities.people] == ["Donald Trump"]
+
+
+def test_a_first_name_before_and_written_in_full_elsewhere_shares_the_surname_and_a_couple_s_titles_tell_no_gender():
+    doc = extract(
+        "Khizr and Ghazala Khan spoke. Khizr Khan wept. Mr. and Mrs. Khan left. Mr. Khan smiled.",
+        """
+        Khizr    Khizr    PROPN  NNP  nsubj     4   B-PERSON
+        and      and      CCONJ  CC   cc        0   O
+        Ghazala  Ghazala  PROPN  NNP  compound  3   B-PERSON
+        Khan     Khan     PROPN  NNP  conj      0   I-PERSON
+        spoke    speak    VERB   VBD  ROOT      4   O
+        .        .        PUNCT  .    punct     4   O
+        Khizr    Khizr    PROPN  NNP  compound  7   B-PERSON
+        Khan     Khan     PROPN  NNP  nsubj     8   I-PERSON
+        wept     weep     VERB   VBD  ROOT      8   O
+        .        .        PUNCT  .    punct     8   O
+        Mr.      Mr.      PROPN  NNP  compound  13  O
+        and      and      CCONJ  CC   cc        10  O
+        Mrs.     Mrs.     PROPN  NNP  compound  13  O
+        Khan     Khan     PROPN  NNP  nsubj     14  B-PERSON
+        left     leave    VERB   VBD  ROOT      14  O
+        .        .        PUNCT  .    punct     14  O
+        Mr.      Mr.      PROPN  NNP  compound  17  O
+        Khan     Khan     PROPN  NNP  nsubj     18  B-PERSON
+        smiled   smile    VERB   VBD  ROOT      18  O
+        .        .        PUNCT  .    punct     18  O
+        """,
+    )
+    # "Khizr" is no first name the census list knows, but "Khizr Khan" is
+    # written: Khizr is named first, and "Mrs." of "Mr. and Mrs. Khan" does
+    # not make him a woman whom "Mr. Khan" could no longer name.
+    assert [(p.name, [m.start for m in p.mentions], p.gender) for p in doc._.entities.people] == [
+        ("Khizr Khan", [0, 30, 60, 75], "m"), ("Ghazala Khan", [10], None)]
+
+
+def test_a_full_name_of_no_known_gender_joins_neither_title_where_the_surname_has_both():
+    doc = extract(
+        "Ghazala Khan spoke. Mr. Khan wept. Ms. Khan wrote.",
+        """
+        Ghazala  Ghazala  PROPN  NNP  compound  1   B-PERSON
+        Khan     Khan     PROPN  NNP  nsubj     2   I-PERSON
+        spoke    speak    VERB   VBD  ROOT      2   O
+        .        .        PUNCT  .    punct     2   O
+        Mr.      Mr.      PROPN  NNP  compound  5   O
+        Khan     Khan     PROPN  NNP  nsubj     6   B-PERSON
+        wept     weep     VERB   VBD  ROOT      6   O
+        .        .        PUNCT  .    punct     6   O
+        Ms.      Ms.      PROPN  NNP  compound  9   O
+        Khan     Khan     PROPN  NNP  nsubj     10  B-PERSON
+        wrote    write    VERB   VBD  ROOT      10  O
+        .        .        PUNCT  .    punct     10  O
+        """,
+    )
+    # Either could be Ghazala Khan; the first one written would take her.
+    assert [(p.name, [m.start for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Ghazala Khan", [0]), ("Mr. Khan", [24]), ("Ms. Khan", [39])]
+
+
+def test_a_president_s_surname_before_a_presidency_word_is_that_president_unless_the_presidency_is_hypothetical():
+    doc = extract(
+        "Nancy Reagan spoke of the Reagan administration and the Clinton and Obama eras. A Trump administration looms. "
+        "The Bush administration will act.",
+        """
+        Nancy           Nancy           PROPN  NNP  compound  1   B-PERSON
+        Reagan          Reagan          PROPN  NNP  nsubj     2   I-PERSON
+        spoke           speak           VERB   VBD  ROOT      2   O
+        of              of              ADP    IN   prep      2   O
+        the             the             DET    DT   det       6   O
+        Reagan          Reagan          PROPN  NNP  compound  6   B-PERSON
+        administration  administration  NOUN   NN   pobj      3   O
+        and             and             CCONJ  CC   cc        6   O
+        the             the             DET    DT   det       12  O
+        Clinton         Clinton         PROPN  NNP  nmod      12  B-PERSON
+        and             and             CCONJ  CC   cc        9   O
+        Obama           Obama           PROPN  NNP  conj      9   B-PERSON
+        eras            era             NOUN   NNS  conj      6   O
+        .               .               PUNCT  .    punct     2   O
+        A               a               DET    DT   det       16  O
+        Trump           Trump           PROPN  NNP  compound  16  B-PERSON
+        administration  administration  NOUN   NN   nsubj     17  O
+        looms           loom            VERB   VBZ  ROOT      17  O
+        .               .               PUNCT  .    punct     17  O
+        The             the             DET    DT   det       21  O
+        Bush            Bush            PROPN  NNP  compound  21  B-PERSON
+        administration  administration  NOUN   NN   nsubj     23  O
+        will            will            AUX    MD   aux       23  O
+        act             act             VERB   VB   ROOT      23  O
+        .               .               PUNCT  .    punct     23  O
+        """,
+    )
+    # A presidency to come is whoever will hold it: "Trump" and "Bush" are no president's.
+    assert [(p.name, p.known_as, [m.start for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Nancy Reagan", None, [0]), ("Reagan", "Ronald Reagan", [26]), ("Clinton", "Bill Clinton", [56]),
+        ("Obama", "Barack Obama", [68]), ("Trump", None, [82]), ("Bush", None, [114])]
+    assert doc._.identity_keys["people"][:4] == ["nancy reagan", "ronald reagan", "william clinton", "barack obama"]

@@ -17,7 +17,7 @@ from tests.handmade import extractors
 WORD_LISTS = [
     "naming_verbs.txt", "statement_nouns.txt", "number_hedges.txt", "debris_lines.txt", "distinct_initials.txt",
     "organization_heads.txt", "not_organizations.txt", "seats_of_power.txt", "money_words.txt",
-    "facility_heads.txt",
+    "facility_heads.txt", "presidency_words.txt",
 ]
 TABLES = {
     "speech_verbs.tsv": "lemma",
@@ -34,6 +34,7 @@ TABLES = {
     "first_name_forms.tsv": "short",
     "person_aliases.tsv": "alias",
     "relatives.tsv": "word",
+    "presidents.tsv": "surname",
 }
 
 
@@ -129,6 +130,11 @@ def test_each_titled_surname_names_one_person_by_a_full_name_with_a_gender():
     # A title a name is read with: one of titles.tsv, or a compound ending in one ("Vice President").
     assert [row for row in rows if row["title"].split()[-1] not in titles] == []
     assert [row for row in rows if row["person"].split()[-1] != row["surname"] or row["gender"] not in ("m", "f")] == []
+
+
+def test_each_president_is_named_in_full_by_the_surname_listed():
+    rows = lexicons.table("presidents.tsv")
+    assert [row for row in rows if row["person"].split()[-1] != row["surname"]] == []
 
 
 def test_distinct_initials_are_first_and_last_names():
