@@ -102,12 +102,13 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
     settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers, runner=runner,
                                  address=address)
     _check_sidecar(metadata)
-    if not force and (published := _up_to_date(raw_dir, out_dir, settings, metadata)):
+    from newsflow.status import published_if_up_to_date, up_to_date_message
+
+    if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata)):
         if as_json:
             click.echo(json.dumps({"up_to_date": True, "run_id": published, "out_dir": out_dir}, indent=2))
         else:
-            click.echo(f"Up to date: {out_dir} holds run {published} of the files under {raw_dir}, with this code "
-                       "and these settings; nothing to do (--force runs anyway).")
+            click.echo(up_to_date_message(raw_dir, out_dir, published) + " (--force runs anyway).")
         from newsflow.store import published_rows
 
         if published_rows(out_dir, "quarantine"):
@@ -542,17 +543,6 @@ def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides) -> Settin
         click.echo(f"Using {settings.usable_workers} workers, the number of CPUs, instead of {settings.workers}",
                    err=True)
     return settings
-
-
-def _up_to_date(raw_dir: Path, out_dir: str, settings: Settings, metadata: Path | None) -> str | None:
-    """The published run, when a run would publish exactly what it did."""
-    from newsflow.status import output_status
-
-    try:
-        found = output_status(raw_dir, out_dir, settings, metadata)
-    except Exception:  # noqa: BLE001 - a shortcut only: whatever it cannot tell, the run finds out
-        return None
-    return found.published_run if found.up_to_date else None
 
 
 def _check_sidecar(path: Path | None) -> None:

@@ -64,6 +64,9 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
         if server is not None:
             server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
         flow = configured_pipeline(settings)
+        # A command runs the flow to publish: whether that is needed, it
+        # decided before starting a server (newsflow run checks, --force).
+        parameters.setdefault("force", True)
         stopped = False
         try:
             with interruptible() as interrupted:

@@ -43,7 +43,7 @@ from newsflow.progress import progress
 from newsflow.run_summary import state_message
 from newsflow.schemas import RESULT_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
-from newsflow.status import index_context, state_key
+from newsflow.status import index_context, published_if_up_to_date, state_key, up_to_date_message
 from newsflow.store import (
     OutputBusy,
     OutputLock,
@@ -80,6 +80,7 @@ def newsflow_pipeline(
     batch_size: int | None = None,
     allow_empty: bool = False,
     metadata: str | None = None,
+    force: bool = False,
 ):
     """Turn every raw article under ``raw_dir`` into Parquet tables under ``out_dir``.
 
@@ -90,11 +91,17 @@ def newsflow_pipeline(
     was published and quarantined, with the run's summary, quarantine and
     Data Docs as artifacts; a run refused because another run holds the
     output ends Cancelled. A run that would publish no article over an
-    output that has some fails unless ``allow_empty``.
+    output that has some fails unless ``allow_empty``. A run that would
+    publish exactly what is published (``newsflow status``) ends Completed
+    at once, publishing nothing, unless ``force``.
     """
     logger = get_run_logger()
     settings = Settings().with_overrides(model=model, batch_size=batch_size)
     check_folders(raw_dir, out_dir)
+    if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata)):
+        message = up_to_date_message(raw_dir, out_dir, published)
+        logger.info("%s", message)
+        return Completed(message=message, data={"up_to_date": True, "run_id": published, "out_dir": out_dir})
     started_at = datetime.now(timezone.utc)
     run_id = started_at.strftime(RUN_ID_FORMAT)
     timings: Counter = Counter()

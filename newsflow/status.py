@@ -112,3 +112,18 @@ def _damaged_files(fs, root: str) -> list[str]:
         found += damaged(files, lambda relative: fs.cat_file(f"{base}/{relative}"))
     return found
 
+
+def published_if_up_to_date(raw_dir: str | Path, out: str | Path, settings: Settings,
+                            metadata: str | Path | None) -> str | None:
+    """The published run, when a run would publish exactly what it did."""
+    try:
+        found = output_status(raw_dir, out, settings, metadata)
+    except Exception:  # noqa: BLE001 - a shortcut only: whatever it cannot tell, the run finds out
+        return None
+    return found.published_run if found.up_to_date else None
+
+
+def up_to_date_message(raw_dir: str | Path, out: str | Path, published: str) -> str:
+    return (f"Up to date: {out} holds run {published} of the files under {raw_dir}, with this code and these "
+            "settings; nothing to do")
+

@@ -140,9 +140,11 @@ def read_article(path: Path, raw_dir: Path, settings):
 
 
 def run(raw: Path, out: Path | str, **options) -> dict:
+    """The real flow, run to publish even when the output is up to date, as
+    ``newsflow run`` runs it once it has checked."""
     from flows.pipeline import newsflow_pipeline
 
-    return newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), **options)
+    return newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), **{"force": True, **options})
 
 
 def data_files(out: Path | str) -> dict[str, bytes]:

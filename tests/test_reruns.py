@@ -84,6 +84,20 @@ def test_reruns_do_only_the_work_that_changed(prefect_server, raw, tmp_path, mon
     assert len(read(out, "runs")) == 5
 
 
+def test_a_scheduled_run_with_nothing_new_publishes_nothing_and_says_so(prefect_server, raw, tmp_path):
+    from flows.pipeline import newsflow_pipeline
+
+    out = tmp_path / "out"
+    first = run(raw, out)
+    # As a deployment runs it: without force.
+    state = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), return_state=True)
+    assert state.is_completed() and state.message.startswith(f"Up to date: {out} holds run {first['run_id']}")
+    assert len(read(out, "runs")) == 1
+    (raw / "extra.txt").write_text(SHORT_ARTICLE.replace("Jane Porter", "Ann Lee"), encoding="utf-8")
+    added = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out))
+    assert (added["n_extracted"], added["n_reused"]) == (1, 2) and len(read(out, "runs")) == 2
+
+
 def test_a_new_article_rewrites_only_the_part_that_holds_it(prefect_server, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSFLOW_PART_SIZE", "2")  # about two articles a part
     raw, out = tmp_path / "raw", tmp_path / "out"
