@@ -29,7 +29,7 @@ from prefect.states import Cancelled, Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from newsflow.batching import batched
+from newsflow.batching import batched, fair_size
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
 from newsflow.file_index import FileIndex, KeptArticle
@@ -129,7 +129,7 @@ def newsflow_pipeline(
             # Each batch gets its files' sidecar rows alone, not quote()d: Dask
             # rebuilds the annotation wrongly (prefect-dask 0.3.7).
             process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
-            for batch in batched(to_read, settings.batch_size)
+            for batch in batched(to_read, fair_size(len(to_read), settings.batch_size, settings.usable_workers))
         ]
         failed: list[Rejection] = []
         extracted: set[str] = set()
@@ -257,7 +257,8 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
             break
         again = sorted({paths[article.source_file] for article in damaged})
         for future in [process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
-                       for batch in batched(again, settings.batch_size)]:
+                       for batch in batched(again, fair_size(len(again), settings.batch_size,
+                                                             settings.usable_workers))]:
             repaired |= future.result().extracted
     return [outcomes[key] for key in parts], repaired
 
