@@ -12,6 +12,7 @@ the rows.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -491,6 +492,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     people: list[Entity] = []
     relatives: set[int] = set()
     introduced: dict[int, int] = {}  # id(person) -> the token their first full name as more than a modifier starts at
+    named_in_full: dict[int, list[int]] = {}  # id(person) -> where each of their full-name mentions starts
     person_of_token: dict[int, Entity] = {}
     single_words: list[tuple[Mention, int, int, list[Title]]] = []
     # "[Hillary] Clinton", as quotes write an added word, is "Hillary Clinton".
@@ -523,6 +525,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         elif len(words) > len(person.name.split()):
             person.name = name
         person.mentions.append(mention)
+        named_in_full.setdefault(id(person), []).append(mention.start)
         if not _modifies_a_noun(doc[end - 1]):
             introduced.setdefault(id(person), start)
         for title in titles:
@@ -543,16 +546,18 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     genders_of_surname: dict[str, set[str]] = {}
     for mention, _, _, titles in single_words:
         genders_of_surname.setdefault(mention.text, set()).update(t.gender for t in titles if t.gender)
+    section_starts = _section_starts(text_of(doc))
     for mention, start, end, titles in single_words:
         word = mention.text
         gender = next((t.gender for t in titles if t.gender), None)
         # Where both "Mr. Khan" and "Ms. Khan" are written, a full name
         # whose gender nothing tells could be either: it joins neither.
         both = len(genders_of_surname[word]) > 1
+        fitting = [p for p in by_default if _surname_of(p.full_name, word) and p.fits(gender)
+                   and (gender is not None or id(p) not in relatives)
+                   and not (both and gender is not None and p.gender is None)]
         target = (
-            _likeliest([p for p in by_default if _surname_of(p.full_name, word) and p.fits(gender)
-                        and (gender is not None or id(p) not in relatives)
-                        and not (both and gender is not None and p.gender is None)], titles)
+            _likeliest(_named_in_its_section(fitting, mention.start, section_starts, named_in_full), titles)
             or next((p for p in people if p.full_name.split()[0] == word and p.fits(gender)
                      and not _in_a_list_of_names(doc, start)), None)
             or next((p for p in singles if p.name == word and p.fits(gender)), None)
@@ -603,6 +608,31 @@ def _with_shared_surnames(doc: Doc, person_spans: list[PersonSpan], names: list[
                      or given not in named and given.lower() in rules.first_name_genders)):
             completed[i] = f"{given} {following[-1]}"
     return completed
+
+
+def _section_starts(text: str) -> list[int]:
+    """Where each section after the first of a text cut by separator lines
+    begins ("___" between the entries of a live blog)."""
+    return [match.end() for match in _SECTION_BREAK.finditer(text)]
+
+
+# A line of nothing but three or more underscores, stars, dashes or hashes ("___.", "* * *").
+_SECTION_BREAK = re.compile(r"^[ \t]*(?:[_*#-][ \t]*){3,}\.?[ \t]*$", re.MULTILINE)
+
+
+def _named_in_its_section(fitting: list[Entity], char: int, section_starts: list[int],
+                          named_in_full: dict[int, list[int]]) -> list[Entity]:
+    """Of the people a surname at ``char`` can name, those named in full
+    earlier in its own section, if any; else all of them. The entries of a
+    live blog are stories of their own: "Johnson says" under "Homeland
+    Security Secretary Jeh Johnson says" is Jeh Johnson, even after an
+    entry about Gary Johnson."""
+    if not section_starts:
+        return fitting
+    section = bisect_right(section_starts, char)
+    here = [p for p in fitting if any(bisect_right(section_starts, s) == section and s < char
+                                      for s in named_in_full.get(id(p), ()))]
+    return here or fitting
 
 
 def _names_a_presidency(token: Token, rules: EntityRules) -> bool:

@@ -1313,3 +1313,34 @@ def test_a_president_s_surname_before_a_presidency_word_is_that_president_unless
         ("Nancy Reagan", None, [0]), ("Reagan", "Ronald Reagan", [26]), ("Clinton", "Bill Clinton", [56]),
         ("Obama", "Barack Obama", [68]), ("Trump", None, [82]), ("Bush", None, [114])]
     assert doc._.identity_keys["people"][:4] == ["nancy reagan", "ronald reagan", "william clinton", "barack obama"]
+
+
+def test_a_surname_alone_in_a_live_blog_entry_joins_the_full_name_of_its_own_entry():
+    doc = extract(
+        "Gary Johnson ran.\n\n___\n\nJeh Johnson spoke. Johnson warned.\n\n___\n\nJohnson smiled.",
+        """
+        Gary     Gary     PROPN  NNP  compound  1   B-PERSON
+        Johnson  Johnson  PROPN  NNP  nsubj     2   I-PERSON
+        ran      run      VERB   VBD  ROOT      2   O
+        .        .        PUNCT  .    punct     2   O
+        ¶        ¶        SPACE  _SP  dep       3   O
+        ___      ___      PUNCT  NFP  ROOT      5   O
+        ¶        ¶        SPACE  _SP  dep       5   O
+        Jeh      Jeh      PROPN  NNP  compound  8   B-PERSON
+        Johnson  Johnson  PROPN  NNP  nsubj     9   I-PERSON
+        spoke    speak    VERB   VBD  ROOT      9   O
+        .        .        PUNCT  .    punct     9   O
+        Johnson  Johnson  PROPN  NNP  nsubj     12  B-PERSON
+        warned   warn     VERB   VBD  ROOT      12  O
+        .        .        PUNCT  .    punct     12  O
+        ¶        ¶        SPACE  _SP  dep       13  O
+        ___      ___      PUNCT  NFP  ROOT      15  O
+        ¶        ¶        SPACE  _SP  dep       15  O
+        Johnson  Johnson  PROPN  NNP  nsubj     18  B-PERSON
+        smiled   smile    VERB   VBD  ROOT      18  O
+        .        .        PUNCT  .    punct     18  O
+        """,
+    )
+    # An entry naming no Johnson in full reads as the article does: the first named.
+    assert [(p.name, [m.start for m in p.mentions]) for p in doc._.entities.people] == [
+        ("Gary Johnson", [0, 65]), ("Jeh Johnson", [24, 43])]
