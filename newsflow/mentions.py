@@ -1073,12 +1073,15 @@ def _mention(doc: Doc, start: int, end: int) -> Mention:
 
 
 def _strip_span(span: Span) -> tuple[int, int] | None:
-    """Token bounds of ``span`` without surrounding spaces, punctuation and ``'s``."""
+    """Token bounds of ``span`` without surrounding spaces, punctuation and
+    ``'s`` (also where the tagger took it for a name: "Donald Trump’s" at
+    NNP)."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].is_space or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
+    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"
+                           or _POSSESSIVE.fullmatch(doc[end - 1].text)):
         end -= 1
     return (start, end) if end > start else None
 

@@ -1344,3 +1344,18 @@ def test_a_surname_alone_in_a_live_blog_entry_joins_the_full_name_of_its_own_ent
     # An entry naming no Johnson in full reads as the article does: the first named.
     assert [(p.name, [m.start for m in p.mentions]) for p in doc._.entities.people] == [
         ("Gary Johnson", [0, 65]), ("Jeh Johnson", [24, 43])]
+
+
+def test_a_possessive_the_tagger_read_as_part_of_a_name_is_left_out_of_it():
+    doc = extract(
+        "Donald Trump’s rally began.",
+        """
+        Donald  Donald  PROPN  NNP  compound  1   B-PERSON
+        Trump   Trump   PROPN  NNP  compound  2   I-PERSON
+        ’s      ’s      PROPN  NNP  poss      3   I-PERSON
+        rally   rally   NOUN   NN   nsubj     4   O
+        began   begin   VERB   VBD  ROOT      4   O
+        .       .       PUNCT  .    punct     4   O
+        """,
+    )
+    assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Donald Trump", ["Donald Trump"])]
