@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -96,27 +98,77 @@ def interruptible(seconds: float = INTERRUPTED_EXIT_SECONDS):
     """Turn SIGINT and SIGTERM into KeyboardInterrupt while the flow runs,
     recording which signal came, so that the flow unwinds (its unpublished
     version removed, its workers stopped) and the command exits with the
-    signal's status, within ``seconds``. During a flow, Prefect's own
-    SIGTERM handler runs first and then passes the signal on to this one."""
+    signal's status, within ``seconds`` of the signal. During a flow,
+    Prefect's own SIGTERM handler runs first and then passes the signal on
+    to this one."""
     received: list[signal.Signals] = []
+    announced = threading.Event()
+    announcing = threading.Lock()
+
+    def announce(signum: int) -> None:
+        with announcing:
+            if announced.is_set():
+                return
+            announced.set()
+        # From here on the command ends within seconds whatever it waits
+        # for: Prefect reports the interrupted run to its server, with
+        # retries, and a server that went away would hold it for minutes.
+        click.echo(f"Interrupted by {signal.Signals(signum).name}: nothing was published; "
+                   "the previous output is unchanged", err=True)
+        exit_within(seconds, 128 + signum)
 
     def interrupt(signum, frame):
-        if not received:
-            # From here on the command ends within seconds whatever it waits
-            # for: Prefect reports the interrupted run to its server, with
-            # retries, and a server that went away would hold it for minutes.
-            click.echo(f"Interrupted by {signal.Signals(signum).name}: nothing was published; "
-                       "the previous output is unchanged", err=True)
-            exit_within(seconds, 128 + signum)
+        announce(signum)
         received.append(signal.Signals(signum))
         raise KeyboardInterrupt
 
     previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    with signals_as_they_arrive(announce):
+        try:
+            yield received
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+
+@contextmanager
+def signals_as_they_arrive(on_stop: Callable[[int], None]):
+    """Call ``on_stop(signal number)`` from a thread as soon as SIGINT or
+    SIGTERM arrives. A Python handler runs only once the main thread gets
+    back to Python code, and during a flow Prefect's own SIGTERM handler
+    runs first, reporting the crash to its API: on a loaded machine the
+    handler ran seconds late. The C-level handler writes each signal's
+    number to the wakeup socket at once (signal.set_wakeup_fd)."""
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
     try:
-        yield received
+        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main thread: the handlers alone
+        reader.close()
+        writer.close()
+        yield
+        return
+
+    def watch() -> None:
+        while data := _received(reader):
+            for signum in data:
+                if signum in (signal.SIGINT, signal.SIGTERM):
+                    on_stop(signum)
+
+    threading.Thread(target=watch, name="signal-watch", daemon=True).start()
+    try:
+        yield
     finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        signal.set_wakeup_fd(previous)
+        writer.close()  # the watching thread reads the end of the stream, and stops
+        reader.close()
+
+
+def _received(reader: socket.socket) -> bytes:
+    try:
+        return reader.recv(64)
+    except OSError:
+        return b""
 
 
 def exit_within(seconds: float, status: int) -> None:

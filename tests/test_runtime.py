@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 import yaml
@@ -138,6 +139,24 @@ def test_settings_handed_on_through_the_environment_arrive_whole(monkeypatch):
     for name, value in given.as_environment().items():
         monkeypatch.setenv(name, value)
     assert Settings() == given
+
+
+def test_an_interrupted_command_ends_within_its_time_of_the_signal_even_when_another_handler_runs_first():
+    # During a flow Prefect's SIGTERM handler runs first and reports the crash
+    # to its API, which took seconds on a loaded machine: the time counts
+    # from the signal, not from when this command's handler gets to run.
+    program = (
+        "import os, signal, threading, time\n"
+        "from cli.running import interruptible\n"
+        "with interruptible(seconds=0.5):\n"
+        "    signal.signal(signal.SIGTERM, lambda signum, frame: time.sleep(30))\n"
+        "    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()\n"
+        "    time.sleep(60)\n"
+    )
+    started = time.monotonic()
+    ended = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert ended.returncode == 143 and time.monotonic() - started < 15
+    assert ended.stderr.strip() == "Interrupted by SIGTERM: nothing was published; the previous output is unchanged"
 
 
 def test_an_interrupted_command_ends_within_its_time_whatever_it_waits_for():
