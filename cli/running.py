@@ -102,14 +102,11 @@ def interruptible(seconds: float = INTERRUPTED_EXIT_SECONDS):
     Prefect's own SIGTERM handler runs first and then passes the signal on
     to this one."""
     received: list[signal.Signals] = []
-    announced = threading.Event()
-    announcing = threading.Lock()
+    once = threading.Lock()  # taken by the first stop, from the watching thread or the handler
 
     def announce(signum: int) -> None:
-        with announcing:
-            if announced.is_set():
-                return
-            announced.set()
+        if not once.acquire(blocking=False):
+            return
         # From here on the command ends within seconds whatever it waits
         # for: Prefect reports the interrupted run to its server, with
         # retries, and a server that went away would hold it for minutes.
