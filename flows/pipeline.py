@@ -125,12 +125,7 @@ def newsflow_pipeline(
         entries, to_read = index.split(files, raw_dir, sidecar, cache.keys())
         if to_read or index.recorded_files() - paths.keys():
             warm_up()  # some part will be validated: start Great Expectations while the files are read
-        batches = [
-            # Each batch gets its files' sidecar rows alone, not quote()d: Dask
-            # rebuilds the annotation wrongly (prefect-dask 0.3.7).
-            process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
-            for batch in batched(to_read, fair_size(len(to_read), settings.batch_size, settings.usable_workers))
-        ]
+        batches = _submit_batches(to_read, raw_dir, cache, settings, sidecar)
         failed: list[Rejection] = []
         extracted: set[str] = set()
         with progress(len(files), "Files", logger.info) as advance:
@@ -256,11 +251,19 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
         if not pending:
             break
         again = sorted({paths[article.source_file] for article in damaged})
-        for future in [process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
-                       for batch in batched(again, fair_size(len(again), settings.batch_size,
-                                                             settings.usable_workers))]:
+        for future in _submit_batches(again, raw_dir, cache, settings, sidecar):
             repaired |= future.result().extracted
     return [outcomes[key] for key in parts], repaired
+
+
+def _submit_batches(paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings,
+                    sidecar: Sidecar | None) -> list:
+    """The files ``paths`` read and extracted in batches shared among the
+    workers, as futures. Each batch gets its files' sidecar rows alone, not
+    quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7)."""
+    size = fair_size(len(paths), settings.batch_size, settings.usable_workers)
+    return [process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
+            for batch in batched(paths, size)]
 
 
 def _done(value) -> Future:
