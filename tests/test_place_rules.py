@@ -295,3 +295,25 @@ def test_a_name_after_the_region_s_comma_is_no_list():
     # "Pastor Brown" is no place of a list "Salinas, Mexico, Pastor": the
     # Mexican town is too small for the gazetteer, and not Salinas, California.
     assert [p and p.name for p in doc._.geocodes] == [None, "Mexico"]
+
+
+def test_the_gazetteer_is_built_once_and_read_back_from_the_cache_folder_by_its_arguments(tmp_path, monkeypatch):
+    from newsflow import gazetteer
+
+    monkeypatch.setenv("NEWSFLOW_CACHE_DIR", str(tmp_path))
+    gazetteer.load_gazetteer.cache_clear()
+    built = gazetteer.load_gazetteer(15000, 1000000)
+    assert [path.name.startswith("gazetteer-") for path in tmp_path.iterdir()] == [True]
+    gazetteer.load_gazetteer.cache_clear()
+    with monkeypatch.context() as unbuildable:
+        unbuildable.setattr(gazetteer, "build_gazetteer", None)  # a second build would fail
+        assert gazetteer.load_gazetteer(15000, 1000000) == built
+    kept = next(tmp_path.iterdir())
+    kept.write_bytes(b"torn")  # unreadable: built anew and kept again
+    gazetteer.load_gazetteer.cache_clear()
+    assert gazetteer.load_gazetteer(15000, 1000000) == built
+    assert kept.stat().st_size > 1000
+    gazetteer.load_gazetteer.cache_clear()
+    assert gazetteer.load_gazetteer(5000, 1000000) != built  # other arguments: another gazetteer, kept apart
+    assert len(list(tmp_path.iterdir())) == 2
+    gazetteer.load_gazetteer.cache_clear()
