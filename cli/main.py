@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import signal
 import sys
 from collections import Counter
 from functools import partial
@@ -21,6 +23,33 @@ class BadSetting(click.ClickException):
     exit status 2 like a usage error, without the usage text."""
 
     exit_code = 2
+
+
+def program() -> None:
+    """The ``newsflow`` program: ``main``, ended without the interpreter's
+    tear-down, which frees every module and object a run loaded (spaCy,
+    pandas, matplotlib, Prefect) for about a second after the output is
+    closed and the summary printed. Every exit handler still runs first
+    (logging's flush, Prefect's, multiprocessing's): this one is registered
+    before any other, so it runs last."""
+    status = [1]  # an exception escaping main: Python prints it, the exit status is 1
+
+    def exit_now() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status[0])
+
+    atexit.register(exit_now)
+    try:
+        main()
+    except SystemExit as stop:
+        # What Python would exit with: a message (printed before the exit handlers) is status 1.
+        status[0] = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+        raise
+    except KeyboardInterrupt:
+        status[0] = 128 + signal.SIGINT
+        raise
+    status[0] = 0
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -62,6 +62,9 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
             # "View at <its address>" line that leads nowhere afterwards.
             os.environ["PREFECT_UI_URL"] = ""
         from flows.runners import configured_pipeline  # imports Prefect (seconds) while the server starts
+        # A run this command starts publishes, with a report: its imports
+        # (matplotlib, about a second) are done while the server starts too.
+        import newsflow.report  # noqa: F401
 
         if server is not None:
             server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
