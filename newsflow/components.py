@@ -107,6 +107,7 @@ def _layout(doc: Doc, rules: None) -> None:
         "titled_people": [dict(row) for row in lexicons.table("titled_people.tsv")],
         "presidents": {row["surname"]: row["person"] for row in lexicons.table("presidents.tsv")},
         "presidency_words": list(lexicons.entries("presidency_words.txt")),
+        "distinct_initials": list(lexicons.entries("distinct_initials.txt")),
     },
 )
 def make_entities(
@@ -115,6 +116,7 @@ def make_entities(
     known_organizations: list[dict], relatives: dict[str, str], parties: dict[str, str], state_abbreviations: list[dict],
     organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str], seats_of_power: list[str],
     facility_heads: list[str], titled_people: list[dict], presidents: dict[str, str], presidency_words: list[str],
+    distinct_initials: list[str],
 ) -> Extractor:
     last_words = "last word:"
     rules = EntityRules(
@@ -136,6 +138,7 @@ def make_entities(
         titled_people={(row["title"], row["surname"]): (row["person"], row["gender"]) for row in titled_people},
         presidents=dict(presidents),
         presidency_words=frozenset(presidency_words),
+        distinct_initials=frozenset(name_key(n) for n in distinct_initials),
     )
     return Extractor(rules, _entities)
 

@@ -55,6 +55,8 @@ class EntityRules:
     titled_people: dict[tuple[str, str], tuple[str, str]]
     presidents: dict[str, str]  # "Obama" -> "Barack Obama" (lexicons/presidents.tsv)
     presidency_words: frozenset[str]  # "administration", "White House" (lexicons/presidency_words.txt)
+    # name_key("George Bush"): people whom only their middle initials tell apart (lexicons/distinct_initials.txt)
+    distinct_initials: frozenset[str]
 
     def title_of(self, token: Token) -> Title | None:
         """The title ``token`` is, if any. A title word in lower case after a
@@ -512,7 +514,8 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
             # not "Hillary Clinton" of "Crooked Hillary Clinton"
             single_words.append((mention, start, end, titles))
             continue
-        person = next((p for p in people if _same_full_name(p.full_name.split(), words)), None)
+        person = next((p for p in people if _same_full_name(p.full_name.split(), words, rules.distinct_initials)),
+                      None)
         if person is None:
             person = Entity("person", name)
             people.append(person)
@@ -1106,10 +1109,15 @@ def normalized_name(name: str) -> str:
     return re.sub(r"[.\s]", "", _bare(name).lower())
 
 
-def _same_full_name(a: list[str], b: list[str]) -> bool:
-    """"Michael T. McCaul" is "Michael McCaul"; "Ahmad Shah Massoud" is not "Ahmad Massoud"."""
+def _same_full_name(a: list[str], b: list[str], distinct_initials: frozenset[str]) -> bool:
+    """"Michael T. McCaul" is "Michael McCaul"; "Ahmad Shah Massoud" is not
+    "Ahmad Massoud"; and for a name of ``distinct_initials`` the initials
+    count too: "George Bush" of "Mr. Bush's father, George Bush" is not the
+    "George W. Bush" of the same article."""
     if a[0] != b[0] or a[-1] != b[-1]:
         return False
+    if name_key(f"{a[0]} {a[-1]}") in distinct_initials:  # "H. W." is "H.W."
+        return name_key("".join(a[1:-1])) == name_key("".join(b[1:-1]))
     middle_a = [w for w in a[1:-1] if not _is_initial(w)]
     middle_b = [w for w in b[1:-1] if not _is_initial(w)]
     return middle_a == middle_b

@@ -1359,3 +1359,29 @@ def test_a_possessive_the_tagger_read_as_part_of_a_name_is_left_out_of_it():
         """,
     )
     assert [(p.name, [m.text for m in p.mentions]) for p in doc._.entities.people] == [("Donald Trump", ["Donald Trump"])]
+
+
+def test_names_told_apart_by_their_initials_stay_apart_in_an_article_and_other_middle_initials_do_not():
+    doc = extract(
+        "George Bush met George W. Bush and Michael McCaul met Michael T. McCaul.",
+        """
+        George    George    PROPN  NNP  compound  1   B-PERSON
+        Bush      Bush      PROPN  NNP  nsubj     2   I-PERSON
+        met       meet      VERB   VBD  ROOT      2   O
+        George    George    PROPN  NNP  compound  5   B-PERSON
+        W.        W.        PROPN  NNP  compound  5   I-PERSON
+        Bush      Bush      PROPN  NNP  dobj      2   I-PERSON
+        and       and       CCONJ  CC   cc        2   O
+        Michael   Michael   PROPN  NNP  compound  8   B-PERSON
+        McCaul    McCaul    PROPN  NNP  nsubj     9   I-PERSON
+        met       meet      VERB   VBD  conj      2   O
+        Michael   Michael   PROPN  NNP  compound  12  B-PERSON
+        T.        T.        PROPN  NNP  compound  12  I-PERSON
+        McCaul    McCaul    PROPN  NNP  dobj      9   I-PERSON
+        .         .         PUNCT  .    punct     2   O
+        """,
+    )
+    # "George Bush" is listed in lexicons/distinct_initials.txt: the father
+    # is not his son; any other name is one person with or without initials.
+    assert [(p.name, [m.start for m in p.mentions]) for p in doc._.entities.people] == [
+        ("George Bush", [0]), ("George W. Bush", [16]), ("Michael T. McCaul", [35, 54])]
