@@ -7,6 +7,7 @@ would live on as orphans.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import signal
@@ -42,6 +43,11 @@ def start_worker(interval: float = 1.0) -> None:
         os._exit(1)  # nothing left to report to
 
     threading.Thread(target=watch, name="newsflow-watch-parent", daemon=True).start()
+    # A worker ends when its pool shuts down, which waits for it: once the
+    # exit handlers registered after this one have run (Prefect's, which
+    # flush the worker's last logs and events to the parent), end without
+    # the interpreter's tear-down of a loaded spaCy model (about a second).
+    atexit.register(os._exit, 0)
 
 
 def descendants(pid: int) -> list[int]:
