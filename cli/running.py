@@ -61,10 +61,11 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
             # The temporary server has no UI and ends with the command: no
             # "View at <its address>" line that leads nowhere afterwards.
             os.environ["PREFECT_UI_URL"] = ""
-        from flows.runners import configured_pipeline  # imports Prefect (seconds) while the server starts
-        # A run this command starts publishes, with a report: its imports
-        # (matplotlib, about a second) are done while the server starts too.
+        # Imported while the server starts: Prefect (seconds), and the
+        # report's matplotlib (about a second), since a run this command
+        # starts publishes, with a report.
         import newsflow.report  # noqa: F401
+        from flows.runners import configured_pipeline
 
         if server is not None:
             server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))

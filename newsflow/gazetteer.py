@@ -106,8 +106,8 @@ def load_gazetteer(
     try:
         with open(path, "rb") as kept:
             return pickle.load(kept)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass  # not built yet, or unreadable: build it
+    except Exception:  # noqa: BLE001 - not built yet, or unreadable (torn, from other code): build it
+        pass
     built = build_gazetteer(*arguments)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
