@@ -21,7 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-import pandas as pd
 import pyarrow as pa
 
 from newsflow.clean import clean
@@ -210,6 +209,11 @@ class Validator:
 
     def _failures(self, suite_name: str, rows: list[dict]) -> tuple[dict[int, list[str]], dict]:
         """The failed expectations of each failing row (by index), and GX's result as JSON."""
+        # Imported here, with Great Expectations (which needs it anyway): the
+        # workers and served runs that import this module for its row checks
+        # validate nothing, and pandas costs them a third of a second.
+        import pandas as pd
+
         frame = pd.DataFrame(rows)
         batch = self.batch_definitions[suite_name].get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(self.suites[suite_name], result_format="BASIC")
