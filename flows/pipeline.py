@@ -98,126 +98,130 @@ def newsflow_pipeline(
     logger = get_run_logger()
     settings = Settings().with_overrides(model=model, batch_size=batch_size)
     check_folders(raw_dir, out_dir)
-    if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata)):
-        message = up_to_date_message(raw_dir, out_dir, published)
-        logger.info("%s", message)
-        return Completed(message=message, data={"up_to_date": True, "run_id": published, "out_dir": out_dir})
-    started_at = datetime.now(timezone.utc)
-    run_id = started_at.strftime(RUN_ID_FORMAT)
-    timings: Counter = Counter()
-
-    with timed(timings, "discover"):
-        files, refused = discover_inputs(raw_dir)
-        sidecar = read_sidecar(metadata) if metadata else None
-    logger.info("Found %d files under %s", len(files), raw_dir)
     lock = OutputLock(out_dir)
     try:
         lock.acquire()
     except OutputBusy as busy:
         logger.warning("%s", busy)
         return Cancelled(message=str(busy), data=busy)
-    # The store's new version is removed if anything below fails.
-    with lock, OutputStore(out_dir, run_id) as store:
-        fingerprint = extraction_fingerprint(settings.model)
-        cache = ArticleCache(out_dir, fingerprint)
-        index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
-        paths = {source_file_of(path, Path(raw_dir)): path for path in files}  # in input order
-        entries, to_read = index.split(files, raw_dir, sidecar, cache.keys())
-        if to_read or index.recorded_files() - paths.keys():
-            warm_up()  # some part will be validated: start Great Expectations while the files are read
-        batches = _submit_batches(to_read, raw_dir, cache, settings, sidecar)
-        failed: list[Rejection] = []
-        extracted: set[str] = set()
-        with progress(len(files), "Files", logger.info) as advance:
-            advance(len(entries))
-            for future in batches:
-                outcome = future.result()
-                entries.update((entry.source_file, entry) for entry in outcome.files)
-                failed += outcome.failed
-                extracted |= outcome.extracted
-                timings.update(outcome.timings)
-                advance(len(outcome.files))
-        inputs: list[dict] = [FileRead(r.source_file).input for r in refused]
-        rejections: list[Rejection] = [*refused, *failed]
-        current: list[KeptArticle] = []  # every article to publish
-        first_file: dict[str, str] = {}  # article id -> the file published for it
-        not_extracted = {r.article_id for r in failed}
-        for source_file in paths:  # in input order, whatever order the batches finished in
-            entry = entries[source_file]
-            inputs.append(entry.input)
-            rejections += entry.rejections
-            for note in entry.notes:
-                logger.warning("%s", note)
-            # A byte-identical copy of an article read before is a duplicate.
-            readable = [article for article in entry.articles if article.article_id not in not_extracted]
-            kept, duplicates = first_copies(readable, first_file)
-            current += kept
-            rejections += duplicates
-        n_extracted = len(extracted & set(first_file))
-        for rejection in rejections:
-            logger.warning("Quarantined %s: %s (%s)", where(rejection), rejection.reason, rejection.detail)
-        metadata_report = _metadata_report(sidecar, inputs) if sidecar else None
-        for problem in metadata_report["problems"] if metadata_report else ():
-            logger.warning("Metadata: %s", problem)
-        if not current and not allow_empty:
-            why = f"none of the {len(inputs)} inputs under {raw_dir} could be published"
-            _refuse_to_empty(out_dir, why if inputs else f"no files under {raw_dir}")
+    with lock:
+        # Told under the lock: a run publishing at this moment has its new
+        # version out before its file index, and a check then would find
+        # the output changed and publish the same tables again.
+        if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata)):
+            message = up_to_date_message(raw_dir, out_dir, published)
+            logger.info("%s", message)
+            return Completed(message=message, data={"up_to_date": True, "run_id": published, "out_dir": out_dir})
+        started_at = datetime.now(timezone.utc)
+        run_id = started_at.strftime(RUN_ID_FORMAT)
+        timings: Counter = Counter()
 
-        with timed(timings, "write"):
-            output = output_fingerprint(fingerprint)
-            parts = {part_key(articles, output): articles for articles in split_parts(current, settings.part_size)}
-            with progress(len(parts), "Parts validated and written", logger.info) as advance:
-                written, repaired = _write_parts(store, parts, cache, paths, raw_dir, settings, sidecar, advance)
-            n_extracted += len(repaired)
-            row_counts = dict.fromkeys(RESULT_TABLES, 0)
-            invalid: list[dict] = []
-            for outcome in written:
-                for name, count in outcome.counts.items():
-                    row_counts[name] += count
-                invalid += outcome.quarantined
-            # The corpus's entities, once every part of the article tables is
-            # written, in this process: one task after the others.
-            entities_key = record_id(output, *parts)
-            if parts:
-                entities = reused_part(store, "entities", entities_key) or build_entities(store, entities_key)
-                row_counts.update(entities.counts)
-                invalid += entities.quarantined
-        with timed(timings, "report"):
-            summary = {}
-            if parts:
-                docs_key = record_id(entities_key, "docs")
-                summary = reuse(store, "data_docs", docs_key)
-                if summary is None:
-                    summary = report_validation(store, docs_key, run_id)
-        quarantine = [_rejection_row(r) for r in rejections] + invalid
-        run = run_record(
-            run_id=run_id,
-            started_at=started_at,
-            finished_at=datetime.now(timezone.utc),
-            raw_dir=raw_dir,
-            inputs=inputs,
-            metadata=metadata_report,
-            settings=settings,
-            fingerprint=fingerprint,
-            row_counts=row_counts,
-            timings=dict(timings),
-            n_articles=row_counts["articles"],
-            n_extracted=n_extracted,
-            n_reused=len(current) - n_extracted,
-            n_quarantined=len(quarantine),
-            n_files_read=len(to_read),
-            n_parts_written=sum(not outcome.reused for outcome in written),
-            n_parts_reused=sum(outcome.reused for outcome in written),
-            validation_success=not any(row["stage"] == "validate" for row in invalid),
-        )
-        # Not timed: the manifest is part of what is published.
-        publish(store, quote(quarantine), run, summary, list(RESULT_TABLES))
-        try:
-            state = state_key(output, settings, sidecar.sha256 if sidecar else None, refused)
-            index.save([entries[source_file] for source_file in paths], {"run_id": run_id, "state": state})
-            cache.prune({article.key for article in current})
-        except OSError as exc:  # the run is published; stale entries cost only space, and go next time
-            logger.warning("Could not update the kept results: %s", exc)
+        with timed(timings, "discover"):
+            files, refused = discover_inputs(raw_dir)
+            sidecar = read_sidecar(metadata) if metadata else None
+        logger.info("Found %d files under %s", len(files), raw_dir)
+        # The store's new version is removed if anything below fails.
+        with OutputStore(out_dir, run_id) as store:
+            fingerprint = extraction_fingerprint(settings.model)
+            cache = ArticleCache(out_dir, fingerprint)
+            index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
+            paths = {source_file_of(path, Path(raw_dir)): path for path in files}  # in input order
+            entries, to_read = index.split(files, raw_dir, sidecar, cache.keys())
+            if to_read or index.recorded_files() - paths.keys():
+                warm_up()  # some part will be validated: start Great Expectations while the files are read
+            batches = _submit_batches(to_read, raw_dir, cache, settings, sidecar)
+            failed: list[Rejection] = []
+            extracted: set[str] = set()
+            with progress(len(files), "Files", logger.info) as advance:
+                advance(len(entries))
+                for future in batches:
+                    outcome = future.result()
+                    entries.update((entry.source_file, entry) for entry in outcome.files)
+                    failed += outcome.failed
+                    extracted |= outcome.extracted
+                    timings.update(outcome.timings)
+                    advance(len(outcome.files))
+            inputs: list[dict] = [FileRead(r.source_file).input for r in refused]
+            rejections: list[Rejection] = [*refused, *failed]
+            current: list[KeptArticle] = []  # every article to publish
+            first_file: dict[str, str] = {}  # article id -> the file published for it
+            not_extracted = {r.article_id for r in failed}
+            for source_file in paths:  # in input order, whatever order the batches finished in
+                entry = entries[source_file]
+                inputs.append(entry.input)
+                rejections += entry.rejections
+                for note in entry.notes:
+                    logger.warning("%s", note)
+                # A byte-identical copy of an article read before is a duplicate.
+                readable = [article for article in entry.articles if article.article_id not in not_extracted]
+                kept, duplicates = first_copies(readable, first_file)
+                current += kept
+                rejections += duplicates
+            n_extracted = len(extracted & set(first_file))
+            for rejection in rejections:
+                logger.warning("Quarantined %s: %s (%s)", where(rejection), rejection.reason, rejection.detail)
+            metadata_report = _metadata_report(sidecar, inputs) if sidecar else None
+            for problem in metadata_report["problems"] if metadata_report else ():
+                logger.warning("Metadata: %s", problem)
+            if not current and not allow_empty:
+                why = f"none of the {len(inputs)} inputs under {raw_dir} could be published"
+                _refuse_to_empty(out_dir, why if inputs else f"no files under {raw_dir}")
+
+            with timed(timings, "write"):
+                output = output_fingerprint(fingerprint)
+                parts = {part_key(articles, output): articles for articles in split_parts(current, settings.part_size)}
+                with progress(len(parts), "Parts validated and written", logger.info) as advance:
+                    written, repaired = _write_parts(store, parts, cache, paths, raw_dir, settings, sidecar, advance)
+                n_extracted += len(repaired)
+                row_counts = dict.fromkeys(RESULT_TABLES, 0)
+                invalid: list[dict] = []
+                for outcome in written:
+                    for name, count in outcome.counts.items():
+                        row_counts[name] += count
+                    invalid += outcome.quarantined
+                # The corpus's entities, once every part of the article tables is
+                # written, in this process: one task after the others.
+                entities_key = record_id(output, *parts)
+                if parts:
+                    entities = reused_part(store, "entities", entities_key) or build_entities(store, entities_key)
+                    row_counts.update(entities.counts)
+                    invalid += entities.quarantined
+            with timed(timings, "report"):
+                summary = {}
+                if parts:
+                    docs_key = record_id(entities_key, "docs")
+                    summary = reuse(store, "data_docs", docs_key)
+                    if summary is None:
+                        summary = report_validation(store, docs_key, run_id)
+            quarantine = [_rejection_row(r) for r in rejections] + invalid
+            run = run_record(
+                run_id=run_id,
+                started_at=started_at,
+                finished_at=datetime.now(timezone.utc),
+                raw_dir=raw_dir,
+                inputs=inputs,
+                metadata=metadata_report,
+                settings=settings,
+                fingerprint=fingerprint,
+                row_counts=row_counts,
+                timings=dict(timings),
+                n_articles=row_counts["articles"],
+                n_extracted=n_extracted,
+                n_reused=len(current) - n_extracted,
+                n_quarantined=len(quarantine),
+                n_files_read=len(to_read),
+                n_parts_written=sum(not outcome.reused for outcome in written),
+                n_parts_reused=sum(outcome.reused for outcome in written),
+                validation_success=not any(row["stage"] == "validate" for row in invalid),
+            )
+            # Not timed: the manifest is part of what is published.
+            publish(store, quote(quarantine), run, summary, list(RESULT_TABLES))
+            try:
+                state = state_key(output, settings, sidecar.sha256 if sidecar else None, refused)
+                index.save([entries[source_file] for source_file in paths], {"run_id": run_id, "state": state})
+                cache.prune({article.key for article in current})
+            except OSError as exc:  # the run is published; stale entries cost only space, and go next time
+                logger.warning("Could not update the kept results: %s", exc)
     publish_artifacts(run, quarantine, out_dir)
     message = state_message(run)
     logger.info("%s", message)

@@ -93,6 +93,11 @@ def test_a_scheduled_run_with_nothing_new_publishes_nothing_and_says_so(prefect_
     state = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), return_state=True)
     assert state.is_completed() and state.message.startswith(f"Up to date: {out} holds run {first['run_id']}")
     assert len(read(out, "runs")) == 1
+    # While another run holds the output (it may be publishing a change, its
+    # file index not yet saved), up to date is not a thing to tell: busy.
+    with OutputLock(out):
+        during = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), return_state=True)
+    assert during.is_cancelled() and "another newsflow run" in during.message
     (raw / "extra.txt").write_text(SHORT_ARTICLE.replace("Jane Porter", "Ann Lee"), encoding="utf-8")
     added = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out))
     assert (added["n_extracted"], added["n_reused"]) == (1, 2) and len(read(out, "runs")) == 2
