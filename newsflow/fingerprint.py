@@ -13,11 +13,11 @@ costs no re-extraction.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.util
 import platform
 import re
+import tokenize
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
@@ -101,14 +101,47 @@ def _module_path(module: str) -> Path | None:
 
 def _project_imports(path: Path) -> list[str]:
     """Project modules a file imports, and the names it imports from them
-    (which may be submodules)."""
+    (which may be submodules). Read from its tokens, not with ``ast``:
+    CPython 3.11 before 3.11.8 can fail ``ast.parse`` with "AST constructor
+    recursion depth mismatch" when another thread builds an AST at the same
+    time (gh-106905), and in a served flow run one sometimes does."""
     names = []
-    for node in ast.walk(ast.parse(path.read_bytes())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-        elif isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
+    with open(path, "rb") as source:
+        statement: list[str] = []
+        for token in tokenize.tokenize(source.readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                names += _imported(statement)
+                statement = []
+            elif token.type in (tokenize.NAME, tokenize.OP):
+                statement.append(token.string)
     return [n for n in names if n.split(".")[0] in ("newsflow", "tasks")]
+
+
+def _imported(tokens: list[str]) -> list[str]:
+    """The names one logical line imports: "import a.b as c, d" imports a.b
+    and d; "from a import (b, c as e)" a, a.b and a.c; a relative import
+    ("from . import b") names no module of its own."""
+    if tokens[:1] == ["from"] and tokens[1:2] != ["."] and "import" in tokens:
+        at = tokens.index("import")
+        module = "".join(tokens[1:at])
+        return [module, *(f"{module}.{name}" for name in _names(tokens[at + 1 :]))]
+    if tokens[:1] == ["import"]:
+        return _names(tokens[1:])
+    return []
+
+
+def _names(tokens: list[str]) -> list[str]:
+    """The dotted names of an import list ("a.b as c, (d)"), aliases left out."""
+    names, current, aliased = [], "", False
+    for token in [*tokens, ","]:
+        if token == ",":
+            names += [current] if current else []
+            current, aliased = "", False
+        elif token == "as":
+            aliased = True
+        elif token not in ("(", ")") and not aliased:
+            current += token
+    return names
 
 
 def package_closure(roots: tuple[str, ...]) -> dict[str, str]:

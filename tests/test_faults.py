@@ -170,6 +170,30 @@ def fingerprint(monkeypatch):
     fingerprint.source_files.cache_clear()  # the list of this project's files, not of a test's copy
 
 
+def test_the_fingerprint_reads_the_imports_python_s_parser_reads(fingerprint):
+    import ast
+
+    def parsed(path: Path) -> list[str]:
+        names = []
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+        return sorted(n for n in names if n.split(".")[0] in ("newsflow", "tasks"))
+
+    # Read from tokens, since ast.parse can fail while another thread parses
+    # (CPython 3.11.7): the same names for every module of the project.
+    project = Path(fingerprint.__file__).parent.parent
+    modules = sorted(p for folder in ("newsflow", "tasks", "flows", "cli") for p in (project / folder).glob("*.py"))
+    assert len(modules) > 50
+    assert {str(m): sorted(fingerprint._project_imports(m)) for m in modules} == {str(m): parsed(m) for m in modules}
+    assert fingerprint._imported(["from", ".", "import", "x"]) == []
+    assert fingerprint._imported("import newsflow . ids as i , tasks".split()) == ["newsflow.ids", "tasks"]
+    assert fingerprint._imported("from newsflow import ( a , b as c , )".split()) == [
+        "newsflow", "newsflow.a", "newsflow.b"]
+
+
 def test_the_cache_key_follows_the_extraction_code_data_and_packages(tmp_path, monkeypatch, fingerprint):
     project = tmp_path / "project"
     for package in ("newsflow", "tasks"):
