@@ -223,11 +223,16 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
         raise click.UsageError("give exactly one of --cron and --interval")
     settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers, runner=runner,
                                  address=address)
-    # Prefect starts each run in a new process that reads its settings from
-    # the environment (flows/deployment.py), inherited from this one.
+    # The served flow takes its task runner from the settings in this
+    # environment when flows.deployment is imported below, and each run's
+    # process (and its workers) inherits them.
     os.environ.update(settings.as_environment())
     _check_sidecar(metadata)
     prefect_environment(verbose=True)
+    # Prefect's runner takes a run up to 10 s before it is due and starts its
+    # process then (2-3 s here). Asking every 10 s, it took some runs too
+    # late to hide that start; every 5 s, it takes each 5-10 s early.
+    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "5")
     if cron is not None:
         _check_cron(cron)
     raw_dir = raw_dir.resolve()  # the runs start in another folder
@@ -250,17 +255,21 @@ def serve(raw_dir: Path, out_dir: str, cron: str | None, interval: float | None,
         try:
             api_url = external or server.api_url
             os.environ["PREFECT_API_URL"] = api_url
-            from prefect import serve as prefect_serve
+            from prefect.deployments.runner import EntrypointType
 
-            from flows.deployment import build_deployment
+            from flows.deployment import deployed_pipeline, schedule
 
-            deployment = build_deployment(str(raw_dir), out_dir, cron=cron, interval=interval, name=name,
-                                          metadata=str(metadata.resolve()) if metadata else None)
+            options = schedule(str(raw_dir), out_dir, cron=cron, interval=interval, name=name,
+                               metadata=str(metadata.resolve()) if metadata else None)
             click.echo(f"Serving newsflow/{name} ({cron or f'every {interval:g} s'}); Prefect UI at {api_url[:-4]}")
             without_connection_tracebacks()
+            # The flow object itself, not its entrypoint: Prefect's runner then
+            # starts each run from it, without loading the deployment again
+            # (whose engine also logs a run refused as busy with a traceback).
             # Pausing the schedule on the way out calls the API: worth it on
             # a server that outlives serve, and what hung once ours had died.
-            prefect_serve(deployment, pause_on_shutdown=bool(external))
+            deployed_pipeline.serve(**options, pause_on_shutdown=bool(external),
+                                    entrypoint_type=EntrypointType.MODULE_PATH)
         except (KeyboardInterrupt, SystemExit):  # stopped before serving began, or the runner's own exit
             pass
         except Exception:

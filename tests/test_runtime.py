@@ -16,7 +16,6 @@ import yaml
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
-from flows.deployment import build_deployment
 from flows.pipeline import newsflow_pipeline
 from flows.runners import StoppableProcessPool, configured_pipeline
 from newsflow.config import Settings, SettingsError
@@ -87,14 +86,6 @@ def test_the_dask_runner_is_a_local_cluster_of_the_workers_or_the_one_at_the_add
 @pytest.mark.slow  # loads the flow in a process of its own, as Prefect does
 def test_the_prefect_yaml_flow_takes_its_workers_from_the_worker_environment(workers, runner):
     assert loaded_runner(prefect_yaml_entrypoint(), NEWSFLOW_WORKERS=workers) == runner
-
-
-@needs_two_cpus
-@pytest.mark.slow  # loads the flow in a process of its own, as Prefect does
-def test_a_served_deployment_runs_the_flow_prefect_yaml_deploys(tmp_path):
-    deployment = build_deployment(str(tmp_path / "raw"), str(tmp_path / "out"), interval=60)
-    assert deployment.entrypoint == prefect_yaml_entrypoint()
-    assert loaded_runner(deployment.entrypoint, NEWSFLOW_WORKERS="2") == ("StoppableProcessPool", 2)
 
 
 @pytest.mark.slow  # loads the flow in a process of its own, as Prefect does

@@ -110,3 +110,51 @@ def test_a_stop_swallowed_by_a_weakref_callback_is_sent_again():
             del collected
             time.sleep(5)
     assert stopping.is_set() and reference() is None
+
+
+def _ended_runs(api_url: str) -> list[dict]:
+    request = urllib.request.Request(f"{api_url}/flow_runs/filter", data=json.dumps({"limit": 200}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        runs = json.load(response)
+    return [run for run in runs if run["state"] and run["state"]["type"] not in ("SCHEDULED", "PENDING", "RUNNING")]
+
+
+@pytest.mark.slow
+def test_served_runs_publish_then_refuse_while_busy_or_find_nothing_new_without_a_traceback(tmp_path):
+    # Every 4 s, while the first run takes longer than that to publish
+    # (spaCy loads in a worker): the runs due meanwhile find the output
+    # locked, the later ones up to date.
+    port = _free_port()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "sample.txt").write_bytes(SAMPLE.read_bytes())
+    log = tmp_path / "serve.log"
+    env = cli_environment(PREFECT_HOME=str(tmp_path / "home"))
+    with open(log, "w") as output:
+        serving = subprocess.Popen([str(NEWSFLOW), "serve", str(raw), "--out", str(tmp_path / "out"), "--interval", "4",
+                                    "--port", str(port)], cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 240
+        messages: list[str] = []
+        while time.monotonic() < deadline and serving.poll() is None:
+            time.sleep(2)
+            try:
+                ended = _ended_runs(f"http://127.0.0.1:{port}/api")
+            except OSError:  # the server is not up yet
+                continue
+            messages = [f"{run['state']['type']}: {run['state']['message']}" for run in ended]
+            if any(m.startswith("COMPLETED: Up to date") for m in messages):
+                break
+    finally:
+        serving.send_signal(signal.SIGTERM)
+        try:
+            serving.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            serving.kill()
+    text = log.read_text()
+    assert any(m.startswith("COMPLETED: Published 1 article") for m in messages), (messages, text)
+    assert any(m.startswith("COMPLETED: Up to date") for m in messages), (messages, text)
+    busy = [m for m in messages if m.startswith("CANCELLED")]
+    assert busy and all("another newsflow run" in m for m in busy), (messages, text)
+    assert "Traceback" not in text and "unexpected exception" not in text, text
