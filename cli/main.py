@@ -133,7 +133,10 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
     _check_sidecar(metadata)
     from newsflow.status import published_if_up_to_date, up_to_date_message
 
-    if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata)):
+    def warn(message: str) -> None:
+        click.echo(f"Warning: {message}", err=True)
+
+    if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata, warn)):
         if as_json:
             click.echo(json.dumps({"up_to_date": True, "run_id": published, "out_dir": out_dir}, indent=2))
         else:

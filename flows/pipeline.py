@@ -108,7 +108,8 @@ def newsflow_pipeline(
         # Told under the lock: a run publishing at this moment has its new
         # version out before its file index, and a check then would find
         # the output changed and publish the same tables again.
-        if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata)):
+        if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata,
+                                                                     logger.warning)):
             message = up_to_date_message(raw_dir, out_dir, published)
             logger.info("%s", message)
             return Completed(message=message, data={"up_to_date": True, "run_id": published, "out_dir": out_dir})

@@ -13,6 +13,7 @@ has the digest recorded when it was written.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,11 +115,18 @@ def _damaged_files(fs, root: str) -> list[str]:
 
 
 def published_if_up_to_date(raw_dir: str | Path, out: str | Path, settings: Settings,
-                            metadata: str | Path | None) -> str | None:
-    """The published run, when a run would publish exactly what it did."""
+                            metadata: str | Path | None, warn: Callable[[str], None]) -> str | None:
+    """The published run, when a run would publish exactly what it did.
+    A shortcut only: whatever it cannot tell, the run finds out. A folder or
+    sidecar that cannot be read the run reports itself; anything else is
+    passed to ``warn``, since a check that always fails makes every run
+    publish again (CPython 3.11.7's parser once did it to served runs)."""
     try:
         found = output_status(raw_dir, out, settings, metadata)
-    except Exception:  # noqa: BLE001 - a shortcut only: whatever it cannot tell, the run finds out
+    except (OSError, ValueError):
+        return None
+    except Exception as error:  # noqa: BLE001
+        warn(f"could not tell whether {out} is up to date ({type(error).__name__}: {error}); running anyway")
         return None
     return found.published_run if found.up_to_date else None
 

