@@ -19,6 +19,11 @@ if "PREFECT_HOME" not in os.environ:
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsflow-prefect-")
     atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# newsflow's own cache (the gazetteer) likewise: built once per session, in
+# a folder of its own rather than the user's ~/.cache/newsflow.
+if "NEWSFLOW_CACHE_DIR" not in os.environ:
+    os.environ["NEWSFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsflow-cache-")
+    atexit.register(shutil.rmtree, os.environ["NEWSFLOW_CACHE_DIR"], ignore_errors=True)
 
 import pytest  # noqa: E402
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402
