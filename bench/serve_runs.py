@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.server import _free_port
+from flows.lifetime import stop
 
 BIN = Path(sys.executable).parent
 
@@ -86,11 +86,7 @@ def main() -> None:
             # While serve's server is up: it goes with serve.
             states = {run["id"]: api(f"{api_url}/flow_run_states/?flow_run_id={run['id']}") for run in runs}
         finally:
-            serving.send_signal(signal.SIGTERM)
-            try:
-                serving.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                serving.kill()
+            stop(serving, timeout=30)
         print(f"{args.raw_dir}: {len(runs)} runs of newsflow serve --interval {args.interval:g}\n")
         print(f"{'run':<5}{'due to end s':>14}{'pending to running s':>22}{'running to end s':>18}  state: message")
         for number, run in enumerate(runs[: args.runs], 1):

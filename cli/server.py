@@ -25,7 +25,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from flows.lifetime import end_with_parent
+from flows.lifetime import end_with_parent, stop
 
 
 class PrefectServer:
@@ -61,11 +61,7 @@ class PrefectServer:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process, timeout=20)
 
 
 def start_temporary_server() -> PrefectServer:

@@ -11,6 +11,7 @@ import atexit
 import ctypes
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -48,6 +49,16 @@ def start_worker(interval: float = 1.0) -> None:
     # flush the worker's last logs and events to the parent), end without
     # the interpreter's tear-down of a loaded spaCy model (about a second).
     atexit.register(os._exit, 0)
+
+
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM ``process`` and wait for it; kill it if it is still there
+    after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def descendants(pid: int) -> list[int]:

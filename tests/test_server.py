@@ -15,6 +15,7 @@ import weakref
 import pytest
 
 from cli.server import _free_port, local_prefect_server, stopping_on_signals_and_server_death
+from flows.lifetime import stop
 from tests.conftest import NEWSFLOW, REPO, SAMPLE, cli_environment
 
 
@@ -147,11 +148,7 @@ def test_served_runs_publish_then_refuse_while_busy_or_find_nothing_new_without_
             if any(m.startswith("COMPLETED: Up to date") for m in messages):
                 break
     finally:
-        serving.send_signal(signal.SIGTERM)
-        try:
-            serving.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            serving.kill()
+        stop(serving, timeout=30)
     text = log.read_text()
     assert any(m.startswith("COMPLETED: Published 1 article") for m in messages), (messages, text)
     assert any(m.startswith("COMPLETED: Up to date") for m in messages), (messages, text)
