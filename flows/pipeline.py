@@ -53,12 +53,14 @@ from newsflow.store import (
 )
 from newsflow.timing import timed
 from newsflow.validate import quarantine_record, warm_up
+from newsflow.verdicts import VerdictStore
 from tasks.artifacts import publish_artifacts
 from tasks.batch import process_batch
 from tasks.ingest import discover_inputs
 from tasks.store import (
     PartOutcome,
     build_entities,
+    judge_articles,
     publish,
     report_validation,
     reused_part,
@@ -170,9 +172,11 @@ def newsflow_pipeline(
 
             with timed(timings, "write"):
                 output = output_fingerprint(fingerprint)
+                verdicts = VerdictStore(out_dir, output)
                 parts = {part_key(articles, output): articles for articles in split_parts(current, settings.part_size)}
                 with progress(len(parts), "Parts validated and written", logger.info) as advance:
-                    written, repaired = _write_parts(store, parts, cache, paths, raw_dir, settings, sidecar, advance)
+                    written, repaired = _write_parts(store, parts, cache, verdicts, paths, raw_dir, settings, sidecar,
+                                                     advance)
                 n_extracted += len(repaired)
                 row_counts = dict.fromkeys(RESULT_TABLES, 0)
                 invalid: list[dict] = []
@@ -216,11 +220,13 @@ def newsflow_pipeline(
                 validation_success=not any(row["stage"] == "validate" for row in invalid),
             )
             # Not timed: the manifest is part of what is published.
-            publish(store, quote(quarantine), run, summary, list(RESULT_TABLES))
+            drawn_from = {article.article_id: verdicts.key(article) for article in current}
+            publish(store, quote(quarantine), run, summary, list(RESULT_TABLES), quote(drawn_from))
             try:
                 state = state_key(output, settings, sidecar.sha256 if sidecar else None, refused)
                 index.save([entries[source_file] for source_file in paths], {"run_id": run_id, "state": state})
                 cache.prune({article.key for article in current})
+                verdicts.prune({verdicts.key(article) for article in current})
             except OSError as exc:  # the run is published; stale entries cost only space, and go next time
                 logger.warning("Could not update the kept results: %s", exc)
     publish_artifacts(run, quarantine, out_dir)
@@ -229,9 +235,9 @@ def newsflow_pipeline(
     return Completed(message=message, data={**run, "out_dir": out_dir, "quarantine": quarantine})
 
 
-def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache, paths: dict[str, Path],
-                 raw_dir: str, settings: Settings, sidecar: Sidecar | None,
-                 advance: Callable[[int], None]) -> tuple[list[PartOutcome], set[str]]:
+def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache,
+                 verdicts: VerdictStore, paths: dict[str, Path], raw_dir: str, settings: Settings,
+                 sidecar: Sidecar | None, advance: Callable[[int], None]) -> tuple[list[PartOutcome], set[str]]:
     """Every part (by key), reused from the published version when it holds
     it intact, else written; and the ids of articles extracted again. An
     article whose kept result turns out damaged is extracted again from its
@@ -239,12 +245,13 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
     outcomes = {key: reused for key in parts if (reused := reused_part(store, f"part-{key}", key))}
     advance(len(outcomes))
     pending = [key for key in parts if key not in outcomes]
+    _judge_new_articles([parts[key] for key in pending], cache, verdicts, settings.part_size)
     repaired: set[str] = set()
     for repair in (True, False):
         # One part is written in this process: a worker would first have to
         # start Great Expectations, which this process already has.
-        futures = {key: _done(write_part(store, parts[key], cache, key, repair)) if len(pending) == 1
-                   else write_part.submit(store, parts[key], cache, key, repair) for key in pending}
+        futures = {key: _done(write_part(store, parts[key], cache, verdicts, key, repair)) if len(pending) == 1
+                   else write_part.submit(store, parts[key], cache, verdicts, key, repair) for key in pending}
         damaged = []
         for key, future in futures.items():
             outcome = future.result()
@@ -259,6 +266,24 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
         for future in _submit_batches(again, raw_dir, cache, settings, sidecar):
             repaired |= future.result().extracted
     return [outcomes[key] for key in parts], repaired
+
+
+def _judge_new_articles(parts: list[list[KeptArticle]], cache: ArticleCache, verdicts: VerdictStore,
+                        size: int) -> None:
+    """Validate together, ``size`` at a time, the articles without a kept
+    verdict in parts that have some with one: new articles among old ones,
+    which a rerun would otherwise validate part by part, paying Great
+    Expectations' fixed cost per part. Parts of new articles alone validate
+    themselves while they are written."""
+    judged = verdicts.keys()
+    new = [[article for article in part if verdicts.key(article) not in judged] for part in parts]
+    among_old = [article for part, fresh in zip(parts, new) if len(fresh) < len(part) for article in fresh]
+    groups = list(batched(among_old, size))
+    if len(groups) == 1:  # in this process, which has Great Expectations started
+        judge_articles(groups[0], cache, verdicts)
+        return
+    for future in [judge_articles.submit(group, cache, verdicts) for group in groups]:
+        future.result()
 
 
 def _submit_batches(paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings,

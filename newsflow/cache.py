@@ -141,7 +141,8 @@ class ArticleCache:
         """The keys of this fingerprint's entries, unchecked: which articles
         have a kept result, from one listing of the folder."""
         suffix = f"-{self.fingerprint}{ENTRY_SUFFIX}"
-        return {path.rsplit("/", 1)[-1][: -len(suffix)] for path in list_files(self.fs, self.root, suffix)}
+        entries = list_files(self.fs, self.root, suffix, files_only=False)
+        return {path.rsplit("/", 1)[-1][: -len(suffix)] for path in entries}
 
     def discard(self, key: str) -> None:
         if self.fs.exists(path := self._path(key)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -112,11 +113,15 @@ def _parsed(text: str, start: int, end: int, marks: list[Mark]) -> dict:
     words: list[tuple[int, int]] = []
     for a, b in zip(cuts, cuts[1:]):
         words += [(a + m.start(), a + m.end()) for m in re.finditer(r"\S+", text[a:b])]
+    # Words are in order and do not overlap, so those a mark covers whole
+    # are a run of them, found by bisection: a long article has hundreds of
+    # marks and thousands of words.
+    starts, ends = [a for a, _ in words], [b for _, b in words]
     spans = []
     for mark in inside:
-        covered = [i for i, (a, b) in enumerate(words) if a >= mark.start and b <= mark.end]
-        if covered:
-            spans.append({"start_token": covered[0], "end_token": covered[-1] + 1, "label": mark.label,
+        first, last = bisect_left(starts, mark.start), bisect_right(ends, mark.end)
+        if first < last:
+            spans.append({"start_token": first, "end_token": last, "label": mark.label,
                           "kb_id": html.escape(mark.link_text), "kb_url": mark.link})
     return {"text": text[start:end], "tokens": [html.unescape(text[a:b]) for a, b in words], "spans": spans}
 

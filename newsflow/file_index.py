@@ -122,8 +122,9 @@ class FileIndex:
         digests = sidecar_digests(sidecar)
         known: dict[str, FileEntry] = {}
         to_read: list[Path] = []
+        folder = Path(raw_dir)
         for path in files:
-            source_file = source_file_of(path, Path(raw_dir))
+            source_file = source_file_of(path, folder)
             self._seen[source_file] = seen = (_stamp(path), digests.get(source_file, ""))
             entry = self._entry(source_file, seen, kept)
             if entry is None:

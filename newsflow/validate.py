@@ -15,16 +15,17 @@ import json
 import shutil
 import tempfile
 import threading
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import pyarrow as pa
 
-from newsflow.clean import clean
 from newsflow.counts import Rows, with_counts
+from newsflow.expectations import LINK_EXPECTATIONS, Expectation, combine, suite_result, table_expectations, tallies
 from newsflow.ids import RUN_ID_FORMAT
 from newsflow.schemas import DATA_TABLES, EVIDENCE_MATCHES, RAW_LENGTH, REFERENCES, RESULT_TABLES, TABLES, Table
 
@@ -39,63 +40,33 @@ DOCS_PAGES = "pages.json"  # in the Data Docs folder: each table's results page
 class TableValidation:
     valid: list[dict]
     quarantined: list[dict]
-    result: dict = field(default_factory=dict)  # GX result as JSON
+    tally: list = field(default_factory=list)  # of every row checked (expectations.tallies); empty when none
+    suite: str = ""
+
+    @property
+    def result(self) -> dict:
+        """Great Expectations' result of the rows, in its JSON form."""
+        return suite_result(self.suite, expectations_of(self.suite), [self.tally]) if self.tally else {}
+
+
+# What validation decided about one article's rows, kept so that a part
+# rebuilt around a new article does not check its old ones again: per table
+# it has rows in, the failed checks of each failing row (by its position
+# among the article's rows of the table, as text: JSON's keys) and the tally.
+Verdict = dict[str, dict]
 
 
 @dataclass
 class PartValidation:
     valid: Rows  # per table
     quarantined: list[dict]
-    results: dict[str, dict]  # GX result as JSON, per table with rows
+    tallies: dict[str, list]  # per table with rows
 
 
 # Tables whose rows other tables' counts depend on are checked first; people
 # and articles are counted from the rows that passed.
-_VALIDATION_ORDER = (*(n for n in DATA_TABLES if n not in ("people", "articles")), "people", "articles")
-
-
-def with_evidence(
-    table_name: str, rows: list[dict], raw_text: str, removed: Sequence[tuple[int, int]] = ()
-) -> list[dict]:
-    """One article's rows of a table with the columns its offset and evidence
-    expectations read: the raw text's length, and whether each row's text is
-    what its span of the raw text says (``removed``: the raw spans cleaning
-    removed as debris, sorted). Computed where the raw text is at hand
-    (extraction), so that validation needs only the rows."""
-    table = TABLES[table_name]
-    extra: dict = {RAW_LENGTH.name: len(raw_text)} if table.offset_pairs else {}
-    if not table.text_column:
-        return [{**row, **extra} for row in rows]
-    return [
-        {
-            **row,
-            **extra,
-            EVIDENCE_MATCHES.name: evidence_matches(raw_text, row["start"], row["end"], row[table.text_column], removed),
-        }
-        for row in rows
-    ]
-
-
-def evidence_matches(
-    raw_text: str, start: int, end: int, text: str, removed: Sequence[tuple[int, int]] = ()
-) -> bool:
-    """Cleaning the raw evidence ``raw_text[start:end]`` gives back the stored
-    text, once the debris cleaning removed inside it (``removed``: an aside
-    between two paragraphs of a quote on a web page) is left out, each piece
-    as the paragraph break it became."""
-    evidence = raw_text[start:end]
-    # Most evidence needed no cleaning at all: skip the costly comparison.
-    if evidence == text or clean(evidence, remove_boilerplate_lines=False).text == text:
-        return True
-    inside = [(a, b) for a, b in removed if start <= a and b <= end]
-    if not inside:
-        return False
-    pieces, cursor = [], start
-    for a, b in inside:
-        pieces.append(raw_text[cursor:a])
-        cursor = b
-    pieces.append(raw_text[cursor:end])
-    return clean("\n\n".join(pieces), remove_boilerplate_lines=False).text == text
+_COUNTED = ("people", "articles")
+_VALIDATION_ORDER = (*(n for n in DATA_TABLES if n not in _COUNTED), *_COUNTED)
 
 
 class Validator:
@@ -109,7 +80,6 @@ class Validator:
             ProgressBarsConfig,
         )
 
-        self.gx = gx
         self.docs_dir: Path | None = None
         # In memory, and without the throwaway Data Docs folder the default
         # ephemeral context makes: docs go next to the output (build_docs).
@@ -121,79 +91,45 @@ class Validator:
         source = self.context.data_sources.add_pandas("newsflow")
         self.batch_definitions = {}
         self.suites = {}
-        suites = [self._suite(table) for table in map(TABLES.get, RESULT_TABLES)] + [self._links_suite()]
-        for suite in suites:
-            asset = source.add_dataframe_asset(suite.name)
-            self.batch_definitions[suite.name] = asset.add_batch_definition_whole_dataframe(suite.name)
-            self.suites[suite.name] = self.context.suites.add(suite)
-
-    def _links_suite(self):
-        E = self.gx.expectations
-        suite = self.gx.ExpectationSuite(name=LINKS)
-        suite.add_expectation(E.ExpectColumnValuesToBeInSet(column="found", value_set=[True]))
-        return suite
-
-    def _suite(self, table: Table):
-        E = self.gx.expectations
-        suite = self.gx.ExpectationSuite(name=table.name)
-        for column in table.columns:
-            if not column.nullable:
-                suite.add_expectation(E.ExpectColumnValuesToNotBeNull(column=column.name))
-            if column.allowed:
-                suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=column.name, value_set=list(column.allowed)))
-            if column.between:
-                low, high = column.between
-                suite.add_expectation(E.ExpectColumnValuesToBeBetween(column=column.name, min_value=low,
-                                                                      max_value=high))
-            if column.pattern:
-                suite.add_expectation(E.ExpectColumnValuesToMatchRegex(column=column.name, regex=column.pattern))
-        if len(table.key) == 1:
-            suite.add_expectation(E.ExpectColumnValuesToBeUnique(column=table.key[0]))
-        else:
-            suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=list(table.key)))
-        for start, end in table.offset_pairs:
-            suite.add_expectation(E.ExpectColumnValuesToBeBetween(column=start, min_value=0))
-            # Optional spans (a quote's cue) are either both set or both empty;
-            # not-null expectations cover the required ones.
-            suite.add_expectation(
-                E.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=end, column_B=start, ignore_row_if="either_value_is_missing"
-                )
-            )
-            suite.add_expectation(
-                E.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=RAW_LENGTH.name, column_B=end, or_equal=True, ignore_row_if="either_value_is_missing"
-                )
-            )
-        if table.text_column:
-            suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=EVIDENCE_MATCHES.name, value_set=[True]))
-        return suite
+        # Great Expectations reports results in an order of its own: each is
+        # told by its expectation's id.
+        self.positions: dict[str, dict[str, int]] = {}
+        for name in (*RESULT_TABLES, LINKS):
+            suite = gx.ExpectationSuite(name=name)
+            for expectation in expectations_of(name):
+                suite.add_expectation(getattr(gx.expectations, expectation.class_name)(**expectation.kwargs))
+            asset = source.add_dataframe_asset(name)
+            self.batch_definitions[name] = asset.add_batch_definition_whole_dataframe(name)
+            self.suites[name] = self.context.suites.add(suite)
+            self.positions[name] = {str(e.id): j for j, e in enumerate(self.suites[name].expectations)}
 
     def validate(self, table_name: str, rows: list[dict]) -> TableValidation:
-        """Split ``rows`` (carrying the columns :func:`with_evidence` adds)
-        into valid and quarantined ones."""
+        """Split ``rows`` (carrying the columns
+        :func:`newsflow.evidence_columns.with_evidence` adds)
+        into valid and quarantined ones, checked together as one table."""
         if not rows:
-            return TableValidation([], [], {})
+            return TableValidation([], [], [], table_name)
         table = TABLES[table_name]
-        failed, result = self._failures(table_name, rows)
+        failed, unexpected = self.failures(table_name, rows)
         valid = [_published(row) for i, row in enumerate(rows) if i not in failed]
         quarantined = [
             quarantine_record(table, rows[i], "validate", check, f"failed {check}")
             for i, checks in sorted(failed.items())
             for check in checks
         ]
-        return TableValidation(valid, quarantined, result)
+        tally = tallies(expectations_of(table_name), rows, [""] * len(rows), unexpected)[""]
+        return TableValidation(valid, quarantined, tally, table_name)
 
-    def validate_links(self, links: list[dict], tables: dict[str, pa.Table]) -> TableValidation:
-        """Check ``links`` (from :func:`links` over ``tables``): every row of
-        ``tables`` holding an id that names no row of the table it points
-        into is reported in the quarantine, with the column and the id. The
-        rows are already published (the corpus tables are built after the
-        article tables), so the quarantine names them rather than holding
-        them."""
+    def validate_links(self, links: list[dict], read: Callable[[str], pa.Table]) -> TableValidation:
+        """Check ``links`` (from :func:`links`): every row of the tables
+        (``read(name)``, read only when one of its ids fails) holding an id
+        that names no row of the table it points into is reported in the
+        quarantine, with the column and the id. The rows are already
+        published (the corpus tables are built after the article tables), so
+        the quarantine names them rather than holding them."""
         if not links:
-            return TableValidation([], [], {})
-        failed, result = self._failures(LINKS, links)
+            return TableValidation([], [], [], LINKS)
+        failed, unexpected = self.failures(LINKS, links)
         # The failing ids of each column, so that each table is read once.
         failing: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         for i, checks in sorted(failed.items()):
@@ -201,14 +137,17 @@ class Validator:
             failing.setdefault((link["table"], link["column"], link["references"]), {})[link["id"]] = checks
         quarantined = []
         for (table, column, referenced), ids in failing.items():
-            for row in tables[table].to_pylist():
+            for row in read(table).to_pylist():
                 for check in ids.get(row[column], ()):
                     detail = f"its {column} {row[column]!r} names no row of {referenced}"
                     quarantined.append(quarantine_record(TABLES[table], row, "validate", check, detail))
-        return TableValidation([row for i, row in enumerate(links) if i not in failed], quarantined, result)
+        tally = tallies(LINK_EXPECTATIONS, links, [""] * len(links), unexpected)[""]
+        return TableValidation([row for i, row in enumerate(links) if i not in failed], quarantined, tally, LINKS)
 
-    def _failures(self, suite_name: str, rows: list[dict]) -> tuple[dict[int, list[str]], dict]:
-        """The failed expectations of each failing row (by index), and GX's result as JSON."""
+    def failures(self, suite_name: str, rows: list[dict]) -> tuple[dict[int, list[str]], list[dict[int, object]]]:
+        """From one Great Expectations call over ``rows``: the failed
+        expectations of each failing row (by index), and per expectation (in
+        ``expectations_of`` order) its failing rows (index -> value)."""
         # Imported here, with Great Expectations (which needs it anyway): the
         # workers and served runs that import this module for its row checks
         # validate nothing, and pandas costs them a third of a second.
@@ -217,29 +156,30 @@ class Validator:
         frame = pd.DataFrame(rows)
         batch = self.batch_definitions[suite_name].get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(self.suites[suite_name], result_format="BASIC")
+        expectations = expectations_of(suite_name)
+        unexpected: list[dict[int, object]] = [{} for _ in expectations]
         if not result.success:
             # Only a complete result names the failing rows; it takes twice
             # as long to compute (GX 1.x), so it is asked for when needed.
-            result = batch.validate(self.suites[suite_name], result_format="COMPLETE")
+            complete = batch.validate(self.suites[suite_name], result_format="COMPLETE").to_json_dict()
+            for outcome in complete["results"]:
+                if not outcome["success"]:
+                    found = outcome["result"]
+                    position = self.positions[suite_name][str(outcome["expectation_config"]["id"])]
+                    indices = [int(i) for i in found.get("unexpected_index_list") or []]
+                    unexpected[position] = dict(zip(indices, found.get("unexpected_list") or []))
         failed: dict[int, list[str]] = {}
-        for outcome in result.results:
-            if outcome.success:
-                continue
-            config = outcome.expectation_config
-            columns = [v for k, v in config.kwargs.items() if k.startswith("column") and isinstance(v, str)]
-            columns += config.kwargs.get("column_list") or []
-            label = f"{config.type}({', '.join(columns)})"
-            for index in outcome.result.get("unexpected_index_list") or []:
-                failed.setdefault(int(index), []).append(label)
-        return failed, result.to_json_dict()
+        for expectation, failing in zip(expectations, unexpected):
+            for index in sorted(failing):
+                failed.setdefault(index, []).append(expectation.label)
+        return failed, unexpected
 
-
-    def build_docs(self, per_table: dict[str, list[dict]], run_id: str) -> tuple[dict, Path]:
-        """Data Docs HTML from each table's per-part results, one page per
-        table for the whole run ``run_id``, in a local folder of this process
-        (emptied first), with ``pages.json`` naming each table's page (the
-        report links them: they show without the index's scripts); returns
-        a summary per table and expectation, and the folder."""
+    def build_docs(self, per_table: dict[str, list[list]], run_id: str) -> tuple[dict, Path]:
+        """Data Docs HTML from each table's tallies (one per part), one page
+        per table for the whole run ``run_id``, in a local folder of this
+        process (emptied first), with ``pages.json`` naming each table's page
+        (the report links them: they show without the index's scripts);
+        returns a summary per table and expectation, and the folder."""
         from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
         from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.resource_identifiers import (
@@ -268,11 +208,9 @@ class Validator:
         summary: dict = {}
         run = RunIdentifier(run_name=run_id, run_time=datetime.strptime(run_id, RUN_ID_FORMAT))
         pages = {}
-        for table, saved in per_table.items():
-            merged = merge_results(saved)
-            # The page's "Run Name" and "Data asset" (GX reads the asset from the batch spec).
-            merged["meta"].update(run_id=run.to_json_dict(), batch_spec={**merged["meta"].get("batch_spec", {}),
-                                                                         "data_asset_name": table})
+        for table, parts in per_table.items():
+            merged = suite_result(table, expectations_of(table), parts)
+            merged["meta"]["run_id"] = run.to_json_dict()  # the page's "Run Name"
             key = ValidationResultIdentifier(
                 expectation_suite_identifier=ExpectationSuiteIdentifier(name=table),
                 run_id=run,
@@ -292,32 +230,73 @@ class Validator:
         return summary, self.docs_dir
 
 
-def links(tables: dict[str, pa.Table], known: dict[str, set[str]]) -> list[dict]:
-    """One row per distinct id each referencing column of ``tables`` holds
-    (schemas.REFERENCES), with whether ``known[referenced table]`` has it."""
+@lru_cache(maxsize=None)
+def expectations_of(suite_name: str) -> list[Expectation]:
+    return LINK_EXPECTATIONS if suite_name == LINKS else table_expectations(TABLES[suite_name])
+
+
+def links(references: dict[tuple[str, str], set[str]], known: dict[str, set[str]]) -> list[dict]:
+    """One row per distinct id each referencing column holds (``references``,
+    by table and column: schemas.REFERENCES), with whether
+    ``known[referenced table]`` has it."""
     found = []
     for table, column, referenced in REFERENCES:
-        if table in tables:
-            ids = sorted({v for v in tables[table].column(column).to_pylist() if v is not None})
-            found += [{"table": table, "column": column, "references": referenced, "id": v, "found": v in known[referenced]}
-                      for v in ids]
+        ids = sorted(references.get((table, column), ()))
+        found += [{"table": table, "column": column, "references": referenced, "id": v, "found": v in known[referenced]}
+                  for v in ids]
     return found
 
 
-def validate_part(validator: Validator, tables: Rows) -> PartValidation:
-    """Validate every table of some articles so that what is published
-    agrees with itself: counts are taken from the rows that passed, and the
-    other rows of an article whose own row failed are set aside with it."""
+def judge(validator: Validator, tables: Rows) -> dict[str, Verdict]:
+    """Validate the rows of some articles (every table, one Great
+    Expectations call per table for them all) and return each article's
+    verdict, by article id. People and articles are checked with the counts
+    of the rows that passed, as :func:`apply_verdicts` publishes them."""
+    verdicts: dict[str, Verdict] = {}
+    valid: Rows = {}
+    for name in _VALIDATION_ORDER:
+        rows = tables.get(name, [])
+        if name in _COUNTED:
+            rows = with_counts({**valid, name: rows})[name]
+        valid[name] = rows
+        if not rows:
+            continue
+        failed, unexpected = validator.failures(name, rows)
+        groups = [row["article_id"] for row in rows]
+        for article_id, tally in tallies(expectations_of(name), rows, groups, unexpected).items():
+            verdicts.setdefault(article_id, {})[name] = {"failed": {}, "tally": tally}
+        position: Counter = Counter()
+        for i, article_id in enumerate(groups):
+            if i in failed:
+                verdicts[article_id][name]["failed"][str(position[article_id])] = failed[i]
+            position[article_id] += 1
+        valid[name] = [row for i, row in enumerate(rows) if i not in failed]
+    return verdicts
+
+
+def apply_verdicts(tables: Rows, verdicts: dict[str, Verdict]) -> PartValidation:
+    """The rows of some articles as validation leaves them, from each
+    article's verdict (by article id), so that what is published agrees
+    with itself: counts are taken from the rows that passed, and the other
+    rows of an article whose own row failed are set aside with it."""
     part = PartValidation({}, [], {})
     for name in _VALIDATION_ORDER:
         rows = tables.get(name, [])
-        if name in ("people", "articles"):
+        if name in _COUNTED:
             rows = with_counts({**part.valid, name: rows})[name]
-        checked = validator.validate(name, rows)
-        part.valid[name] = checked.valid
-        part.quarantined += checked.quarantined
-        if checked.result:
-            part.results[name] = checked.result
+        position: Counter = Counter()
+        part.valid[name] = []
+        for row in rows:
+            article_id = row["article_id"]
+            checks = verdicts[article_id][name]["failed"].get(str(position[article_id]))
+            position[article_id] += 1
+            if checks:
+                part.quarantined += [quarantine_record(TABLES[name], row, "validate", check, f"failed {check}")
+                                     for check in checks]
+            else:
+                part.valid[name].append(_published(row))
+        if rows:
+            part.tallies[name] = combine([verdicts[article_id][name]["tally"] for article_id in position])
     passed = {row["article_id"] for row in part.valid["articles"]}
     failed = {row["article_id"] for row in tables.get("articles", [])} - passed
     for name in DATA_TABLES if failed else ():
@@ -330,36 +309,28 @@ def validate_part(validator: Validator, tables: Rows) -> PartValidation:
     return part
 
 
-_COUNTS = ("element_count", "unexpected_count", "missing_count")
-_MAX_LISTED = 200
+def fits(verdict: Verdict, rows: Rows) -> bool:
+    """Whether ``verdict`` can be the verdict of an article with these
+    ``rows``: for each table it has rows in (and no other), a tally of every
+    expectation counting those rows, and failures of rows it has alone."""
+    try:
+        if sorted(verdict) != sorted(name for name, table_rows in rows.items() if table_rows):
+            return False
+        for name, judged in verdict.items():
+            n_rows, labels = len(rows[name]), {e.label for e in expectations_of(name)}
+            tally = judged["tally"]
+            if len(tally) != len(expectations_of(name)) or any(counts[0] != n_rows for counts in tally):
+                return False
+            if any(not 0 <= int(row) < n_rows or not set(checks) <= labels for row, checks in judged["failed"].items()):
+                return False
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+        return False
+    return True
 
 
-def merge_results(results: list[dict]) -> dict:
-    """One suite result (GX's JSON form) for several parts of one table:
-    counts added up, listed values capped, part-local row indices left out."""
-    merged = json.loads(json.dumps(results[0]))
-    for i, outcome in enumerate(merged["results"]):
-        parts = [r["results"][i] for r in results]
-        result = outcome["result"]
-        for count in _COUNTS:
-            if count in result:
-                result[count] = sum(p["result"].get(count) or 0 for p in parts)
-        for listed in ("partial_unexpected_list", "unexpected_list"):
-            if listed in result:
-                result[listed] = [v for p in parts for v in p["result"].get(listed) or []][:_MAX_LISTED]
-        result.pop("unexpected_index_list", None)
-        result.pop("partial_unexpected_index_list", None)
-        if result.get("element_count"):
-            result["unexpected_percent"] = 100 * (result.get("unexpected_count") or 0) / result["element_count"]
-        outcome["success"] = all(p["success"] for p in parts)
-    successes = sum(o["success"] for o in merged["results"])
-    merged["success"] = successes == len(merged["results"])
-    merged["statistics"].update(
-        successful_expectations=successes,
-        unsuccessful_expectations=len(merged["results"]) - successes,
-        success_percent=100 * successes / max(len(merged["results"]), 1),
-    )
-    return merged
+def validate_part(validator: Validator, tables: Rows) -> PartValidation:
+    """Validate every table of some articles, as one part."""
+    return apply_verdicts(tables, judge(validator, tables))
 
 
 def quarantine_record(table: Table | None, row: dict, stage: str, reason: str, detail: str) -> dict:

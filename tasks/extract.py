@@ -7,9 +7,9 @@ from prefect.cache_policies import NO_CACHE
 
 from newsflow.article import Rows, process_articles
 from newsflow.config import Settings
+from newsflow.evidence_columns import with_evidence
 from newsflow.ingest import RawArticle, Rejection
 from newsflow.nlp import load_model
-from newsflow.validate import with_evidence
 
 
 @task(name="extract-records", cache_policy=NO_CACHE)

@@ -11,13 +11,15 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from newsflow.cache import ArticleCache
-from newsflow.entities import KINDS, corpus_entities
+from newsflow.counts import Rows
+from newsflow.entities import corpus_entities, corpus_references, part_entities
 from newsflow.file_index import KeptArticle
 from newsflow.parts import reuse, write_record
 from newsflow.run_summary import report_link
 from newsflow.schemas import DATA_TABLES, RESULT_TABLES
 from newsflow.store import REPORT_DIR, VALIDATION_DIR, OutputStore, read_table
-from newsflow.validate import LINKS, get_validator, links, quarantine_record, validate_part
+from newsflow.validate import LINKS, apply_verdicts, fits, get_validator, judge, links, quarantine_record
+from newsflow.verdicts import VerdictStore
 
 
 @dataclass
@@ -34,17 +36,21 @@ class PartOutcome:
         return {"counts": self.counts, "quarantined": self.quarantined}
 
 
+ENTITIES_DIR = "_entities"  # in a version: what each part tells of its entities
+
 # They write only into the run's unpublished version, so writing again after
 # a failure (a full disk, a flaky object store) is safe.
 _RETRIES = {"retries": 2, "retry_delay_seconds": 2}
 
 
 @task(name="write-part", cache_policy=NO_CACHE, **_RETRIES)
-def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCache, key: str,
-               repair: bool = True) -> PartOutcome:
+def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCache, verdicts: VerdictStore,
+               key: str, repair: bool = True) -> PartOutcome:
     """Validate the cached rows of some of the current articles and write
     them as the part ``key`` of every table, with the record that lets a
-    later run reuse it (``newsflow/parts.py``).
+    later run reuse it (``newsflow/parts.py``). Articles with a kept
+    verdict are not checked again; the others are, together, and their
+    verdicts kept.
 
     The files depend only on the articles and the code, not on batch sizes,
     workers or what earlier runs did. Each part has its own files, so parts
@@ -53,7 +59,6 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
     kept aside.
     """
     outcome = PartOutcome()
-    tables: dict[str, list[dict]] = {name: [] for name in DATA_TABLES}
     kept, damaged = cache.get_many([(article.key, article.article_id) for article in articles])
     for article in articles:
         if (damage := damaged.get(article.key)) is not None:
@@ -63,23 +68,54 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
                 continue
             detail = f"its kept result was damaged during the run ({damage}); the next run extracts it again"
             outcome.quarantined.append(quarantine_record(None, article._asdict(), "ingest", "cache_damaged", detail))
-            continue
-        # The same article may have been cached under another file name or record.
-        located = {"source_file": article.source_file, "source_record": article.source_record}
-        for name, table_rows in kept[article.key].items():
-            tables[name].extend({**row, **located} for row in table_rows)
     if outcome.damaged:
         return outcome
-    checked = validate_part(get_validator(), tables)
+    readable = [article for article in articles if article.key in kept]
+    tables = _located_rows(readable, kept)
+    keys = {article.article_id: verdicts.key(article) for article in readable}
+    found = verdicts.get_many(list(keys.values()))
+    judged = {article.article_id: found[keys[article.article_id]] for article in readable
+              if keys[article.article_id] in found and fits(found[keys[article.article_id]], kept[article.key])}
+    if unjudged := [article for article in readable if article.article_id not in judged]:
+        fresh = judge(get_validator(), tables if len(unjudged) == len(readable) else _located_rows(unjudged, kept))
+        for article_id, verdict in fresh.items():
+            verdicts.put(keys[article_id], verdict)
+        judged |= fresh
+    checked = apply_verdicts(tables, judged)
     files = []
     for name in DATA_TABLES:
         files += store.write_part(name, checked.valid[name], key)
         outcome.counts[name] = len(checked.valid[name])
-    for name, result in checked.results.items():
-        files.append(_save_result(store, name, key, result))
+    for name, tally in checked.tallies.items():
+        files.append(_save_tally(store, name, key, tally))
+    files.append(_save_entities(store, key, part_entities(checked.valid)))
     outcome.quarantined += checked.quarantined
     write_record(store, f"part-{key}", key, files, outcome.report)
     return outcome
+
+
+@task(name="judge-articles", cache_policy=NO_CACHE, **_RETRIES)
+def judge_articles(articles: list[KeptArticle], cache: ArticleCache, verdicts: VerdictStore) -> None:
+    """Validate some articles together, one Great Expectations call per
+    table for them all, and keep each one's verdict: the new articles of
+    parts whose other articles were validated by earlier runs. An article
+    whose kept result cannot be read is left to its part's writer."""
+    kept, _ = cache.get_many([(article.key, article.article_id) for article in articles])
+    readable = {article.article_id: article for article in articles if article.key in kept}
+    for article_id, verdict in judge(get_validator(), _located_rows(list(readable.values()), kept)).items():
+        verdicts.put(verdicts.key(readable[article_id]), verdict)
+
+
+def _located_rows(articles: list[KeptArticle], kept: dict[str, Rows]) -> Rows:
+    """The kept rows of ``articles`` per table, in order, each with the file
+    and record its article was read from this time (the same article may
+    have been kept under another file name or record)."""
+    tables: Rows = {name: [] for name in DATA_TABLES}
+    for article in articles:
+        located = {"source_file": article.source_file, "source_record": article.source_record}
+        for name, table_rows in kept[article.key].items():
+            tables[name].extend({**row, **located} for row in table_rows)
+    return tables
 
 
 def reused_part(store: OutputStore, name: str, key: str) -> PartOutcome | None:
@@ -92,35 +128,44 @@ def reused_part(store: OutputStore, name: str, key: str) -> PartOutcome | None:
 
 @task(name="build-entities", cache_policy=NO_CACHE, **_RETRIES)
 def build_entities(store: OutputStore, key: str) -> PartOutcome:
-    """The corpus table ``entities`` from the article tables this run
-    wrote, validated like them; then every ``entity_id`` those tables hold
-    is checked to name one of its rows. ``key`` covers every part."""
-    tables = {name: store.read_written(name) for name in (*KINDS, "quotes")}
+    """The corpus table ``entities`` from what each part this run wrote or
+    reused tells of its entities (``newsflow/entities.py``), validated like
+    the article tables; then every ``entity_id`` those tables hold is
+    checked to name one of its rows. ``key`` covers every part."""
+    parts = [json.loads(text) for text in store.read_texts(ENTITIES_DIR, ".json")]
     validator = get_validator()
-    checked = validator.validate("entities", corpus_entities(tables))
+    checked = validator.validate("entities", corpus_entities(parts))
     files = [store.write_table("entities", checked.valid)]
     known = {"entities": {row["entity_id"] for row in checked.valid}}
-    linked = validator.validate_links(links(tables, known), tables)
-    for name, result in (("entities", checked.result), (LINKS, linked.result)):
-        if result:
-            files.append(_save_result(store, name, "00000", result))
+    linked = validator.validate_links(links(corpus_references(parts), known), store.read_written)
+    for name, tally in (("entities", checked.tally), (LINKS, linked.tally)):
+        if tally:
+            files.append(_save_tally(store, name, "00000", tally))
     outcome = PartOutcome({"entities": len(checked.valid)}, checked.quarantined + linked.quarantined)
     write_record(store, "entities", key, files, outcome.report)
     return outcome
 
 
-def _save_result(store: OutputStore, table: str, part: str, result: dict) -> str:
-    """A part's validation result, for the run's report (report_validation);
+def _save_entities(store: OutputStore, part: str, entities: dict) -> str:
+    """What a part tells of its entities, for ``build_entities``; returns its
+    path in the version."""
+    relative = f"{ENTITIES_DIR}/part-{part}.json"
+    store.write_text(relative, json.dumps(entities, default=str, ensure_ascii=False, sort_keys=True))
+    return relative
+
+
+def _save_tally(store: OutputStore, table: str, part: str, tally: list) -> str:
+    """A part's validation tally, for the run's report (report_validation);
     returns its path in the version."""
     relative = f"{VALIDATION_DIR}/{table}/part-{part}.json"
-    store.write_text(relative, json.dumps(result, indent=1, sort_keys=True, default=str))
+    store.write_text(relative, json.dumps(tally, default=str, ensure_ascii=False))
     return relative
 
 
 @task(name="report-validation", cache_policy=NO_CACHE, **_RETRIES)
 def report_validation(store: OutputStore, key: str, run_id: str) -> dict:
-    """Data Docs for the run from the parts' results, and a summary per table
-    and expectation. ``key`` covers every result."""
+    """Data Docs for the run from the parts' tallies, and a summary per table
+    and expectation. ``key`` covers every tally."""
     per_table = {name: [json.loads(text) for text in store.read_texts(f"{VALIDATION_DIR}/{name}", ".json")]
                  for name in (*RESULT_TABLES, LINKS)}
     per_table = {name: results for name, results in per_table.items() if results}
@@ -130,12 +175,34 @@ def report_validation(store: OutputStore, key: str, run_id: str) -> dict:
     return summary
 
 
+class KeptPages:
+    """The evidence pages of the published version, each recorded with the
+    key of what it was drawn from (``newsflow/parts.py``): its article's rows
+    and the report's templates."""
+
+    def __init__(self, store: OutputStore, keys: dict[str, str]):
+        self.store, self.keys = store, keys
+
+    def reuse(self, article_id: str) -> bool:
+        """Link the published page of the article into this version, if it
+        was drawn from what it would be drawn from now and is intact."""
+        key = self.keys.get(article_id)
+        return key is not None and reuse(self.store, f"page-{article_id}", key) is not None
+
+    def written(self, article_id: str, relative: str) -> None:
+        if (key := self.keys.get(article_id)) is not None:
+            write_record(self.store, f"page-{article_id}", key, [relative], {})
+
+
 # No retries: an attempt that failed after switching the output to the new
 # version would write into what readers already see.
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict, tables: list[str]) -> None:
+def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict, tables: list[str],
+            drawn_from: dict[str, str]) -> None:
     """Write quarantine, runs, the manifest and the validation summary, then
-    point every table at the new version."""
+    point every table at the new version. ``drawn_from`` gives the key of
+    what each article's rows are made of (its verdict's key): an evidence
+    page drawn from the same is taken from the published version."""
     store.write_text(f"{VALIDATION_DIR}/summary.json", json.dumps(summary, indent=1, sort_keys=True))
     store.write_table("quarantine", quarantine)
     try:
@@ -149,10 +216,11 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
     started = time.perf_counter()
     try:
         # Imported here: matplotlib's import is a cost only runs that publish pay.
-        from newsflow.report import DOCS_PAGES_FILE, write_report
+        from newsflow.report import DOCS_PAGES_FILE, page_key, write_report
 
+        kept = KeptPages(store, {article_id: page_key(key) for article_id, key in drawn_from.items()})
         pages = write_report(store.read_written, store.write_text, store.out, summary,
-                             json.loads(store.read_bytes(DOCS_PAGES_FILE)) if summary else {})
+                             json.loads(store.read_bytes(DOCS_PAGES_FILE)) if summary else {}, kept=kept)
     except Exception as exc:  # noqa: BLE001 - the tables are whole: a report that fails loses nothing
         get_run_logger().warning("The report could not be written (%s: %s); the tables are published without it",
                                  type(exc).__name__, exc)

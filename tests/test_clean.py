@@ -6,8 +6,8 @@ import random
 import re
 
 from newsflow.clean import clean
+from newsflow.evidence_columns import evidence_matches
 from newsflow.segment import paragraph_spans
-from newsflow.validate import evidence_matches
 
 
 def assert_maps_back(raw: str) -> None:

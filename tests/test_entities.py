@@ -70,3 +70,30 @@ def test_the_entities_command_lists_the_top_entities_by_kind(corpus, tmp_path, s
         "Pennsylvania", "admin1", "US", 2)
     shown = run_cli("entities", "--out", str(corpus), "--top", "3", cwd=tmp_path, env=cli_environment(**shared_server))
     assert "person entities" in shown.stdout and "Donald" in shown.stdout
+
+
+def test_entities_added_up_over_parts_are_those_of_all_the_rows_at_once(tmp_path):
+    from datetime import date
+
+    from newsflow.article import process_articles
+    from newsflow.config import Settings
+    from newsflow.entities import corpus_entities, part_entities
+    from newsflow.nlp import load_model
+    from tests.conftest import read_article
+
+    settings = Settings()
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    articles = [read_article(tmp_path / name, tmp_path, settings) for name in ARTICLES]
+    one, two = (rows for _, rows in process_articles(articles, load_model(settings.model), settings.spacy_batch))
+    for month, rows in enumerate((one, two), start=1):
+        for name in ("people", "organizations", "places"):
+            for row in rows[name]:
+                row["published_date"] = date(2016, month, 1)
+    whole = corpus_entities([part_entities({name: one[name] + two[name] for name in one})])
+    # Each part's, through JSON as a part keeps them, added up: the same rows.
+    kept = [json.loads(json.dumps(part_entities(rows), default=str)) for rows in (one, two)]
+    assert corpus_entities(kept) == whole
+    trump = next(e for e in whole if e["name"] in ("Donald Trump", "Donald J. Trump"))
+    assert (trump["n_articles"], trump["first_published"], trump["last_published"]) == (
+        2, date(2016, 1, 1), date(2016, 2, 1))

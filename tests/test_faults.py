@@ -29,6 +29,7 @@ from spacy.language import Language
 import newsflow.article
 import newsflow.store
 import tasks.ingest
+import tasks.store
 from flows.lifetime import descendants
 from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
@@ -40,6 +41,7 @@ from newsflow.ingest import RawArticle, list_raw_files
 from newsflow.nlp import load_model
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputStore, read_table
+from newsflow.verdicts import VERDICTS_DIR
 from tests.conftest import (
     NEWSFLOW,
     SAMPLE,
@@ -194,6 +196,19 @@ def test_the_fingerprint_reads_the_imports_python_s_parser_reads(fingerprint):
         "newsflow", "newsflow.a", "newsflow.b"]
 
 
+def test_kept_verdicts_follow_the_validating_packages(monkeypatch, fingerprint):
+    # A part or a verdict is reused only under the same output fingerprint:
+    # another Great Expectations (or pandas) could judge the same rows otherwise.
+    before = fingerprint.output_fingerprint("x")
+    real = fingerprint.distribution
+
+    class Other:
+        version = "0.0.1"
+
+    monkeypatch.setattr(fingerprint, "distribution", lambda name: Other() if name == "great_expectations" else real(name))
+    assert fingerprint.output_fingerprint("x") != before
+
+
 @pytest.mark.parametrize("error, warned", [(FileNotFoundError("raw"), False), (SystemError("AST mismatch"), True)])
 def test_a_status_check_that_fails_runs_and_says_why_unless_the_run_reports_it(monkeypatch, error, warned):
     import newsflow.status
@@ -222,9 +237,9 @@ def test_the_cache_key_follows_the_extraction_code_data_and_packages(tmp_path, m
     base = key()
     names = {p.name for p in fingerprint.source_files()}
     assert {"clean.py", "components.py", "quotes.py", "speakers.py", "resolution.py", "mentions.py", "numbers.py",
-            "dates.py", "segment.py", "nlp.py", "ingest.py", "validate.py", "extract.py", "speech_verbs.tsv",
+            "dates.py", "segment.py", "nlp.py", "ingest.py", "evidence_columns.py", "extract.py", "speech_verbs.tsv",
             "titles.tsv", "dates.json"} <= names
-    assert not {"store.py", "manifest.py", "cache.py"} & names  # no re-extraction for these
+    assert not {"store.py", "manifest.py", "cache.py", "validate.py", "expectations.py"} & names  # no re-extraction for these
 
     store = project / "newsflow" / "store.py"
     store.write_text(store.read_text() + "\n# a comment\n")
@@ -254,7 +269,7 @@ def test_ingest_limits_do_not_re_extract(published, raw, monkeypatch):
 
 
 def cache_entries(out: Path) -> list[Path]:
-    return sorted(p for p in (out / CACHE_DIR).iterdir() if p.name != INDEX_FILE)
+    return sorted(p for p in (out / CACHE_DIR).iterdir() if p.name != INDEX_FILE and p.is_file())
 
 
 def rewritten(entry: Path, change) -> bytes:
@@ -303,6 +318,27 @@ def test_a_damaged_kept_result_is_extracted_again_when_its_part_is_written(publi
     fresh = tmp_path / "fresh"
     run(raw, fresh)
     assert data_files(out) == data_files(fresh)
+
+
+def test_a_damaged_or_swapped_verdict_is_validated_again(published, raw, tmp_path, monkeypatch):
+    out, _ = published
+    run(raw, out)  # the raw files known: a rerun reads only the new one
+    first, second = sorted((out / CACHE_DIR / VERDICTS_DIR).iterdir())
+    first.write_bytes(second.read_bytes())  # a verdict of another article
+    second.write_bytes(b"garbage")
+    judged = []
+    real = tasks.store.judge
+    monkeypatch.setattr(tasks.store, "judge", lambda validator, tables: judged.append(
+        sorted(row["source_file"] for row in tables["articles"])) or real(validator, tables))
+    (raw / "a3.txt").write_text(article(3), encoding="utf-8")  # the part holding a1 and a2 changes
+    summary = run(raw, out)
+    assert (summary["n_files_read"], summary["n_extracted"], summary["n_parts_written"]) == (1, 1, 1)
+    # The new article among old ones first, alone; then the two whose verdict is unusable.
+    assert judged == [["a3.txt"], ["a1.txt", "a2.txt"]]
+    fresh = tmp_path / "fresh"
+    run(raw, fresh)
+    assert data_files(out) == data_files(fresh)
+    assert len(list((out / CACHE_DIR / VERDICTS_DIR).iterdir())) == 3
 
 
 def test_a_part_s_entries_are_read_together_and_a_damaged_one_is_named(published, raw):

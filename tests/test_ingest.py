@@ -24,6 +24,7 @@ from newsflow.ingest import (
     Rejection,
     decode,
     list_raw_files,
+    source_file_of,
 )
 from tests.conftest import read_article
 
@@ -64,6 +65,21 @@ def test_ids_come_from_content_and_paths_are_relative(tmp_path):
     assert one.article_id != two.article_id  # different bytes, different ids
     again = read_article(files[0], tmp_path, Settings())
     assert again.article_id == one.article_id
+
+
+@pytest.mark.parametrize("raw_dir", ["raw", "raw/", "./raw", "raw/.", "raw//", "x/../raw", ".", ""])
+def test_a_file_is_named_relative_to_the_raw_folder_however_the_folder_is_written(tmp_path, monkeypatch, raw_dir):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "raw" / "a").mkdir(parents=True)
+    (tmp_path / "raw" / "a" / "one.txt").write_text(TEXT)
+    (tmp_path / "raw" / "café.txt").write_text(TEXT)
+    files, _ = list_raw_files(Path(raw_dir))
+    names = [source_file_of(path, Path(raw_dir)) for path in files]
+    assert names == [path.relative_to(raw_dir).as_posix() for path in files]
+    assert names == [f"{'raw/' if raw_dir in ('.', '') else ''}{name}" for name in ("a/one.txt", "café.txt")]
+    # The flow passes the folder as the user wrote it, a string.
+    assert [source_file_of(path, raw_dir) for path in files] == names
 
 
 def discover(raw: Path) -> tuple[list[str], list[tuple[str, str]]]:

@@ -48,7 +48,9 @@ def test_an_object_store_gets_the_same_tables_and_reruns_replace_them(prefect_se
 
     fs, root = output_filesystem(memory_out)
     assert len(fs.ls(f"{root}/.versions", detail=False)) == 1  # older versions removed
-    assert len(fs.ls(f"{root}/_cache", detail=False)) == 2  # the deleted article's entry pruned; the file index
+    # The deleted article's entry and verdict pruned; the file index stays.
+    assert len(fs.ls(f"{root}/_cache", detail=False)) == 3  # an entry, the index, the verdicts' folder
+    assert len(fs.ls(f"{root}/_cache/verdicts", detail=False)) == 1
     assert json.loads(fs.cat_file(f"{root}/manifest.json"))["run_id"] == second["run_id"]
     assert fs.isfile(f"{root}/_validation/data_docs/index.html")
     assert len(read_table(memory_out, "runs")) == 2

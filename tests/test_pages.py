@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from newsflow.clean import CleanText, clean
+from newsflow.evidence_columns import evidence_matches
 from newsflow.metadata import Metadata
 from newsflow.page_eval import comparable, score_pages
 from newsflow.pages import NoArticleText, page_metadata, page_text
 from newsflow.segment import paragraph_spans
-from newsflow.validate import evidence_matches
 
 PAGES = Path(__file__).parent / "pages"
 SNIPPETS = json.loads((PAGES / "snippets.json").read_text(encoding="utf-8"))

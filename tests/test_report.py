@@ -120,3 +120,26 @@ def test_every_article_still_in_its_file_gets_a_page_and_one_whose_file_is_gone_
     assert sorted(pages) == sorted(a["article_id"] for a in articles)  # both records of dump.jsonl among them
     assert len(written) == len(articles)
     assert write_article_pages(read, lambda path, text: None, articles, {**run, "raw_dir": str(tmp_path)}) == []
+
+
+def test_a_mark_covers_the_whole_words_inside_it_and_no_other():
+    import random
+    import re
+
+    from newsflow.evidence import Mark, _parsed
+
+    rng = random.Random(7)
+    text = " ".join(rng.choice(["word", "“quoted”", "a", "longer-word,", "x\n"]) for _ in range(400))
+    marks = [Mark(a, a + rng.randint(1, 60), "QUOTE") for a in (rng.randrange(len(text)) for _ in range(150))]
+    start, end = 100, len(text) - 100
+    parsed = _parsed(text, start, end, marks)
+    cuts = sorted({start, end, *(max(m.start, start) for m in marks if m.start < end and m.end > start),
+                   *(min(m.end, end) for m in marks if m.start < end and m.end > start)})
+    words = [(a + w.start(), a + w.end()) for a, b in zip(cuts, cuts[1:]) for w in re.finditer(r"\S+", text[a:b])]
+    expected = []
+    for mark in (m for m in marks if m.start < end and m.end > start):
+        covered = [i for i, (a, b) in enumerate(words) if a >= mark.start and b <= mark.end]
+        if covered:
+            expected.append((covered[0], covered[-1] + 1))
+    assert [(s["start_token"], s["end_token"]) for s in parsed["spans"]] == expected
+    assert len(expected) > 50 and parsed["tokens"] == [text[a:b] for a, b in words]

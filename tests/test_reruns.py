@@ -56,11 +56,17 @@ def test_reruns_do_only_the_work_that_changed(prefect_server, raw, tmp_path, mon
     assert (unchanged["n_files_read"], unchanged["n_parts_written"], unchanged["n_parts_reused"]) == (0, 0, 1)
     assert {path.name: path.stat().st_ino for path in (out / "quotes").iterdir()} == parts_before
 
-    # An added file adds its rows.
+    # An added file adds its rows, and its evidence page; the others' pages
+    # are the published ones, not drawn again.
+    pages = out / "report" / "articles"
+    pages_before = {path.name: path.stat().st_ino for path in pages.iterdir()}
+    assert len(pages_before) == 2
     (raw / "extra.txt").write_text(SHORT_ARTICLE.replace("Jane Porter", "Ann Lee"), encoding="utf-8")
     added = run(raw, out)
     assert (added["n_extracted"], added["n_reused"]) == (1, 2)
     assert set(read(out, "articles")["source_file"]) == {"sample.txt", "council.txt", "extra.txt"}
+    pages_after = {path.name: path.stat().st_ino for path in pages.iterdir()}
+    assert len(pages_after) == 3 and pages_before.items() <= pages_after.items()
 
     # A changed file replaces its rows.
     (raw / "council.txt").write_text(SHORT_ARTICLE.replace("roads", "bridges"), encoding="utf-8")
@@ -112,8 +118,14 @@ def test_a_new_article_rewrites_only_the_part_that_holds_it(prefect_server, tmp_
     first = run(raw, out)
     assert first["n_parts_written"] >= 3
     (raw / "a45.txt").write_text(SHORT_ARTICLE.replace("4.5", "45.5"), encoding="utf-8")  # in the middle
+    # Only the new article is validated: its part's others keep their verdicts.
+    judged = []
+    real = tasks.store.judge
+    monkeypatch.setattr(tasks.store, "judge", lambda validator, tables: judged.append(
+        [row["source_file"] for row in tables["articles"]]) or real(validator, tables))
     second = run(raw, out)
     assert (second["n_files_read"], second["n_extracted"]) == (1, 1)
+    assert judged == [["a45.txt"]]
     # The part that holds it is written (two, if it ends a part of its own).
     assert 1 <= second["n_parts_written"] <= 2
     assert second["n_parts_reused"] >= first["n_parts_written"] - 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from newsflow.evidence_columns import evidence_matches
 from newsflow.schemas import TABLES
-from newsflow.validate import evidence_matches
 from tests.conftest import SAMPLE, read
 
 RAW = SAMPLE.read_text(encoding="utf-8")

@@ -10,8 +10,11 @@ import pytest
 
 from newsflow.article import process_articles
 from newsflow.config import Settings
+from newsflow.evidence_columns import with_evidence
+from newsflow.expectations import suite_result, tallies
 from newsflow.nlp import load_model
-from newsflow.validate import get_validator, with_evidence
+from newsflow.schemas import TABLES
+from newsflow.validate import apply_verdicts, expectations_of, fits, get_validator, judge, validate_part
 from tests.conftest import SAMPLE, read_article
 
 
@@ -55,21 +58,105 @@ def test_failing_records_are_kept_aside_with_the_failed_expectation(article_rows
     assert outcome.result["success"] is False
 
 
-def test_part_results_merge_into_one_result_per_table(article_rows):
-    from newsflow.validate import merge_results
-
-    article, rows = article_rows
+def test_each_suite_holds_its_tables_expectations_as_great_expectations_stores_them():
     validator = get_validator()
-    good = validator.validate("quotes", with_evidence("quotes", rows["quotes"], article.text)).result
-    broken = copy.deepcopy(rows["quotes"][:3])
-    broken[0]["kind"] = "rumour"
-    bad = validator.validate("quotes", with_evidence("quotes", broken, article.text)).result
-    merged = merge_results([json.loads(json.dumps(good, default=str)), json.loads(json.dumps(bad, default=str))])
-    kinds = next(r for r in merged["results"] if r["expectation_config"]["kwargs"].get("column") == "kind"
-                 and r["expectation_config"]["type"] == "expect_column_values_to_be_in_set")
-    assert kinds["result"]["element_count"] == len(rows["quotes"]) + 3
-    assert kinds["result"]["unexpected_count"] == 1
-    assert kinds["success"] is False and merged["success"] is False
+    for name, suite in validator.suites.items():
+        stored = sorted(suite.expectations, key=lambda e: validator.positions[name][str(e.id)])
+        assert [(e.expectation_type, e.configuration.kwargs) for e in stored] == [
+            (e.type, e.kwargs) for e in expectations_of(name)], name
+
+
+@pytest.fixture(scope="module")
+def two_articles(article_rows):
+    """The sample's rows with evidence columns, and a second article's: the
+    same rows under another id, some broken, some nullable columns empty."""
+    article, rows = article_rows
+    first = {name: with_evidence(name, table_rows, article.text) for name, table_rows in rows.items()}
+    second = copy.deepcopy(first)
+    for name, table_rows in second.items():
+        key = TABLES[name].key
+        for row in table_rows:
+            row["article_id"] = "0123456789abcdef"
+            if len(key) == 1 and key[0] != "article_id":
+                row[key[0]] = "x" + row[key[0]][1:]
+    second["quotes"][0]["kind"] = "rumour"
+    second["quotes"][1]["end"] = second["quotes"][1]["_raw_length"] + 10
+    second["quotes"][2]["_evidence_matches"] = False  # as if its text were not its raw evidence
+    second["places"][0]["latitude"] = 91.5
+    second["places"][1].update(country_code=None, latitude=None, feature=None)
+    second["sentences"][1]["sentence"] = second["sentences"][0]["sentence"]
+    return first, second
+
+
+def _gx_results(validator, suite: str, rows: list[dict]) -> list[dict]:
+    """Great Expectations' own result of each expectation over ``rows``, in
+    the order of ``expectations_of``."""
+    import pandas as pd
+
+    batch = validator.batch_definitions[suite].get_batch(batch_parameters={"dataframe": pd.DataFrame(rows)})
+    found = batch.validate(validator.suites[suite], result_format="BASIC").to_json_dict()["results"]
+    return sorted(found, key=lambda r: validator.positions[suite][str(r["expectation_config"]["id"])])
+
+
+_COMPARED = ("element_count", "missing_count", "unexpected_count", "missing_percent", "unexpected_percent",
+             "unexpected_percent_total", "unexpected_percent_nonmissing")
+
+
+@pytest.mark.parametrize("table", ["quotes", "places", "sentences", "people", "articles"])
+def test_tallies_put_together_report_what_great_expectations_reports(two_articles, table):
+    validator = get_validator()
+    first, second = two_articles
+    together = first[table] + second[table]
+    _, unexpected = validator.failures(table, together)
+    found = tallies(expectations_of(table), together, [row["article_id"] for row in together], unexpected)
+    # Of each article alone and of both, the counts GX gives, whatever the grouping.
+    for rows, parts in ((first[table], [found[first[table][0]["article_id"]]]),
+                        (second[table], [found["0123456789abcdef"]]), (together, list(found.values()))):
+        ours = suite_result(table, expectations_of(table), parts)["results"]
+        for theirs, mine in zip(_gx_results(validator, table, rows), ours, strict=True):
+            assert theirs["expectation_config"]["type"] == mine["expectation_config"]["type"]
+            assert theirs["expectation_config"]["kwargs"] == mine["expectation_config"]["kwargs"]
+            assert theirs["success"] == mine["success"]
+            for count in _COMPARED:
+                assert theirs["result"].get(count) == pytest.approx(mine["result"].get(count)), (mine, count)
+
+
+def test_a_verdict_does_not_depend_on_what_it_was_validated_with(two_articles):
+    first, second = two_articles
+    together = {name: first[name] + second[name] for name in first}
+    validator = get_validator()
+    at_once = validate_part(validator, together)
+    apart = apply_verdicts(together, {**judge(validator, first), **judge(validator, second)})
+    assert at_once.valid == apart.valid and at_once.tallies == apart.tallies
+    assert at_once.quarantined == apart.quarantined
+    reasons = {(row["table_name"], row["reason"]) for row in at_once.quarantined}
+    assert {("quotes", "expect_column_values_to_be_in_set(kind)"), ("places", "expect_column_values_to_be_between(latitude)"),
+            ("sentences", "expect_compound_columns_to_be_unique(article_id, sentence)")} <= reasons
+    # The first article passed whole; the counts come from the rows that passed.
+    assert len(at_once.valid["quotes"]) == 2 * len(first["quotes"]) - 3
+    second_article = next(row for row in at_once.valid["articles"] if row["article_id"] == "0123456789abcdef")
+    assert second_article["n_quotes"] == len(first["quotes"]) - 3
+
+
+def test_a_verdict_fits_only_the_rows_it_was_given_for(two_articles):
+    first, second = two_articles
+    verdict = judge(get_validator(), second)["0123456789abcdef"]
+    assert fits(verdict, second)
+    assert not fits(verdict, {**second, "quotes": second["quotes"][:-1]})  # a row fewer
+    assert not fits(verdict, {**second, "numbers": []})  # a table it has no tally of
+    broken = copy.deepcopy(verdict)
+    broken["quotes"]["failed"][str(len(second["quotes"]))] = ["expect_column_values_to_be_in_set(kind)"]
+    assert not fits(broken, second)
+    assert not fits({"quotes": "garbage"}, second)
+
+
+def test_data_docs_show_a_failing_value_of_a_part(two_articles):
+    first, second = two_articles
+    validator = get_validator()
+    tally = validator.validate("quotes", first["quotes"] + second["quotes"]).tally
+    _, docs = validator.build_docs({"quotes": [tally]}, "20240101T120000000000Z")
+    page = next((docs / "validations").rglob("*.html")).read_text(encoding="utf-8")
+    assert "rumour" in page
 
 
 def test_data_docs_describe_the_last_run_only(article_rows):
@@ -77,11 +164,10 @@ def test_data_docs_describe_the_last_run_only(article_rows):
     # in one process; each build must render that run's results alone.
     article, rows = article_rows
     validator = get_validator()
-    result = json.loads(json.dumps(validator.validate("quotes", with_evidence("quotes", rows["quotes"], article.text)).result,
-                                   default=str))
+    tally = validator.validate("quotes", with_evidence("quotes", rows["quotes"], article.text)).tally
 
     def validation_pages(run_id: str) -> list[Path]:
-        _, docs = validator.build_docs({"quotes": [result]}, run_id)
+        _, docs = validator.build_docs({"quotes": [tally]}, run_id)
         pages = list((docs / "validations").rglob("*.html"))
         # The page named in pages.json, of this run, naming it and the table.
         assert [docs / p for p in json.loads((docs / "pages.json").read_text()).values()] == pages
@@ -110,19 +196,21 @@ def test_places_out_of_range_or_with_a_bad_country_code_are_kept_aside(article_r
 def test_an_entity_id_that_names_no_entity_is_kept_aside_with_its_column(article_rows):
     import pyarrow as pa
 
-    from newsflow.entities import corpus_entities
+    from newsflow.entities import corpus_entities, corpus_references, part_entities
     from newsflow.schemas import TABLES
     from newsflow.validate import links
 
     _, rows = article_rows
     tables = {name: pa.Table.from_pylist(rows[name], TABLES[name].schema)
               for name in ("people", "organizations", "places", "quotes")}
-    known = {row["entity_id"] for row in corpus_entities(tables)}
-    assert get_validator().validate_links(links(tables, {"entities": known}), tables).quarantined == []
+    parts = [part_entities(rows)]
+    known = {row["entity_id"] for row in corpus_entities(parts)}
+    references = corpus_references(parts)
+    assert get_validator().validate_links(links(references, {"entities": known}), tables.get).quarantined == []
 
     # As if its entities row had failed validation.
     missing = next(q["speaker_entity_id"] for q in rows["quotes"] if q["speaker_entity_id"])
-    outcome = get_validator().validate_links(links(tables, {"entities": known - {missing}}), tables)
+    outcome = get_validator().validate_links(links(references, {"entities": known - {missing}}), tables.get)
     holding = [("quotes", q["quote_id"]) for q in rows["quotes"] if q["speaker_entity_id"] == missing]
     holding += [("people", p["person_id"]) for p in rows["people"] if p["entity_id"] == missing]
     assert [(r["table_name"], r["record_id"]) for r in outcome.quarantined] == holding
