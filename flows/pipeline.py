@@ -188,7 +188,8 @@ def newsflow_pipeline(
                 # written, in this process: one task after the others.
                 entities_key = record_id(output, *parts)
                 if parts:
-                    entities = reused_part(store, "entities", entities_key) or build_entities(store, entities_key)
+                    entities = (reused_part(store, "entities", entities_key)
+                                or build_entities(store, quote(list(parts)), entities_key))
                     row_counts.update(entities.counts)
                     invalid += entities.quarantined
             with timed(timings, "report"):

@@ -127,12 +127,12 @@ def reused_part(store: OutputStore, name: str, key: str) -> PartOutcome | None:
 
 
 @task(name="build-entities", cache_policy=NO_CACHE, **_RETRIES)
-def build_entities(store: OutputStore, key: str) -> PartOutcome:
-    """The corpus table ``entities`` from what each part this run wrote or
-    reused tells of its entities (``newsflow/entities.py``), validated like
-    the article tables; then every ``entity_id`` those tables hold is
-    checked to name one of its rows. ``key`` covers every part."""
-    parts = [json.loads(text) for text in store.read_texts(ENTITIES_DIR, ".json")]
+def build_entities(store: OutputStore, parts: list[str], key: str) -> PartOutcome:
+    """The corpus table ``entities`` from what each part (by key, in order)
+    tells of its entities (``newsflow/entities.py``), validated like the
+    article tables; then every ``entity_id`` those tables hold is checked
+    to name one of its rows. ``key`` covers every part."""
+    parts = [json.loads(store.read_bytes(_entities_path(part))) for part in parts]
     validator = get_validator()
     checked = validator.validate("entities", corpus_entities(parts))
     files = [store.write_table("entities", checked.valid)]
@@ -149,9 +149,13 @@ def build_entities(store: OutputStore, key: str) -> PartOutcome:
 def _save_entities(store: OutputStore, part: str, entities: dict) -> str:
     """What a part tells of its entities, for ``build_entities``; returns its
     path in the version."""
-    relative = f"{ENTITIES_DIR}/part-{part}.json"
+    relative = _entities_path(part)
     store.write_text(relative, json.dumps(entities, default=str, ensure_ascii=False, sort_keys=True))
     return relative
+
+
+def _entities_path(part: str) -> str:
+    return f"{ENTITIES_DIR}/part-{part}.json"
 
 
 def _save_tally(store: OutputStore, table: str, part: str, tally: list) -> str:
