@@ -65,7 +65,7 @@ class VerdictStore:
     def prune(self, keep: set[str]) -> int:
         """Delete every verdict but those of ``keep``; returns how many went."""
         wanted = {self._path(key) for key in keep}
-        unwanted = [path for path in list_files(self.fs, self.root) if path not in wanted]
+        unwanted = [path for path in list_files(self.fs, self.root, files_only=False) if path not in wanted]
         if unwanted:
             self.fs.rm(unwanted)
         return len(unwanted)

@@ -132,12 +132,12 @@ def build_entities(store: OutputStore, parts: list[str], key: str) -> PartOutcom
     tells of its entities (``newsflow/entities.py``), validated like the
     article tables; then every ``entity_id`` those tables hold is checked
     to name one of its rows. ``key`` covers every part."""
-    parts = [json.loads(store.read_bytes(_entities_path(part))) for part in parts]
+    told = [json.loads(store.read_bytes(_entities_path(part))) for part in parts]
     validator = get_validator()
-    checked = validator.validate("entities", corpus_entities(parts))
+    checked = validator.validate("entities", corpus_entities(told))
     files = [store.write_table("entities", checked.valid)]
     known = {"entities": {row["entity_id"] for row in checked.valid}}
-    linked = validator.validate_links(links(corpus_references(parts), known), store.read_written)
+    linked = validator.validate_links(links(corpus_references(told), known), store.read_written)
     for name, tally in (("entities", checked.tally), (LINKS, linked.tally)):
         if tally:
             files.append(_save_tally(store, name, "00000", tally))
