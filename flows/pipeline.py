@@ -227,7 +227,7 @@ def newsflow_pipeline(
                 state = state_key(output, settings, sidecar.sha256 if sidecar else None, refused)
                 index.save([entries[source_file] for source_file in paths], {"run_id": run_id, "state": state})
                 cache.prune({article.key for article in current})
-                verdicts.prune({verdicts.key(article) for article in current})
+                verdicts.prune(set(drawn_from.values()))
             except OSError as exc:  # the run is published; stale entries cost only space, and go next time
                 logger.warning("Could not update the kept results: %s", exc)
     publish_artifacts(run, quarantine, out_dir)
@@ -249,12 +249,9 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
     _judge_new_articles([parts[key] for key in pending], cache, verdicts, settings.part_size)
     repaired: set[str] = set()
     for repair in (True, False):
-        # One part is written in this process: a worker would first have to
-        # start Great Expectations, which this process already has.
-        futures = {key: _done(write_part(store, parts[key], cache, verdicts, key, repair)) if len(pending) == 1
-                   else write_part.submit(store, parts[key], cache, verdicts, key, repair) for key in pending}
+        futures = _validating(write_part, [(store, parts[key], cache, verdicts, key, repair) for key in pending])
         damaged = []
-        for key, future in futures.items():
+        for key, future in zip(pending, futures):
             outcome = future.result()
             damaged += outcome.damaged
             if not outcome.damaged:
@@ -279,12 +276,17 @@ def _judge_new_articles(parts: list[list[KeptArticle]], cache: ArticleCache, ver
     judged = verdicts.keys()
     new = [[article for article in part if verdicts.key(article) not in judged] for part in parts]
     among_old = [article for part, fresh in zip(parts, new) if len(fresh) < len(part) for article in fresh]
-    groups = list(batched(among_old, size))
-    if len(groups) == 1:  # in this process, which has Great Expectations started
-        judge_articles(groups[0], cache, verdicts)
-        return
-    for future in [judge_articles.submit(group, cache, verdicts) for group in groups]:
+    for future in _validating(judge_articles, [(group, cache, verdicts) for group in batched(among_old, size)]):
         future.result()
+
+
+def _validating(validating_task, calls: list[tuple]) -> list[Future]:
+    """The futures of ``validating_task`` called with each of ``calls``, on
+    the task runner; a single call runs in this process: a worker would
+    first have to start Great Expectations, which this process already has."""
+    if len(calls) == 1:
+        return [_done(validating_task(*calls[0]))]
+    return [validating_task.submit(*call) for call in calls]
 
 
 def _submit_batches(paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings,

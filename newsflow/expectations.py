@@ -134,7 +134,8 @@ def tallies(expectations: list[Expectation], rows: list[dict], groups: list[str]
 
 def combine(parts: list[list[list]]) -> list[list]:
     """One tally of the rows that ``parts`` (tallies of one suite) count."""
-    return [[sum(tally[j][k] for tally in parts) for k in range(3)] + [[v for tally in parts for v in tally[j][3]][:MAX_VALUES]]
+    return [[*(sum(tally[j][k] for tally in parts) for k in range(3)),
+             [value for tally in parts for value in tally[j][3]][:MAX_VALUES]]
             for j in range(len(parts[0]))]
 
 
@@ -158,8 +159,8 @@ def suite_result(suite: str, expectations: list[Expectation], parts: list[list[l
             result["unexpected_percent"] = _percent(failed, rows)
         results.append({
             "success": failed == 0,
-            "expectation_config": {"type": expectation.type, "kwargs": {**expectation.kwargs, "batch_id": f"newsflow-{suite}"},
-                                   "meta": {}, "id": None, "severity": "critical"},
+            "expectation_config": {"type": expectation.type, "meta": {}, "id": None, "severity": "critical",
+                                   "kwargs": {**expectation.kwargs, "batch_id": f"newsflow-{suite}"}},
             "result": result,
             "meta": {},
             "exception_info": {"raised_exception": False, "exception_message": None, "exception_traceback": None},

@@ -104,9 +104,9 @@ class Validator:
             self.positions[name] = {str(e.id): j for j, e in enumerate(self.suites[name].expectations)}
 
     def validate(self, table_name: str, rows: list[dict]) -> TableValidation:
-        """Split ``rows`` (carrying the columns
-        :func:`newsflow.evidence_columns.with_evidence` adds)
-        into valid and quarantined ones, checked together as one table."""
+        """Split ``rows`` (carrying the columns that
+        :func:`newsflow.evidence_columns.with_evidence` adds) into valid and
+        quarantined ones, checked together as one table."""
         if not rows:
             return TableValidation([], [], [], table_name)
         table = TABLES[table_name]
@@ -117,8 +117,7 @@ class Validator:
             for i, checks in sorted(failed.items())
             for check in checks
         ]
-        tally = tallies(expectations_of(table_name), rows, [""] * len(rows), unexpected)[""]
-        return TableValidation(valid, quarantined, tally, table_name)
+        return TableValidation(valid, quarantined, _one_tally(table_name, rows, unexpected), table_name)
 
     def validate_links(self, links: list[dict], read: Callable[[str], pa.Table]) -> TableValidation:
         """Check ``links`` (from :func:`links`): every row of the tables
@@ -141,8 +140,8 @@ class Validator:
                 for check in ids.get(row[column], ()):
                     detail = f"its {column} {row[column]!r} names no row of {referenced}"
                     quarantined.append(quarantine_record(TABLES[table], row, "validate", check, detail))
-        tally = tallies(LINK_EXPECTATIONS, links, [""] * len(links), unexpected)[""]
-        return TableValidation([row for i, row in enumerate(links) if i not in failed], quarantined, tally, LINKS)
+        return TableValidation([row for i, row in enumerate(links) if i not in failed], quarantined,
+                               _one_tally(LINKS, links, unexpected), LINKS)
 
     def failures(self, suite_name: str, rows: list[dict]) -> tuple[dict[int, list[str]], list[dict[int, object]]]:
         """From one Great Expectations call over ``rows``: the failed
@@ -235,6 +234,16 @@ def expectations_of(suite_name: str) -> list[Expectation]:
     return LINK_EXPECTATIONS if suite_name == LINKS else table_expectations(TABLES[suite_name])
 
 
+@lru_cache(maxsize=None)
+def _labels(suite_name: str) -> frozenset[str]:
+    return frozenset(expectation.label for expectation in expectations_of(suite_name))
+
+
+def _one_tally(suite_name: str, rows: list[dict], unexpected: list[dict[int, object]]) -> list:
+    """The tally of ``rows`` checked as one table."""
+    return tallies(expectations_of(suite_name), rows, [""] * len(rows), unexpected)[""]
+
+
 def links(references: dict[tuple[str, str], set[str]], known: dict[str, set[str]]) -> list[dict]:
     """One row per distinct id each referencing column holds (``references``,
     by table and column: schemas.REFERENCES), with whether
@@ -317,7 +326,7 @@ def fits(verdict: Verdict, rows: Rows) -> bool:
         if sorted(verdict) != sorted(name for name, table_rows in rows.items() if table_rows):
             return False
         for name, judged in verdict.items():
-            n_rows, labels = len(rows[name]), {e.label for e in expectations_of(name)}
+            n_rows, labels = len(rows[name]), _labels(name)
             tally = judged["tally"]
             if len(tally) != len(expectations_of(name)) or any(counts[0] != n_rows for counts in tally):
                 return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -184,17 +185,21 @@ class KeptPages:
     key of what it was drawn from (``newsflow/parts.py``): its article's rows
     and the report's templates."""
 
-    def __init__(self, store: OutputStore, keys: dict[str, str]):
-        self.store, self.keys = store, keys
+    def __init__(self, store: OutputStore, drawn_from: dict[str, str], page_key: Callable[[str], str]):
+        self.store, self.drawn_from, self.page_key = store, drawn_from, page_key
+
+    def _key(self, article_id: str) -> str | None:
+        rows_key = self.drawn_from.get(article_id)
+        return None if rows_key is None else self.page_key(rows_key)
 
     def reuse(self, article_id: str) -> bool:
         """Link the published page of the article into this version, if it
         was drawn from what it would be drawn from now and is intact."""
-        key = self.keys.get(article_id)
+        key = self._key(article_id)
         return key is not None and reuse(self.store, f"page-{article_id}", key) is not None
 
     def written(self, article_id: str, relative: str) -> None:
-        if (key := self.keys.get(article_id)) is not None:
+        if (key := self._key(article_id)) is not None:
             write_record(self.store, f"page-{article_id}", key, [relative], {})
 
 
@@ -222,7 +227,7 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
         # Imported here: matplotlib's import is a cost only runs that publish pay.
         from newsflow.report import DOCS_PAGES_FILE, page_key, write_report
 
-        kept = KeptPages(store, {article_id: page_key(key) for article_id, key in drawn_from.items()})
+        kept = KeptPages(store, drawn_from, page_key)
         pages = write_report(store.read_written, store.write_text, store.out, summary,
                              json.loads(store.read_bytes(DOCS_PAGES_FILE)) if summary else {}, kept=kept)
     except Exception as exc:  # noqa: BLE001 - the tables are whole: a report that fails loses nothing
