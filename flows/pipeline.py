@@ -38,7 +38,7 @@ from newsflow.formats import FileRead
 from newsflow.ids import RUN_ID_FORMAT, record_id
 from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
-from newsflow.parts import part_key, reuse, split_parts
+from newsflow.parts import part_key, published_articles, reuse, split_parts
 from newsflow.progress import progress
 from newsflow.run_summary import state_message
 from newsflow.schemas import RESULT_TABLES
@@ -247,9 +247,12 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
     advance(len(outcomes))
     pending = [key for key in parts if key not in outcomes]
     _judge_new_articles([parts[key] for key in pending], cache, verdicts, settings.part_size)
+    holders = published_articles(store) if pending else {}
+    published = {key: _held(parts[key], holders, verdicts) for key in pending}
     repaired: set[str] = set()
     for repair in (True, False):
-        futures = _validating(write_part, [(store, parts[key], cache, verdicts, key, repair) for key in pending])
+        futures = _validating(write_part, [(store, parts[key], cache, verdicts, key, repair, published[key])
+                                           for key in pending])
         damaged = []
         for key, future in zip(pending, futures):
             outcome = future.result()
@@ -264,6 +267,17 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
         for future in _submit_batches(again, raw_dir, cache, settings, sidecar):
             repaired |= future.result().extracted
     return [outcomes[key] for key in parts], repaired
+
+
+def _held(articles: list[KeptArticle], holders: dict[str, str], verdicts: VerdictStore) -> dict[str, list[str]]:
+    """The articles (ids) of a part to be written whose rows a part of the
+    published version holds, by that part (``holders``: by the key of an
+    article's rows)."""
+    held: dict[str, list[str]] = {}
+    for article in articles:
+        if (holder := holders.get(verdicts.key(article))) is not None:
+            held.setdefault(holder, []).append(article.article_id)
+    return held
 
 
 def _judge_new_articles(parts: list[list[KeptArticle]], cache: ArticleCache, verdicts: VerdictStore,

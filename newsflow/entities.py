@@ -10,6 +10,8 @@ from newsflow.counts import Rows
 from newsflow.schemas import GEOCODE, REFERENCES
 
 KINDS = {"people": "person", "organizations": "organization", "places": "place"}
+# The tables whose rows ``part_entities`` reads.
+ENTITY_TABLES = tuple(dict.fromkeys([*KINDS, *(table for table, _, _ in REFERENCES)]))
 
 
 def part_entities(tables: Rows) -> dict:

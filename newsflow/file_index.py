@@ -16,16 +16,17 @@ every file is read.
 
 from __future__ import annotations
 
+import gc
 import json
-import os
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from newsflow.ids import record_id
 from newsflow.ingest import Rejection, source_file_of
-from newsflow.store import write_atomically
+from newsflow.store import file_stamp, write_atomically
 
 if TYPE_CHECKING:  # pandas, which reading a sidecar needs, costs a quarter second
     from newsflow.sidecar import Sidecar
@@ -71,16 +72,6 @@ class FileEntry:
         )
 
 
-def _stamp(path: Path) -> list[int] | None:
-    """What tells that a file changed without reading it (None when it
-    cannot be found: reading it says why)."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return [status.st_size, status.st_mtime_ns, status.st_ino]
-
-
 def sidecar_digests(sidecar: Sidecar | None) -> dict[str, str]:
     """A digest of each file's sidecar rows, by file."""
     if sidecar is None:
@@ -89,6 +80,21 @@ def sidecar_digests(sidecar: Sidecar | None) -> dict[str, str]:
     for (source_file, record), metadata in sorted(sidecar.rows.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         rows.setdefault(source_file, []).append(f"{record}\x1e{metadata.as_key()}")
     return {source_file: record_id(*lines) for source_file, lines in rows.items()}
+
+
+@contextmanager
+def _collector_paused():
+    """Python's garbage collector held off while an index is parsed: a
+    large one is hundreds of thousands of small objects that all live on,
+    which the collector would otherwise walk again and again (at 10,000
+    files the parse took 0.14 s in a run's process, 0.04 s without it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class FileIndex:
@@ -105,7 +111,8 @@ class FileIndex:
         self._recorded: dict[str, dict] = {}
         self._seen: dict[str, tuple[list[int] | None, str]] = {}  # this run's stamp and sidecar digest, by file
         try:
-            index = json.loads(zlib.decompress(self.fs.cat_file(self.path)))
+            with _collector_paused():
+                index = json.loads(zlib.decompress(self.fs.cat_file(self.path)))
             if index.get("format") == _FORMAT and index.get("context") == self.context:
                 self._recorded, self.published = dict(index["files"]), dict(index["published"])
         except (OSError, zlib.error, ValueError, AttributeError, KeyError, TypeError):
@@ -113,6 +120,10 @@ class FileIndex:
 
     def recorded_files(self) -> set[str]:
         return set(self._recorded)
+
+    def seen_files(self) -> set[str]:
+        """The files this run split, by source file."""
+        return set(self._seen)
 
     def split(self, files: list[Path], raw_dir: str, sidecar: Sidecar | None,
               kept: set[str]) -> tuple[dict[str, FileEntry], list[Path]]:
@@ -125,7 +136,7 @@ class FileIndex:
         folder = Path(raw_dir)
         for path in files:
             source_file = source_file_of(path, folder)
-            self._seen[source_file] = seen = (_stamp(path), digests.get(source_file, ""))
+            self._seen[source_file] = seen = (file_stamp(path), digests.get(source_file, ""))
             entry = self._entry(source_file, seen, kept)
             if entry is None:
                 to_read.append(path)

@@ -20,6 +20,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import BinaryIO, Protocol, TypeVar
 
@@ -117,34 +118,45 @@ def list_raw_files(raw_dir: Path) -> tuple[list[Path], list[Rejection]]:
     """
     raw_dir = Path(raw_dir)
     root = raw_dir.resolve()
-    files: list[Path] = []
+    files: list[tuple[str, Path]] = []  # with the name rows will carry, to sort by
     rejections: list[Rejection] = []
     folders = [raw_dir]
     while folders:
         folder = folders.pop()
         try:
-            names = os.listdir(folder)
+            with os.scandir(folder) as listing:
+                entries = [entry for entry in listing if not entry.name.startswith(".")]
         except OSError as exc:
             if folder == raw_dir:
                 raise  # a run that can read nothing fails rather than publishing nothing
             rejections.append(_os_failure(source_file_of(folder, raw_dir) + "/", exc))
             continue
-        for path in (folder / name for name in names if not name.startswith(".")):
+        # A rerun lists every file of a large folder: the entry's type, read
+        # with the listing, spares a stat per plain file or folder. In a
+        # folder that cannot be searched the stat is what fails, and says so.
+        searchable = os.access(folder, os.X_OK)
+        for entry in entries:
+            path = folder / entry.name
             try:
-                mode = os.lstat(path).st_mode
+                plain = searchable and _is_utf8(entry.name) and not entry.is_symlink()
+                if plain and entry.is_dir(follow_symlinks=False):
+                    folders.append(path)
+                    continue
+                if plain and entry.is_file(follow_symlinks=False):
+                    files.append((_relative(path, raw_dir), path))
+                    continue
+                mode = entry.stat(follow_symlinks=False).st_mode
             except OSError as exc:
                 rejections.append(_os_failure(source_file_of(path, raw_dir), exc))
                 continue
             refusal = _refusal(path, mode, raw_dir, root)
             if refusal:
                 rejections.append(refusal)
-            elif stat.S_ISDIR(mode):
-                folders.append(path)
             else:
-                files.append(path)
-    files.sort(key=lambda p: _relative(p, raw_dir))
+                files.append((_relative(path, raw_dir), path))
+    files.sort(key=lambda named: named[0])
     rejections.sort(key=lambda r: r.source_file)
-    return files, rejections
+    return [path for _, path in files], rejections
 
 
 def _refusal(path: Path, mode: int, raw_dir: Path, root: Path) -> Rejection | None:
@@ -215,12 +227,20 @@ def _relative(path: Path, raw_dir: Path) -> str:
     every file of the folder several times: cutting the folder's prefix off
     the string is ten times faster than pathlib's ``relative_to``, which
     answers the paths that do not start with it."""
-    path, folder = os.fspath(path), os.path.normpath(os.fspath(raw_dir))
-    prefix = folder if folder.endswith(os.sep) else folder + os.sep
-    if folder != os.curdir and path.startswith(prefix):
+    path = os.fspath(path)
+    prefix = _prefix(os.fspath(raw_dir))
+    if prefix and path.startswith(prefix):
         relative = path[len(prefix):]
         return relative if os.sep == "/" else relative.replace(os.sep, "/")
     return Path(path).relative_to(raw_dir).as_posix()
+
+
+@lru_cache(maxsize=64)
+def _prefix(raw_dir: str) -> str | None:
+    folder = os.path.normpath(raw_dir)
+    if folder == os.curdir:
+        return None
+    return folder if folder.endswith(os.sep) else folder + os.sep
 
 
 def _os_failure(source_file: str, exc: OSError) -> Rejection:

@@ -13,7 +13,8 @@ articles (the file and record each was read from, and the key of its kept
 result) and the output fingerprint (the code, model and packages that
 extract, validate and write). Each written piece of a version (a part, the
 ``entities`` table, the Data Docs) has a record under ``_parts/``: its key,
-the SHA-256 of each of its files, and what its writing reported (row counts,
+the SHA-256 of each of its files (and, on a local disk, the stamp that
+spares reading it again), and what its writing reported (row counts,
 rows kept aside). A rerun that finds a record with the same key in the
 published version, and every file it names intact, links those files into the
 new version instead of reading, validating and writing them again.
@@ -59,19 +60,51 @@ def record_name(name: str) -> str:
     return f"{PARTS_DIR}/{name}.json"
 
 
-def write_record(store, name: str, key: str, files: list[str], report: dict) -> None:
+def write_record(store, name: str, key: str, files: list[str], report: dict, articles: list[str] | None = None) -> None:
     """Record the piece ``name`` of this version: its key, its ``files``
-    (relative to the version) with their digests, and ``report``."""
-    digests = {relative: hashlib.sha256(store.read_bytes(relative)).hexdigest() for relative in sorted(files)}
-    record = {"key": key, "files": digests, "report": report}
+    (relative to the version) with their digests and stamps, ``report``,
+    and for a part the keys of its articles' rows (their verdicts' keys)."""
+    files = sorted(files)
+    digests = {relative: hashlib.sha256(store.read_bytes(relative)).hexdigest() for relative in files}
+    record = {"key": key, "files": digests, "stamps": store.stamps(files), "report": report}
+    if articles is not None:
+        record["articles"] = articles
+    _save_record(store, name, record)
+
+
+def published_articles(store) -> dict[str, str]:
+    """The part of the published version that holds each article, by the
+    key of its rows (its verdict's key): where a rewritten part can take
+    the rows of the articles it keeps."""
+    holders = {}
+    for relative in store.list_published(PARTS_DIR, ".json"):
+        name = relative.rsplit("/", 1)[-1][: -len(".json")]
+        if not name.startswith("part-"):
+            continue
+        try:
+            holders.update(dict.fromkeys(json.loads(store.read_published(relative)).get("articles", []), name))
+        except (OSError, ValueError, TypeError, AttributeError):
+            continue  # its articles are read from the cache
+    return holders
+
+
+def _save_record(store, name: str, record: dict) -> None:
     store.write_text(record_name(name), json.dumps(record, sort_keys=True, default=str))
 
 
-def damaged(files: dict[str, str], read) -> list[str]:
-    """The files of a record (relative path -> SHA-256) whose bytes, as
-    ``read(relative)`` returns them, are missing or not the ones written."""
+def damaged(record: dict, read, stamp) -> list[str]:
+    """The files of a record whose bytes, as ``read(relative)`` returns
+    them, are missing or not the ones written. A file whose stamp
+    (``stamp(relative)``: size, modification time, inode) is the one it had
+    when written is not read: as the file index does with raw files, a file
+    rewritten in place with the same size within the same nanosecond is not
+    noticed. A rerun checks every published file; reading them all took as
+    long as the rest of a rerun with nothing new."""
+    stamps = record.get("stamps") or {}
     found = []
-    for relative, digest in files.items():
+    for relative, digest in record["files"].items():
+        if (kept := stamps.get(relative)) is not None and kept == stamp(relative):
+            continue
         try:
             if hashlib.sha256(read(relative)).hexdigest() != digest:
                 found.append(relative)
@@ -89,10 +122,18 @@ def reuse(store, name: str, key: str) -> dict | None:
         if record.get("key") != key:
             return None
         files = record["files"]
-        if damaged(files, store.read_published):
+        if damaged(record, store.read_published, store.published_stamp):
             return None  # damaged since: written again
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    for relative in [*files, record_name(name)]:
+    for relative in files:
         store.link_published(relative)
+    # Files copied rather than linked (an output copied elsewhere, a disk
+    # without hard links) have stamps of their own: recorded, they spare
+    # the next run reading them.
+    stamps = store.stamps(sorted(files))
+    if stamps == record.get("stamps", {}):
+        store.link_published(record_name(name))
+    else:
+        _save_record(store, name, {**record, "stamps": stamps})
     return record["report"]

@@ -7,7 +7,8 @@ article of them has its kept result, the code, model, packages, settings
 and sidecar that shape the output are the ones of the published run (its
 state key, kept in the index), and the published output is whole: the run
 the index names is the one readers see, and every file its records list
-has the digest recorded when it was written.
+has the digest recorded when it was written (or, unread, the same size,
+modification time and inode).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fsspec.implementations.local import LocalFileSystem
+
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
 from newsflow.file_index import FileIndex
@@ -24,7 +27,7 @@ from newsflow.fingerprint import extraction_fingerprint, output_fingerprint
 from newsflow.ids import record_id
 from newsflow.ingest import Rejection, list_raw_files, source_file_of
 from newsflow.parts import PARTS_DIR, damaged
-from newsflow.store import list_files, output_filesystem, published_root
+from newsflow.store import file_stamp, list_files, output_filesystem, published_root
 
 
 def index_context(fingerprint: str, settings: Settings) -> str:
@@ -85,7 +88,7 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
     for path in to_read:
         name = source_file_of(path, folder)
         (status.changed if name in recorded else status.new).append(name)
-    status.gone = sorted(recorded - {source_file_of(path, folder) for path in files})
+    status.gone = sorted(recorded - index.seen_files())
     damaged = _damaged_files(fs, root)
     if damaged:
         status.reasons.append(f"{len(damaged)} published files are damaged or missing ({', '.join(damaged[:3])})")
@@ -105,13 +108,13 @@ def _damaged_files(fs, root: str) -> list[str]:
     base = published_root(fs, root)
     found = [f"{name}/part-00000.parquet" for name in ("quarantine", "runs")
              if not fs.exists(f"{base}/{name}/part-00000.parquet")]
+    local = isinstance(fs, LocalFileSystem)
     for record_path in list_files(fs, f"{base}/{PARTS_DIR}", ".json"):
         try:
-            files = json.loads(fs.cat_file(record_path))["files"]
-        except (OSError, ValueError, KeyError, TypeError):
+            found += damaged(json.loads(fs.cat_file(record_path)), lambda relative: fs.cat_file(f"{base}/{relative}"),
+                             lambda relative: file_stamp(f"{base}/{relative}") if local else None)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             found.append(record_path[len(base) + 1 :])
-            continue
-        found += damaged(files, lambda relative: fs.cat_file(f"{base}/{relative}"))
     return found
 
 

@@ -72,6 +72,16 @@ def published_root(fs: fsspec.AbstractFileSystem, root: str) -> str:
     return f"{root}/{CURRENT}" if isinstance(fs, LocalFileSystem) else root
 
 
+def file_stamp(path: str | Path) -> list[int] | None:
+    """What tells that a local file changed without reading it: its size,
+    modification time and inode (None when it cannot be found)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ino]
+
+
 def write_atomically(fs: fsspec.AbstractFileSystem, path: str, data: bytes) -> None:
     """Write ``data`` to a temporary name beside ``path``, then move it there:
     a killed run never leaves half a file behind."""
@@ -130,6 +140,17 @@ def to_arrow(table: Table, rows: list[dict]) -> pa.Table:
     """Rows as a pyarrow table with the table's schema, in the table's order."""
     check_columns(table, rows)
     return pa.Table.from_pylist(sorted(rows, key=_sort_key(table)), schema=table.schema)
+
+
+def in_order(table: Table, pieces: list[pa.Table]) -> pa.Table:
+    """Tables of rows of ``table`` (each in its order, as ``to_arrow``
+    gives them) as one, in the table's order: a stable sort with nulls last,
+    as ``_sort_key``, so that rows put together from several pieces are
+    written as they would have been from their rows at once."""
+    whole = pa.concat_tables([piece.cast(table.schema) for piece in pieces]) if pieces else table.schema.empty_table()
+    if len(pieces) > 1:
+        whole = whole.sort_by([(column, "ascending", "at_end") for column in table.sort_by])
+    return whole.combine_chunks()
 
 
 def list_files(fs: fsspec.AbstractFileSystem, folder: str, suffix: str = "", files_only: bool = True) -> list[str]:
@@ -258,18 +279,18 @@ class OutputStore:
             return
         self._remove_versions(keep={published})
 
-    def write_part(self, name: str, rows: list[dict], label: str) -> list[str]:
-        """Write ``rows`` (if any) as the part ``label`` of a table; returns
-        the paths written, relative to the version."""
-        return [self._write_parquet(name, rows, f"part-{label}.parquet")] if rows else []
+    def write_part(self, name: str, table: pa.Table, label: str) -> list[str]:
+        """Write ``table`` (if it has rows) as the part ``label`` of a
+        table; returns the paths written, relative to the version."""
+        return [self._write_parquet(name, table, f"part-{label}.parquet")] if table.num_rows else []
 
     def write_table(self, name: str, rows: list[dict]) -> str:
-        return self._write_parquet(name, rows, "part-00000.parquet")
+        return self._write_parquet(name, to_arrow(TABLES[name], rows), "part-00000.parquet")
 
-    def _write_parquet(self, name: str, rows: list[dict], file_name: str) -> str:
+    def _write_parquet(self, name: str, table: pa.Table, file_name: str) -> str:
         self.fs.makedirs(f"{self.version}/{name}", exist_ok=True)
         with self.fs.open(f"{self.version}/{name}/{file_name}", "wb") as handle:
-            pq.write_table(to_arrow(TABLES[name], rows), handle, **_WRITE_OPTIONS)
+            pq.write_table(table, handle, **_WRITE_OPTIONS)
         return f"{name}/{file_name}"
 
     def read_written(self, name: str, columns: list[str] | None = None, filters=None) -> pa.Table:
@@ -285,9 +306,24 @@ class OutputStore:
         """A file of this (unpublished) version."""
         return self.fs.cat_file(f"{self.version}/{relative}")
 
+    def stamps(self, relatives: list[str]) -> dict[str, list[int] | None]:
+        """The stamps (``file_stamp``) of files of this version; none on an
+        object store, where a file is only known by its bytes."""
+        return {relative: file_stamp(f"{self.version}/{relative}") for relative in relatives} if self.local else {}
+
+    def published_stamp(self, relative: str) -> list[int] | None:
+        return file_stamp(f"{self._published_root()}/{relative}") if self.local else None
+
     def read_published(self, relative: str) -> bytes:
         """A file of the published version (raises OSError when there is none)."""
         return self.fs.cat_file(f"{self._published_root()}/{relative}")
+
+    def list_published(self, relative_dir: str, suffix: str) -> list[str]:
+        """The files ending in ``suffix`` directly in ``relative_dir`` of the
+        published version, relative to it, in order of their names."""
+        base = self._published_root()
+        paths = list_files(self.fs, f"{base}/{relative_dir}", suffix, files_only=False)
+        return [path[len(base) + 1 :] for path in paths]
 
     def link_published(self, relative: str) -> None:
         """Put a file of the published version into this one: a hard link on

@@ -8,17 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from newsflow.cache import ArticleCache
 from newsflow.counts import Rows
-from newsflow.entities import corpus_entities, corpus_references, part_entities
+from newsflow.entities import ENTITY_TABLES, corpus_entities, corpus_references, part_entities
+from newsflow.expectations import combine
 from newsflow.file_index import KeptArticle
-from newsflow.parts import reuse, write_record
+from newsflow.parts import damaged, record_name, reuse, write_record
 from newsflow.run_summary import report_link
-from newsflow.schemas import DATA_TABLES, RESULT_TABLES
-from newsflow.store import REPORT_DIR, VALIDATION_DIR, OutputStore, read_table
+from newsflow.schemas import DATA_TABLES, RESULT_TABLES, TABLES
+from newsflow.store import REPORT_DIR, VALIDATION_DIR, OutputStore, in_order, read_table, to_arrow
 from newsflow.validate import LINKS, apply_verdicts, fits, get_validator, judge, links, quarantine_record
 from newsflow.verdicts import VerdictStore
 
@@ -46,12 +49,14 @@ _RETRIES = {"retries": 2, "retry_delay_seconds": 2}
 
 @task(name="write-part", cache_policy=NO_CACHE, **_RETRIES)
 def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCache, verdicts: VerdictStore,
-               key: str, repair: bool = True) -> PartOutcome:
+               key: str, repair: bool = True, published: dict[str, list[str]] | None = None) -> PartOutcome:
     """Validate the cached rows of some of the current articles and write
     them as the part ``key`` of every table, with the record that lets a
     later run reuse it (``newsflow/parts.py``). Articles with a kept
     verdict are not checked again; the others are, together, and their
-    verdicts kept.
+    verdicts kept. The rows of articles that ``published`` names (by part
+    of the published version) are taken as that part holds them, validated
+    and in order, rather than read from the cache and checked again.
 
     The files depend only on the articles and the code, not on batch sizes,
     workers or what earlier runs did. Each part has its own files, so parts
@@ -60,8 +65,14 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
     kept aside.
     """
     outcome = PartOutcome()
-    kept, damaged = cache.get_many([(article.key, article.article_id) for article in articles])
-    for article in articles:
+    keys = {article.article_id: verdicts.key(article) for article in articles}
+    found = verdicts.get_many(list(keys.values()))
+    # A published article's verdict adds up its rows in the part's tallies.
+    taken = _published_rows(store, {part: [article_id for article_id in article_ids if keys[article_id] in found]
+                                    for part, article_ids in (published or {}).items()})
+    fresh = [article for article in articles if article.article_id not in taken.articles]
+    kept, damaged = cache.get_many([(article.key, article.article_id) for article in fresh])
+    for article in fresh:
         if (damage := damaged.get(article.key)) is not None:
             cache.discard(article.key)
             if repair:
@@ -71,28 +82,70 @@ def write_part(store: OutputStore, articles: list[KeptArticle], cache: ArticleCa
             outcome.quarantined.append(quarantine_record(None, article._asdict(), "ingest", "cache_damaged", detail))
     if outcome.damaged:
         return outcome
-    readable = [article for article in articles if article.key in kept]
+    readable = [article for article in fresh if article.key in kept]
     tables = _located_rows(readable, kept)
-    keys = {article.article_id: verdicts.key(article) for article in readable}
-    found = verdicts.get_many(list(keys.values()))
     judged = {article.article_id: found[keys[article.article_id]] for article in readable
               if keys[article.article_id] in found and fits(found[keys[article.article_id]], kept[article.key])}
     if unjudged := [article for article in readable if article.article_id not in judged]:
-        fresh = judge(get_validator(), tables if len(unjudged) == len(readable) else _located_rows(unjudged, kept))
-        for article_id, verdict in fresh.items():
+        new = judge(get_validator(), tables if len(unjudged) == len(readable) else _located_rows(unjudged, kept))
+        for article_id, verdict in new.items():
             verdicts.put(keys[article_id], verdict)
-        judged |= fresh
+        judged |= new
     checked = apply_verdicts(tables, judged)
+    # The published rows' tallies, from their verdicts, with the others' in
+    # the part's order: as validating them all at once would add them up.
+    judged |= {article_id: found[keys[article_id]] for article_id in taken.articles}
+    in_part = [judged[article.article_id] for article in articles if article.article_id in judged]
+    written = {name: in_order(TABLES[name], [*taken.tables[name], to_arrow(TABLES[name], checked.valid[name])])
+               for name in DATA_TABLES}
     files = []
+    for name, table in written.items():
+        files += store.write_part(name, table, key)
+        outcome.counts[name] = table.num_rows
     for name in DATA_TABLES:
-        files += store.write_part(name, checked.valid[name], key)
-        outcome.counts[name] = len(checked.valid[name])
-    for name, tally in checked.tallies.items():
-        files.append(_save_tally(store, name, key, tally))
-    files.append(_save_entities(store, key, part_entities(checked.valid)))
-    outcome.quarantined += checked.quarantined
-    write_record(store, f"part-{key}", key, files, outcome.report)
+        if tally := [verdict[name]["tally"] for verdict in in_part if name in verdict]:
+            files.append(_save_tally(store, name, key, combine(tally)))
+    files.append(_save_entities(store, key, part_entities({name: written[name].to_pylist() for name in ENTITY_TABLES})))
+    outcome.quarantined += taken.quarantined + checked.quarantined
+    # The articles whose rows (or failed rows) the part holds, for a later
+    # part to take them from.
+    held = [keys[article.article_id] for article in articles if article.article_id in judged]
+    write_record(store, f"part-{key}", key, files, outcome.report, held)
     return outcome
+
+
+@dataclass
+class _Taken:
+    articles: set[str] = field(default_factory=set)  # their ids
+    tables: dict[str, list[pa.Table]] = field(default_factory=lambda: {name: [] for name in DATA_TABLES})
+    quarantined: list[dict] = field(default_factory=list)
+
+
+def _published_rows(store: OutputStore, published: dict[str, list[str]]) -> _Taken:
+    """The rows of articles as parts of the published version hold them
+    (``published``: article ids by part), from each part whose files are
+    intact; the articles of another are left out, to be read from the cache."""
+    taken = _Taken()
+    for part, article_ids in published.items():
+        wanted = set(article_ids)
+        try:
+            record = json.loads(store.read_published(record_name(part)))
+            if damaged(record, store.read_published, store.published_stamp):
+                continue
+            tables = {name: [] for name in DATA_TABLES}
+            for relative in record["files"]:
+                name = relative.split("/", 1)[0]
+                if name in tables:
+                    table = pq.read_table(pa.BufferReader(store.read_published(relative)))
+                    tables[name].append(table.filter(pc.is_in(table["article_id"], value_set=pa.array(sorted(wanted)))))
+            quarantined = [row for row in record["report"]["quarantined"] if row["article_id"] in wanted]
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+            continue
+        taken.articles |= wanted
+        for name, pieces in tables.items():
+            taken.tables[name] += pieces
+        taken.quarantined += quarantined
+    return taken
 
 
 @task(name="judge-articles", cache_policy=NO_CACHE, **_RETRIES)

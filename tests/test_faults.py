@@ -23,6 +23,7 @@ import zlib
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
 import pytest
 from spacy.language import Language
 
@@ -39,8 +40,8 @@ from newsflow.file_index import INDEX_FILE
 from newsflow.fingerprint import extraction_fingerprint
 from newsflow.ingest import RawArticle, list_raw_files
 from newsflow.nlp import load_model
-from newsflow.schemas import DATA_TABLES
-from newsflow.store import OutputStore, read_table
+from newsflow.schemas import DATA_TABLES, TABLES
+from newsflow.store import OutputStore, in_order, read_table
 from newsflow.verdicts import VERDICTS_DIR
 from tests.conftest import (
     NEWSFLOW,
@@ -307,17 +308,35 @@ def test_a_damaged_or_planted_cache_entry_is_extracted_again_never_run(published
     assert len(cache_entries(out)) == 2  # the planted file is gone
 
 
-def test_a_damaged_kept_result_is_extracted_again_when_its_part_is_written(published, raw, tmp_path):
+@pytest.mark.parametrize("published_part", ["intact", "damaged"])
+def test_a_damaged_kept_result_is_extracted_again_when_its_part_is_written(published, raw, tmp_path, published_part):
     out, _ = published
     run(raw, out)  # from here on the file index knows the raw files: they are not read again
     for entry in cache_entries(out):
         entry.write_bytes(b"garbage")
+    if published_part == "damaged":  # a1's and a2's rows cannot be taken from it: they are read from the cache
+        part = next((out / "quotes").iterdir())
+        part.write_bytes(b"not parquet")
     (raw / "a3.txt").write_text(article(3), encoding="utf-8")  # the part holding a1 and a2 changes
     summary = run(raw, out)
-    assert (summary["n_files_read"], summary["n_extracted"], summary["n_quarantined"]) == (1, 3, 0)
+    extracted = 1 if published_part == "intact" else 3
+    assert (summary["n_files_read"], summary["n_extracted"], summary["n_quarantined"]) == (1, extracted, 0)
     fresh = tmp_path / "fresh"
     run(raw, fresh)
     assert data_files(out) == data_files(fresh)
+
+
+def test_rows_taken_from_parts_in_any_order_are_written_as_all_the_rows_at_once(published):
+    out, _ = published
+    checked = []
+    for name in DATA_TABLES:
+        whole = read_table(out, name)
+        ids = list(dict.fromkeys(whole["article_id"].to_pylist()))[::-1]  # the last article's rows first
+        pieces = [whole.filter(pa.compute.equal(whole["article_id"], article_id)) for article_id in ids]
+        if len(pieces) == 2:  # rows of both articles
+            assert in_order(TABLES[name], pieces).equals(whole), name
+            checked.append(name)
+    assert {"articles", "paragraphs", "sentences", "quotes", "people"} <= set(checked)
 
 
 def test_a_damaged_or_swapped_verdict_is_validated_again(published, raw, tmp_path, monkeypatch):
@@ -801,6 +820,28 @@ def test_status_tells_a_damaged_output_and_the_next_run_repairs_it(published, ra
     run(raw, out)
     assert output_status(raw, out, Settings(), None).up_to_date
     assert data_files(out) == {k: v for k, v in before.items() if k != "manifest.json"}
+
+
+def test_status_reads_only_the_published_files_whose_stamp_changed(published, raw, monkeypatch):
+    from fsspec.implementations.local import LocalFileSystem
+
+    from newsflow.config import Settings
+    from newsflow.status import output_status
+
+    out, _ = published
+    run(raw, out)  # the copy's files are read and hashed once, and their stamps recorded
+    read = []
+    cat_file = LocalFileSystem.cat_file
+    monkeypatch.setattr(LocalFileSystem, "cat_file", lambda fs, path, *args, **kwargs: (
+        read.append(str(path)), cat_file(fs, path, *args, **kwargs))[1])
+    assert output_status(raw, out, Settings(), None).up_to_date
+    assert not [path for path in read if path.endswith(".parquet")]
+    part = next((out / "quotes").iterdir())
+    data = part.read_bytes()
+    part.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # the same size, other bytes
+    found = output_status(raw, out, Settings(), None)
+    assert not found.up_to_date and f"quotes/{part.name}" in found.reasons[0]
+    assert [Path(path).name for path in read if path.endswith(".parquet")] == [part.name]
 
 
 def test_an_output_of_newsflow_0_3_is_kept_until_its_first_run_publishes(published, raw, tmp_path):

@@ -14,6 +14,7 @@ import pytest
 import tasks.extract
 import tasks.store
 from flows.lifetime import descendants
+from newsflow.cache import ArticleCache
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputBusy, OutputLock
 from tests.conftest import NEWSFLOW, SHORT_ARTICLE, cli_environment, data_files, read, run
@@ -123,9 +124,16 @@ def test_a_new_article_rewrites_only_the_part_that_holds_it(prefect_server, tmp_
     real = tasks.store.judge
     monkeypatch.setattr(tasks.store, "judge", lambda validator, tables: judged.append(
         [row["source_file"] for row in tables["articles"]]) or real(validator, tables))
+    # The others' rows are taken from the published part that held them,
+    # not read from the cache.
+    entries_read = []
+    get_many = ArticleCache.get_many
+    monkeypatch.setattr(ArticleCache, "get_many",
+                        lambda cache, wanted: entries_read.append(len(wanted)) or get_many(cache, wanted))
     second = run(raw, out)
     assert (second["n_files_read"], second["n_extracted"]) == (1, 1)
     assert judged == [["a45.txt"]]
+    assert max(entries_read) == 1  # the new article alone, each time
     # The part that holds it is written (two, if it ends a part of its own).
     assert 1 <= second["n_parts_written"] <= 2
     assert second["n_parts_reused"] >= first["n_parts_written"] - 1
