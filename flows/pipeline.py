@@ -18,6 +18,7 @@ more than the work on large batches.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -52,19 +53,20 @@ from newsflow.store import (
     published_rows,
 )
 from newsflow.timing import timed
-from newsflow.validate import quarantine_record, warm_up
+from newsflow.validate import VALIDATION_GROUP, quarantine_record, warm_up
 from newsflow.verdicts import VerdictStore
 from tasks.artifacts import publish_artifacts
 from tasks.batch import process_batch
 from tasks.ingest import discover_inputs
 from tasks.store import (
     PartOutcome,
+    PartPlan,
     build_entities,
     judge_articles,
     publish,
     report_validation,
     reused_part,
-    write_part,
+    write_parts,
 )
 
 
@@ -240,26 +242,27 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
                  verdicts: VerdictStore, paths: dict[str, Path], raw_dir: str, settings: Settings,
                  sidecar: Sidecar | None, advance: Callable[[int], None]) -> tuple[list[PartOutcome], set[str]]:
     """Every part (by key), reused from the published version when it holds
-    it intact, else written; and the ids of articles extracted again. An
-    article whose kept result turns out damaged is extracted again from its
-    file (``paths``, by source file) and its part written once more."""
+    it intact, else written, in groups of neighbouring parts; and the ids of
+    articles extracted again. An article whose kept result turns out
+    damaged is extracted again from its file (``paths``, by source file)
+    and its part written once more."""
     outcomes = {key: reused for key in parts if (reused := reused_part(store, f"part-{key}", key))}
     advance(len(outcomes))
     pending = [key for key in parts if key not in outcomes]
-    _judge_new_articles([parts[key] for key in pending], cache, verdicts, settings.part_size)
+    _judge_new_articles([parts[key] for key in pending], cache, verdicts)
     holders = published_articles(store) if pending else {}
-    published = {key: _held(parts[key], holders, verdicts) for key in pending}
+    plans = {key: PartPlan(key, parts[key], _held(parts[key], holders, verdicts)) for key in pending}
     repaired: set[str] = set()
     for repair in (True, False):
-        futures = _validating(write_part, [(store, parts[key], cache, verdicts, key, repair, published[key])
-                                           for key in pending])
+        groups = _neighbours([plans[key] for key in pending], settings.usable_workers)
         damaged = []
-        for key, future in zip(pending, futures):
-            outcome = future.result()
-            damaged += outcome.damaged
-            if not outcome.damaged:
-                outcomes[key] = outcome
-                advance(1)
+        for group, future in zip(groups, _validating(write_parts, [(store, group, cache, verdicts, repair)
+                                                                  for group in groups])):
+            for plan, outcome in zip(group, future.result()):
+                damaged += outcome.damaged
+                if not outcome.damaged:
+                    outcomes[plan.key] = outcome
+                    advance(1)
         pending = [key for key in pending if key not in outcomes]
         if not pending:
             break
@@ -267,6 +270,23 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
         for future in _submit_batches(again, raw_dir, cache, settings, sidecar):
             repaired |= future.result().extracted
     return [outcomes[key] for key in parts], repaired
+
+
+def _neighbours(plans: list[PartPlan], workers: int) -> list[list[PartPlan]]:
+    """The parts to write, in groups of neighbours of about the same number
+    of articles, as many groups for each worker, each of at most about
+    ``VALIDATION_GROUP`` articles (a group is cut between parts)."""
+    total = sum(len(plan.articles) for plan in plans)
+    n_groups = max(1, workers * math.ceil(total / (workers * VALIDATION_GROUP)))
+    groups: list[list[PartPlan]] = []
+    done = 0
+    for plan in plans:
+        # A part goes to the group its middle falls in.
+        if not groups or done + len(plan.articles) / 2 > len(groups) * total / n_groups:
+            groups.append([])
+        groups[-1].append(plan)
+        done += len(plan.articles)
+    return groups
 
 
 def _held(articles: list[KeptArticle], holders: dict[str, str], verdicts: VerdictStore) -> dict[str, list[str]]:
@@ -280,17 +300,17 @@ def _held(articles: list[KeptArticle], holders: dict[str, str], verdicts: Verdic
     return held
 
 
-def _judge_new_articles(parts: list[list[KeptArticle]], cache: ArticleCache, verdicts: VerdictStore,
-                        size: int) -> None:
-    """Validate together, ``size`` at a time, the articles without a kept
-    verdict in parts that have some with one: new articles among old ones,
-    which a rerun would otherwise validate part by part, paying Great
-    Expectations' fixed cost per part. Parts of new articles alone validate
-    themselves while they are written."""
+def _judge_new_articles(parts: list[list[KeptArticle]], cache: ArticleCache, verdicts: VerdictStore) -> None:
+    """Validate together, ``VALIDATION_GROUP`` at a time, the articles
+    without a kept verdict in parts that have some with one: new articles
+    among old ones, which a rerun would otherwise validate group by group of
+    parts. Parts of new articles alone validate themselves while they are
+    written, their kept results read once."""
     judged = verdicts.keys()
     new = [[article for article in part if verdicts.key(article) not in judged] for part in parts]
     among_old = [article for part, fresh in zip(parts, new) if len(fresh) < len(part) for article in fresh]
-    for future in _validating(judge_articles, [(group, cache, verdicts) for group in batched(among_old, size)]):
+    for future in _validating(judge_articles, [(group, cache, verdicts)
+                                               for group in batched(among_old, VALIDATION_GROUP)]):
         future.result()
 
 

@@ -45,9 +45,12 @@ class Settings:
     # 1.5 GB (a batch of long articles is big); 4 saves a little more but is
     # about 10% slower.
     spacy_batch: int = _setting("NEWSFLOW_SPACY_BATCH", 8, int)
-    # Rows of this many articles make one Parquet part file of each table: parts
-    # of a useful size, and memory while writing bounded by it, not by the corpus.
-    part_size: int = _setting("NEWSFLOW_PART_SIZE", 500, int)
+    # Rows of this many articles (on average) make one Parquet part file of each
+    # table. A rerun rewrites every part that holds a changed article: 30 changes
+    # among 10,080 articles rewrite 86% of the rows with parts of 500, 35% with
+    # parts of 100 (bench/part_sizes.py). Parts are validated in groups
+    # (validate.VALIDATION_GROUP).
+    part_size: int = _setting("NEWSFLOW_PART_SIZE", 100, int)
     # Each worker process holds a model and a batch (about 700 MB at peak).
     workers: int = _setting("NEWSFLOW_WORKERS", lambda: os.cpu_count() or 1, int)
     # Where batches and parts run: "local", a pool of ``workers`` processes on

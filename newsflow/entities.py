@@ -24,7 +24,8 @@ def part_entities(tables: Rows) -> dict:
     articles: dict[str, set[str]] = {}
     for table_name, kind in KINDS.items():
         for row in tables.get(table_name, []):
-            entity = found.setdefault(row["entity_id"], _new(kind))
+            if (entity := found.get(row["entity_id"])) is None:
+                entity = found[row["entity_id"]] = _new(kind)
             entity["names"][row["name"]] += 1
             entity["aliases"].update(m["text"] for m in row["mentions"])
             articles.setdefault(row["entity_id"], set()).add(row["article_id"])
@@ -51,7 +52,8 @@ def corpus_entities(parts: list[dict]) -> list[dict]:
     found: dict[str, dict] = {}
     for part in parts:
         for entity_id, seen in part["entities"].items():
-            entity = found.setdefault(entity_id, {**_new(seen["kind"]), "entity_id": entity_id})
+            if (entity := found.get(entity_id)) is None:
+                entity = found[entity_id] = {**_new(seen["kind"]), "entity_id": entity_id}
             for counted in ("names", "aliases", "acronyms"):
                 entity[counted].update(seen[counted])
             for summed in ("n_articles", "n_mentions", "n_quotes"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import version
 
 from newsflow.schemas import EVIDENCE_MATCHES, RAW_LENGTH, Table
@@ -37,7 +37,7 @@ class Expectation:
     def class_name(self) -> str:
         return "".join(word.capitalize() for word in self.type.split("_"))
 
-    @property
+    @cached_property  # read for every row a tally counts
     def columns(self) -> list[str]:
         named = [v for k, v in self.kwargs.items() if k.startswith("column") and isinstance(v, str)]
         return named + list(self.kwargs.get("column_list") or [])
@@ -51,6 +51,10 @@ class Expectation:
     def counts_missing(self) -> bool:
         return self.type != _NOT_NULL
 
+    @cached_property
+    def _ignore_row_if(self) -> str:
+        return self.kwargs.get("ignore_row_if", "both_values_are_missing" if len(self.columns) == 2 else "")
+
     def missing(self, row: dict) -> bool:
         """Whether Great Expectations leaves ``row`` out of this expectation:
         a null in a column a column check reads, in either column of a pair
@@ -60,7 +64,7 @@ class Expectation:
         if "column_list" in self.kwargs:
             return all(_null(row.get(c)) for c in self.kwargs["column_list"])
         values = [_null(row.get(c)) for c in self.columns]
-        rule = self.kwargs.get("ignore_row_if", "both_values_are_missing" if len(values) == 2 else "")
+        rule = self._ignore_row_if
         if rule == "either_value_is_missing":
             return any(values)
         if rule == "both_values_are_missing":

@@ -16,14 +16,14 @@ every file is read.
 
 from __future__ import annotations
 
-import gc
 import json
 import zlib
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from newsflow.collector import collector_paused
 from newsflow.ids import record_id
 from newsflow.ingest import Rejection, source_file_of
 from newsflow.store import file_stamp, write_atomically
@@ -82,21 +82,6 @@ def sidecar_digests(sidecar: Sidecar | None) -> dict[str, str]:
     return {source_file: record_id(*lines) for source_file, lines in rows.items()}
 
 
-@contextmanager
-def _collector_paused():
-    """Python's garbage collector held off while an index is parsed: a
-    large one is hundreds of thousands of small objects that all live on,
-    which the collector would otherwise walk again and again (at 10,000
-    files the parse took 0.14 s in a run's process, 0.04 s without it)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class FileIndex:
     """The index of one output folder, for one context (a digest of the
     extraction fingerprint and the reading limits)."""
@@ -111,7 +96,7 @@ class FileIndex:
         self._recorded: dict[str, dict] = {}
         self._seen: dict[str, tuple[list[int] | None, str]] = {}  # this run's stamp and sidecar digest, by file
         try:
-            with _collector_paused():
+            with collector_paused():
                 index = json.loads(zlib.decompress(self.fs.cat_file(self.path)))
             if index.get("format") == _FORMAT and index.get("context") == self.context:
                 self._recorded, self.published = dict(index["files"]), dict(index["published"])
@@ -130,31 +115,45 @@ class FileIndex:
         """The entries of the files unchanged since they were recorded whose
         articles all have a kept result (keys in ``kept``), by source file;
         and the files to read."""
-        digests = sidecar_digests(sidecar)
         known: dict[str, FileEntry] = {}
         to_read: list[Path] = []
+        for path, source_file, recorded in self._checked(files, raw_dir, sidecar, kept):
+            try:
+                known[source_file] = FileEntry.from_json(source_file, recorded)
+            except (KeyError, TypeError, ValueError):  # None, or not an entry
+                to_read.append(path)
+        return known, to_read
+
+    def to_read(self, files: list[Path], raw_dir: str, sidecar: Sidecar | None, kept: set[str]) -> list[Path]:
+        """The files ``split`` would have read, without building the others'
+        entries (``newsflow status``)."""
+        return [path for path, _, recorded in self._checked(files, raw_dir, sidecar, kept) if recorded is None]
+
+    def _checked(self, files: list[Path], raw_dir: str, sidecar: Sidecar | None,
+                 kept: set[str]) -> Iterator[tuple[Path, str, dict | None]]:
+        """Each file, its source file name and its recorded entry (as
+        saved), or None when it must be read."""
+        digests = sidecar_digests(sidecar)
         folder = Path(raw_dir)
         for path in files:
             source_file = source_file_of(path, folder)
             self._seen[source_file] = seen = (file_stamp(path), digests.get(source_file, ""))
-            entry = self._entry(source_file, seen, kept)
-            if entry is None:
-                to_read.append(path)
-            else:
-                known[source_file] = entry
-        return known, to_read
+            yield path, source_file, self._unchanged(source_file, seen, kept)
 
-    def _entry(self, source_file: str, seen: tuple[list[int] | None, str], kept: set[str]) -> FileEntry | None:
+    def _unchanged(self, source_file: str, seen: tuple[list[int] | None, str], kept: set[str]) -> dict | None:
         recorded = self._recorded.get(source_file)
         if not recorded or seen[0] is None or [recorded.get("stamp"), recorded.get("sidecar")] != list(seen):
             return None
         try:
-            entry = FileEntry.from_json(source_file, recorded["entry"])
+            entry = recorded["entry"]
+            # The shape ``FileEntry.from_json`` needs, so that status and split agree.
+            if not (isinstance(entry["input"], dict) and isinstance(entry["notes"], list)
+                    and all(len(rejection) == 4 for rejection in entry["rejections"])):
+                return None
+            # Its extraction failed last time, or its result went: read and extract it.
+            return None if any(key not in kept for _, key, _ in entry["articles"]) else entry
         except (KeyError, TypeError, ValueError):
             return None
-        if any(article.key not in kept for article in entry.articles):
-            return None  # its extraction failed last time, or its result went: read and extract it
-        return entry
 
     def save(self, entries: list[FileEntry], published: dict) -> None:
         """Write the index of ``entries``, the files split by this run (a

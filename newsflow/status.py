@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fsspec.implementations.local import LocalFileSystem
-
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
 from newsflow.file_index import FileIndex
@@ -27,7 +25,7 @@ from newsflow.fingerprint import extraction_fingerprint, output_fingerprint
 from newsflow.ids import record_id
 from newsflow.ingest import Rejection, list_raw_files, source_file_of
 from newsflow.parts import PARTS_DIR, damaged
-from newsflow.store import file_stamp, list_files, output_filesystem, published_root
+from newsflow.store import PublishedOutput, output_filesystem
 
 
 def index_context(fingerprint: str, settings: Settings) -> str:
@@ -82,14 +80,14 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
         return status
     if index.published != {"run_id": published, "state": state}:
         status.reasons.append("the code, settings or sidecar changed, or another run published there")
-    _, to_read = index.split(files, str(raw_dir), sidecar, cache.keys())
+    to_read = index.to_read(files, str(raw_dir), sidecar, cache.keys())
     recorded = index.recorded_files()
     folder = Path(raw_dir)
     for path in to_read:
         name = source_file_of(path, folder)
         (status.changed if name in recorded else status.new).append(name)
     status.gone = sorted(recorded - index.seen_files())
-    damaged = _damaged_files(fs, root)
+    damaged = _damaged_files(out)
     if damaged:
         status.reasons.append(f"{len(damaged)} published files are damaged or missing ({', '.join(damaged[:3])})")
     return status
@@ -102,19 +100,18 @@ def _published_run(fs, root: str) -> str | None:
         return None
 
 
-def _damaged_files(fs, root: str) -> list[str]:
+def _damaged_files(out: str | Path) -> list[str]:
     """The files the published version's records list whose bytes are not
     the ones written, and its one-file tables when missing."""
-    base = published_root(fs, root)
-    found = [f"{name}/part-00000.parquet" for name in ("quarantine", "runs")
-             if not fs.exists(f"{base}/{name}/part-00000.parquet")]
-    local = isinstance(fs, LocalFileSystem)
-    for record_path in list_files(fs, f"{base}/{PARTS_DIR}", ".json"):
+    published = PublishedOutput(out)
+    found = [relative for relative in (f"{name}/part-00000.parquet" for name in ("quarantine", "runs"))
+             if not published.has_published(relative)]
+    for relative in published.list_published(PARTS_DIR, ".json"):
         try:
-            found += damaged(json.loads(fs.cat_file(record_path)), lambda relative: fs.cat_file(f"{base}/{relative}"),
-                             lambda relative: file_stamp(f"{base}/{relative}") if local else None)
+            found += damaged(json.loads(published.read_published(relative)), published.read_published,
+                             published.published_stamp)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            found.append(record_path[len(base) + 1 :])
+            found.append(relative)
     return found
 
 

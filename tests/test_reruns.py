@@ -93,13 +93,15 @@ def test_reruns_do_only_the_work_that_changed(prefect_server, raw, tmp_path, mon
 
 def test_a_scheduled_run_with_nothing_new_publishes_nothing_and_says_so(prefect_server, raw, tmp_path):
     from flows.pipeline import newsflow_pipeline
+    from newsflow.store import read_table
 
     out = tmp_path / "out"
     first = run(raw, out)
     # As a deployment runs it: without force.
     state = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out), return_state=True)
     assert state.is_completed() and state.message.startswith(f"Up to date: {out} holds run {first['run_id']}")
-    assert len(read(out, "runs")) == 1
+    history = read_table(out, "runs")
+    assert len(history) == 1
     # While another run holds the output (it may be publishing a change, its
     # file index not yet saved), up to date is not a thing to tell: busy.
     with OutputLock(out):
@@ -108,6 +110,8 @@ def test_a_scheduled_run_with_nothing_new_publishes_nothing_and_says_so(prefect_
     (raw / "extra.txt").write_text(SHORT_ARTICLE.replace("Jane Porter", "Ann Lee"), encoding="utf-8")
     added = newsflow_pipeline(raw_dir=str(raw), out_dir=str(out))
     assert (added["n_extracted"], added["n_reused"]) == (1, 2) and len(read(out, "runs")) == 2
+    # The history is appended to, its earlier rows kept as they were.
+    assert read_table(out, "runs").slice(0, 1).equals(history)
 
 
 def test_a_new_article_rewrites_only_the_part_that_holds_it(prefect_server, tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from newsflow.evidence_columns import with_evidence
 from newsflow.expectations import suite_result, tallies
 from newsflow.nlp import load_model
 from newsflow.schemas import TABLES
-from newsflow.validate import apply_verdicts, expectations_of, fits, get_validator, judge, validate_part
+from newsflow.validate import apply_verdicts, expectations_of, fits, get_validator, judge, part_tallies
 from tests.conftest import SAMPLE, read_article
 
 
@@ -125,10 +125,13 @@ def test_a_verdict_does_not_depend_on_what_it_was_validated_with(two_articles):
     first, second = two_articles
     together = {name: first[name] + second[name] for name in first}
     validator = get_validator()
-    at_once = validate_part(validator, together)
-    apart = apply_verdicts(together, {**judge(validator, first), **judge(validator, second)})
-    assert at_once.valid == apart.valid and at_once.tallies == apart.tallies
-    assert at_once.quarantined == apart.quarantined
+    verdicts = {"at once": judge(validator, together), "apart": {**judge(validator, first), **judge(validator, second)}}
+    at_once, apart = (apply_verdicts(together, verdicts[way]) for way in ("at once", "apart"))
+    assert at_once.valid == apart.valid and at_once.quarantined == apart.quarantined
+    in_order = [row["article_id"] for row in together["articles"]]
+    assert len(in_order) == 2
+    assert (part_tallies([verdicts["at once"][article_id] for article_id in in_order])
+            == part_tallies([verdicts["apart"][article_id] for article_id in in_order]))
     reasons = {(row["table_name"], row["reason"]) for row in at_once.quarantined}
     assert {("quotes", "expect_column_values_to_be_in_set(kind)"), ("places", "expect_column_values_to_be_between(latitude)"),
             ("sentences", "expect_compound_columns_to_be_unique(article_id, sentence)")} <= reasons
