@@ -92,10 +92,10 @@ def _save_record(store, name: str, record: dict) -> None:
     store.write_text(record_name(name), json.dumps(record, sort_keys=True, default=str))
 
 
-def damaged(record: dict, read, stamp) -> list[str]:
-    """The files of a record whose bytes, as ``read(relative)`` returns
-    them, are missing or not the ones written. A file whose stamp
-    (``stamp(relative)``: size, modification time, inode) is the one it had
+def damaged(record: dict, published) -> list[str]:
+    """The files of a record of the ``published`` version (a
+    ``PublishedOutput``) whose bytes are missing or not the ones written.
+    A file whose stamp (size, modification time, inode) is the one it had
     when written is not read: as the file index does with raw files, a file
     rewritten in place with the same size within the same nanosecond is not
     noticed. A rerun checks every published file; reading them all took as
@@ -103,10 +103,10 @@ def damaged(record: dict, read, stamp) -> list[str]:
     stamps = record.get("stamps") or {}
     found = []
     for relative, digest in record["files"].items():
-        if (kept := stamps.get(relative)) is not None and kept == stamp(relative):
+        if (kept := stamps.get(relative)) is not None and kept == published.published_stamp(relative):
             continue
         try:
-            if hashlib.sha256(read(relative)).hexdigest() != digest:
+            if hashlib.sha256(published.read_published(relative)).hexdigest() != digest:
                 found.append(relative)
         except OSError:
             found.append(relative)
@@ -122,7 +122,7 @@ def reuse(store, name: str, key: str) -> dict | None:
         if record.get("key") != key:
             return None
         files = record["files"]
-        if damaged(record, store.read_published, store.published_stamp):
+        if damaged(record, store):
             return None  # damaged since: written again
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

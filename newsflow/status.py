@@ -108,8 +108,7 @@ def _damaged_files(out: str | Path) -> list[str]:
              if not published.has_published(relative)]
     for relative in published.list_published(PARTS_DIR, ".json"):
         try:
-            found += damaged(json.loads(published.read_published(relative)), published.read_published,
-                             published.published_stamp)
+            found += damaged(json.loads(published.read_published(relative)), published)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             found.append(relative)
     return found

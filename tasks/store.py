@@ -165,7 +165,7 @@ def _published_rows(store: OutputStore, published: dict[str, list[str]]) -> _Tak
         wanted = set(article_ids)
         try:
             record = json.loads(store.read_published(record_name(part)))
-            if damaged(record, store.read_published, store.published_stamp):
+            if damaged(record, store):
                 continue
             tables = {name: [] for name in DATA_TABLES}
             for relative in record["files"]:
