@@ -30,7 +30,7 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-from cli.server import _free_port
+from cli.server import free_port
 from flows.lifetime import stop
 
 BIN = Path(sys.executable).parent
@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsflow-serve-bench-") as scratch:
-        port = _free_port()
+        port = free_port()
         api_url = f"http://127.0.0.1:{port}/api"
         env = {**os.environ, "PREFECT_HOME": str(Path(scratch) / "prefect")}
         env.pop("PREFECT_API_URL", None)

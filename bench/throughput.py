@@ -10,7 +10,10 @@ Times, on the same machine and the same articles:
 - +10 ~10 -10: again after 10 more arrive, 10 change and 10 are deleted;
 - small: bare spaCy and a cold run on the first ``--small`` articles alone,
   where the fixed costs of a run weigh most;
-- empty: a run on an empty folder, the fixed cost of any run;
+- empty: a run on an empty folder, the fixed cost of any run: with the
+  Prefect server the runs before it kept up (``cli/run_server.py``), as
+  every run above found it, and after ``newsflow stop-server``, starting
+  its own;
 
 and prints articles/s, peak memory (RSS summed over the process
 tree), how busy the CPUs were, and the ratio to bare spaCy on the same
@@ -171,8 +174,13 @@ def main() -> None:
             n_small = sum(1 for _ in small.rglob("*.txt"))
             rows[f"bare spaCy, {n_small}"] = (bare(small), n_small)
             rows[f"newsflow run, cold {n_small}"] = (newsflow(small, "small-out"), n_small)
-        # A run with nothing to do: the fixed cost of any run.
+        # A run with nothing to do: the fixed cost of any run, on the server
+        # the runs above kept up, then starting one.
         empty = newsflow(scratch / "empty", "empty-out")
+        stop_server = [str(BIN / "newsflow"), "stop-server"]
+        subprocess.run(stop_server, env=env, capture_output=True)
+        empty_new_server = newsflow(scratch / "empty", "empty-out-2")
+        subprocess.run(stop_server, env=env, capture_output=True)
         summary = json.loads(cold["stdout"]) if cold["stdout"].strip().startswith("{") else {}
 
     tokens = rows["bare spaCy nlp.pipe"][0]["tokens"]
@@ -184,8 +192,9 @@ def main() -> None:
             baseline = result  # the small runs are compared with bare spaCy on the same articles
         print(f"{name:<26}{result['wall_s']:>9.1f}{articles / result['wall_s']:>12.1f}{result['peak_rss_mb']:>13,.0f}"
               f"{result['cpu_busy']:>10.0%}{result['wall_s'] / baseline['wall_s']:>8.2f}")
-    print(f"\nnewsflow run on an empty folder: {empty['wall_s']:.1f} s (the fixed cost of a run: Python and Prefect "
-          f"imports, Prefect's temporary server, one flow run, publishing empty tables, shutdown)")
+    print(f"\nnewsflow run on an empty folder: {empty['wall_s']:.1f} s with the server kept up, "
+          f"{empty_new_server['wall_s']:.1f} s starting it (the fixed cost of a run: Python and Prefect imports, "
+          "one flow run, publishing empty tables, shutdown; and Prefect's server)")
     if summary:
         timings = dict(summary["timings"])  # `run --json` prints it as an object
         # Batch stages are summed over the workers; the others are wall time in the flow.
@@ -195,7 +204,7 @@ def main() -> None:
               f"(stage seconds: {summary['timings']}); everything else {outside:.1f} s = "
               f"{outside / cold['wall_s']:.1%} of the run: Prefect (server, engine, task runs), Python imports, "
               f"worker start-up, and workers waiting for the last batch")
-    for name, (result, _) in [*rows.items(), ("empty", (empty, 0))]:
+    for name, (result, _) in [*rows.items(), ("empty", (empty, 0)), ("empty, new server", (empty_new_server, 0))]:
         if result["returncode"] not in (0, 3):
             print(f"\n{name} exited {result['returncode']}: {result['stderr'][-2000:]}")
 

@@ -111,6 +111,8 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
     organizations, places, numbers, dates, entities, quarantine and runs
     under --out.
     Prefect runs on its embedded local server: nothing to start by hand.
+    The server stays up for the next runs until unused for
+    NEWSFLOW_SERVER_IDLE seconds (1800; newsflow stop-server stops it).
 
     A rerun reads only the files that changed since the last run, extracts
     only the articles whose bytes, or the extraction code, model or
@@ -548,6 +550,23 @@ def _article(articles: list[dict], wanted: str) -> dict | None:
     return next(iter(of_file), None)
 
 
+@main.command(name="stop-server")
+def stop_server() -> None:
+    """Stop the Prefect server that newsflow run keeps up between runs
+    (under PREFECT_HOME, default ./.prefect), now rather than after
+    NEWSFLOW_SERVER_IDLE seconds unused; a command using it is waited for.
+    The next run starts another."""
+    from cli.run_server import stop_kept_server
+
+    def waiting() -> None:
+        click.echo("A newsflow command is using the server: it stops when that command ends", err=True)
+
+    prefect_environment(verbose=False)
+    stopped = stop_kept_server(Path(os.environ["PREFECT_HOME"]), waiting)
+    click.echo(f"Stopped the Prefect server at {stopped}" if stopped else
+               f"No Prefect server is kept under {os.environ['PREFECT_HOME']}")
+
+
 @main.command()
 def schema() -> None:
     """Print the output tables and their columns (Markdown)."""
@@ -561,9 +580,12 @@ def _checked_settings(raw_dir: Path, out_dir: str | None, **overrides) -> Settin
     a bad value is a usage error, not a traceback from a worker."""
     from importlib.util import find_spec
 
+    from cli.run_server import BadIdleSetting, idle_seconds
+
     try:
         settings = Settings().with_overrides(**overrides)
-    except SettingsError as bad:
+        idle_seconds()
+    except (SettingsError, BadIdleSetting) as bad:
         raise BadSetting(str(bad)) from None
     try:
         installed = find_spec(settings.model) is not None

@@ -10,7 +10,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -45,23 +45,22 @@ def prefect_environment(verbose: bool) -> None:
 def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
     """Run the pipeline flow, on the task runner of ``settings``, on a Prefect
     API server shared by every worker process (the one PREFECT_API_URL names,
-    or a temporary local one) and return its summary; a refused or failed run
-    exits with its status and one line saying why."""
+    or newsflow's run server: ``cli/run_server.py``) and return its summary;
+    a refused or failed run exits with its status and one line saying why."""
     prefect_environment(verbose)
     # The flow reads its settings from this process's environment, so that
     # what it records in the runs table is what it runs with.
     os.environ.update(settings.as_environment())
-    from cli.server import start_temporary_server
+    from cli.run_server import server_for_run
 
-    server = None if os.environ.get("PREFECT_API_URL") else start_temporary_server()
-    try:
+    with nullcontext() if os.environ.get("PREFECT_API_URL") else server_for_run() as server:
         if server is not None:
             # Before Prefect is imported: its settings, and the worker processes, read it.
             os.environ["PREFECT_API_URL"] = server.api_url
-            # The temporary server has no UI and ends with the command: no
-            # "View at <its address>" line that leads nowhere afterwards.
+            # The run's server has no UI: no "View at <its address>" line
+            # that leads nowhere.
             os.environ["PREFECT_UI_URL"] = ""
-        # Imported while the server starts: Prefect (seconds), and the
+        # Imported while a new server starts: Prefect (seconds), and the
         # report's matplotlib (about a second), since a run this command
         # starts publishes, with a report.
         import newsflow.report  # noqa: F401
@@ -75,7 +74,7 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
         parameters.setdefault("force", True)
         stopped = False
         try:
-            with interruptible() as interrupted:
+            with interruptible() as interrupted, without_heartbeats(server is not None):
                 state = flow(**parameters, return_state=True)
         except KeyboardInterrupt:
             stopped = True
@@ -85,9 +84,6 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
             # not taken within two seconds are dropped (ten seconds each of
             # the two drains took a stopped run past 15 s under load).
             drain_prefect(timeout=2 if stopped else 10)
-    finally:
-        if server is not None:
-            server.stop()
     outcome = state.result(raise_on_failure=False)
     if state.is_cancelled():
         click.echo(f"Error: {state.message}", err=True)
@@ -95,6 +91,18 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
     if not state.is_completed():
         raise click.ClickException(f"the run failed, nothing was published: {reason(outcome)}")
     return outcome
+
+
+def without_heartbeats(on_our_server: bool):
+    """Prefect's flow-run heartbeats off on newsflow's own run server:
+    heartbeats tell a server's automations that a long run is still alive,
+    and that server has none, while at the end of every run Prefect waits up
+    to a second for the heartbeat thread's sleep."""
+    if not on_our_server:
+        return nullcontext()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 @contextmanager

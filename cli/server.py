@@ -31,45 +31,58 @@ from flows.lifetime import end_with_parent, stop
 class PrefectServer:
     """A Prefect API server running in a child process."""
 
-    def __init__(self, command: list[str], port: int, log_name: str, env: dict | None = None):
+    def __init__(self, command: list[str], port: int, log_name: str, env: dict | None = None,
+                 outlives_parent: bool = False):
         self.api_url = f"http://127.0.0.1:{port}/api"
         self.log_path = Path(os.environ.get("PREFECT_HOME", ".prefect")) / log_name
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             # A session of its own: Ctrl-C in a terminal reaches every process
             # of the foreground group, and the server must outlive the run's
-            # clean-up, which reports to it; it still ends with its parent.
+            # clean-up, which reports to it; it ends with its parent unless
+            # it is to outlive it.
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-                preexec_fn=end_with_parent, start_new_session=True,
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})}, preexec_fn=None if outlives_parent else end_with_parent,
+                start_new_session=True,
             )
 
     def wait_until_ready(self, timeout: float = 120) -> str:
         """Block until the API answers; return its URL."""
         deadline = time.monotonic() + timeout
-        while True:
+        while not answers(self.api_url, timeout=2):
             if self.process.poll() is not None:
                 raise RuntimeError(f"the Prefect server stopped at start; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return self.api_url
-            except OSError:
-                pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s; see {self.log_path}")
             time.sleep(0.1)
+        return self.api_url
 
     def stop(self) -> None:
         stop(self.process, timeout=20)
 
 
+# What makes Prefect's app a temporary server: no UI, no scheduler or other
+# services, its database made ready at start.
+EPHEMERAL = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
 def start_temporary_server() -> PrefectServer:
-    """Start a temporary Prefect server on a free port; do not wait for it."""
+    """Start a temporary Prefect server on a free port, to end with this
+    process; do not wait for it."""
+    port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-               "--host", "127.0.0.1", "--port", str(_free_port()), "--log-level", "error", "--lifespan", "on"]
-    ephemeral = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-    return PrefectServer(command, int(command[command.index("--port") + 1]), "temporary-server.log", ephemeral)
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    return PrefectServer(command, port, "temporary-server.log", EPHEMERAL)
+
+
+def answers(api_url: str, timeout: float) -> bool:
+    """Whether the Prefect API at ``api_url`` says it is healthy."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -157,7 +170,7 @@ def stopping_on_signals_and_server_death(server: PrefectServer | None, on_death:
             signal.signal(signum, handler)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -13,8 +13,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from spacy import displacy
-
 from newsflow.config import Settings
 from newsflow.formats import FileRead, read_records
 from newsflow.ingest import RawArticle
@@ -102,9 +100,15 @@ def render_paragraphs(text: str, paragraphs: list[tuple[int, int]], marks: list[
     at white space and at every mark's ends, so a mark covers whole words of
     the page even where a quotation mark is glued to a word."""
     parsed = [_parsed(text, start, end, marks) for start, end in paragraphs]
+    if not parsed:
+        return ""
+    # Imported here: spaCy takes about 0.6 s to import, and most runs draw
+    # no page (they keep the pages of unchanged articles).
+    from spacy import displacy
+
     # One call for the article: each call builds a renderer, which reads
     # the colour registry's entry points (a millisecond each time).
-    return displacy.render(parsed, style="span", manual=True, options={"colors": COLORS}) if parsed else ""
+    return displacy.render(parsed, style="span", manual=True, options={"colors": COLORS})
 
 
 def _parsed(text: str, start: int, end: int, marks: list[Mark]) -> dict:

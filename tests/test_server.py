@@ -14,7 +14,7 @@ import weakref
 
 import pytest
 
-from cli.server import _free_port, local_prefect_server, stopping_on_signals_and_server_death
+from cli.server import free_port, local_prefect_server, stopping_on_signals_and_server_death
 from flows.lifetime import stop
 from tests.conftest import NEWSFLOW, REPO, SAMPLE, cli_environment
 
@@ -25,7 +25,7 @@ def test_the_served_ui_is_told_its_own_port_and_builds_under_prefect_home(tmp_pa
     monkeypatch.setenv("PREFECT_HOME", str(home))
     for name in ("PREFECT_API_URL", "PREFECT_UI_API_URL", "PREFECT_UI_STATIC_DIRECTORY"):
         monkeypatch.delenv(name, raising=False)
-    port = _free_port()
+    port = free_port()
     with local_prefect_server(port) as server:
         api_url = server.api_url
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=10) as response:
@@ -39,7 +39,7 @@ def test_the_served_ui_is_told_its_own_port_and_builds_under_prefect_home(tmp_pa
 @pytest.mark.slow
 @pytest.mark.parametrize("stop, status", [("sigterm", 0), ("sigint", 0), ("server dies", 1)])
 def test_serve_stops_quietly_within_seconds(tmp_path, stop, status):
-    port = _free_port()
+    port = free_port()
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "sample.txt").write_bytes(SAMPLE.read_bytes())
@@ -126,7 +126,7 @@ def test_served_runs_publish_then_refuse_while_busy_or_find_nothing_new_without_
     # Every 4 s, while the first run takes longer than that to publish
     # (spaCy loads in a worker): the runs due meanwhile find the output
     # locked, the later ones up to date.
-    port = _free_port()
+    port = free_port()
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "sample.txt").write_bytes(SAMPLE.read_bytes())
