@@ -41,7 +41,7 @@ from newsflow.ingest import Rejection, first_copies, source_file_of, where
 from newsflow.manifest import run_record
 from newsflow.parts import part_key, published_articles, reuse, split_parts
 from newsflow.progress import progress
-from newsflow.run_summary import state_message
+from newsflow.run_summary import RunSummary, state_message
 from newsflow.schemas import RESULT_TABLES
 from newsflow.sidecar import Sidecar, read_sidecar
 from newsflow.status import index_context, published_if_up_to_date, state_key, up_to_date_message
@@ -116,7 +116,8 @@ def newsflow_pipeline(
                                                                      logger.warning)):
             message = up_to_date_message(raw_dir, out_dir, published)
             logger.info("%s", message)
-            return Completed(message=message, data={"up_to_date": True, "run_id": published, "out_dir": out_dir})
+            return Completed(message=message,
+                             data=RunSummary({"up_to_date": True, "run_id": published, "out_dir": out_dir}))
         started_at = datetime.now(timezone.utc)
         run_id = started_at.strftime(RUN_ID_FORMAT)
         timings: Counter = Counter()
@@ -224,7 +225,7 @@ def newsflow_pipeline(
             )
             # Not timed: the manifest is part of what is published.
             drawn_from = {article.article_id: verdicts.key(article) for article in current}
-            publish(store, quote(quarantine), run, summary, list(RESULT_TABLES), quote(drawn_from))
+            publish(store, quote(quarantine), quote(run), summary, list(RESULT_TABLES), quote(drawn_from))
             try:
                 state = state_key(output, settings, sidecar.sha256 if sidecar else None, refused)
                 index.save([entries[source_file] for source_file in paths], {"run_id": run_id, "state": state})
@@ -235,7 +236,7 @@ def newsflow_pipeline(
     publish_artifacts(run, quarantine, out_dir)
     message = state_message(run)
     logger.info("%s", message)
-    return Completed(message=message, data={**run, "out_dir": out_dir, "quarantine": quarantine})
+    return Completed(message=message, data=RunSummary({**run, "out_dir": out_dir, "quarantine": quarantine}))
 
 
 def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache,
@@ -256,7 +257,7 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
     for repair in (True, False):
         groups = _neighbours([plans[key] for key in pending], settings.usable_workers)
         damaged = []
-        for group, future in zip(groups, _validating(write_parts, [(store, group, cache, verdicts, repair)
+        for group, future in zip(groups, _validating(write_parts, [(store, quote(group), cache, verdicts, repair)
                                                                   for group in groups])):
             for plan, outcome in zip(group, future.result()):
                 damaged += outcome.damaged
@@ -309,7 +310,7 @@ def _judge_new_articles(parts: list[list[KeptArticle]], cache: ArticleCache, ver
     judged = verdicts.keys()
     new = [[article for article in part if verdicts.key(article) not in judged] for part in parts]
     among_old = [article for part, fresh in zip(parts, new) if len(fresh) < len(part) for article in fresh]
-    for future in _validating(judge_articles, [(group, cache, verdicts)
+    for future in _validating(judge_articles, [(quote(group), cache, verdicts)
                                                for group in batched(among_old, VALIDATION_GROUP)]):
         future.result()
 

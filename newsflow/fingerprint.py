@@ -152,9 +152,12 @@ def _names(tokens: list[str]) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=4)
 def package_closure(roots: tuple[str, ...]) -> dict[str, str]:
     """Installed version of each package in ``roots`` and of everything they
-    require (extras left out), by normalised name."""
+    require (extras left out), by normalised name. Read once per process: a
+    run checks whether it is up to date, then runs, and a package installed
+    meanwhile would not be the one its modules were imported from anyway."""
     versions: dict[str, str] = {}
     pending = list(roots)
     while pending:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator, Mapping
 
 from newsflow.store import REPORT_DIR, VALIDATION_DIR, published_path_uri
 
@@ -14,6 +15,30 @@ from newsflow.store import REPORT_DIR, VALIDATION_DIR, published_path_uri
 QUARANTINE_COLUMNS = ("source_file", "source_record", "stage", "table_name", "reason", "detail")
 DOCS_INDEX = f"{VALIDATION_DIR}/data_docs/index.html"
 REPORT_INDEX = f"{REPORT_DIR}/index.html"
+
+
+class RunSummary(Mapping):
+    """What the flow returns: the run record, with ``out_dir`` and the
+    quarantine rows (or, for a run that found the output up to date,
+    ``up_to_date``, ``run_id`` and ``out_dir``), as a read-only mapping. Not
+    a dict: Prefect walks every element of a dict a flow returns, looking
+    for futures, and the record lists every input file (a second at
+    10,000 files)."""
+
+    def __init__(self, items: Mapping) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str):
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"RunSummary({self._items!r})"
 
 
 def docs_link(out_dir: str) -> str:
