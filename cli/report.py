@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 
 
 def console():
@@ -19,7 +20,7 @@ def console():
 JSON_TEXT_COLUMNS = frozenset({"metadata", "config", "packages", "row_counts", "timings", "record"})
 
 
-def jsonable(row: dict) -> dict:
+def jsonable(row: Mapping) -> dict:
     """A row (a run's summary, a runs or entities row) for ``--json``: times
     in ISO 8601, JSON text as objects, the quarantine's rows likewise."""
     def value(key: str, v):
@@ -44,7 +45,7 @@ def quarantined(row: dict) -> str:
     return f"{place}: {what}: {row['reason']}" if place else f"{what}: {row['reason']}: {row['detail']}"
 
 
-def print_summary(summary: dict) -> None:
+def print_summary(summary: Mapping) -> None:
     """The row counts of a run, what it published, where its report and Data
     Docs are, and what it quarantined."""
     from rich.table import Table

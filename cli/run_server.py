@@ -59,19 +59,24 @@ class BadIdleSetting(ValueError):
 class KeptServer:
     """The server an earlier command started, perhaps still starting."""
 
-    def __init__(self, api_url: str, pid: int):
-        self.api_url = api_url
-        self.pid = pid
+    def __init__(self, record: dict):
+        self.record = record
+        self.api_url: str = record["api_url"]
+        self.pid: int = record["pid"]
 
     def wait_until_ready(self, timeout: float = 120) -> str:
         """Block until the API answers; return its URL."""
         deadline = time.monotonic() + timeout
         while not answers(self.api_url, timeout=2):
             if not _is_run_server(self.pid):
-                raise RuntimeError(f"the Prefect server (process {self.pid}) stopped at start; "
+                raise RuntimeError(f"the Prefect server (process {self.pid}) stopped before answering; "
                                    f"see {Path(os.environ.get('PREFECT_HOME', '.prefect')) / LOG}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the Prefect server at {self.api_url} did not answer within {timeout:.0f} s")
+                # Stopped, so that the next command starts another rather
+                # than waiting on this one in turn (and keeping it in use).
+                os.kill(self.pid, signal.SIGKILL)
+                raise RuntimeError(f"the Prefect server at {self.api_url} did not answer within {timeout:.0f} s: "
+                                   "it was stopped, and the next run starts another")
             time.sleep(0.1)
         return self.api_url
 
@@ -107,8 +112,14 @@ def server_for_run() -> Iterator[PrefectServer | KeptServer]:
     with open(home / LEASE, "a") as lease:
         # Waits only while a server stops.
         fcntl.flock(lease, fcntl.LOCK_SH)
-        with _exclusive(home / STARTING):  # one command at a time finds or starts the server
-            server = _kept(home) or _start(home, idle)
+        # One command at a time finds or starts the server: two starting
+        # together would otherwise each start one.
+        with _exclusive(home / STARTING):
+            server = _kept(home)
+            if server is None:
+                server = _start(home, idle)
+            elif server.record.get("idle_seconds") != idle:
+                _write_record(home, {**server.record, "idle_seconds": idle})  # the server reads it each second
         yield server
 
 
@@ -125,7 +136,7 @@ def _recorded(record: dict | None) -> KeptServer | None:
     pid, api_url = (record or {}).get("pid"), (record or {}).get("api_url")
     if not isinstance(pid, int) or not isinstance(api_url, str) or not _is_run_server(pid):
         return None
-    return KeptServer(api_url, pid)
+    return KeptServer(record)
 
 
 def _is_run_server(pid: int) -> bool:
@@ -136,21 +147,25 @@ def _is_run_server(pid: int) -> bool:
     except OSError:
         return False
     try:
-        return b"cli.run_server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return b"\0-m\0cli.run_server\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return not Path("/proc/self").exists()
 
 
 def _start(home: Path, idle: float) -> PrefectServer:
     port = free_port()
-    server = PrefectServer([sys.executable, "-m", "cli.run_server", "--port", str(port), "--idle", str(idle)],
+    # -P: a cli/ folder where the command runs must not stand for newsflow's.
+    server = PrefectServer([sys.executable, "-P", "-m", "cli.run_server", "--port", str(port), "--idle", str(idle)],
                            port, LOG, EPHEMERAL, outlives_parent=True)
-    record = {"pid": server.process.pid, "api_url": server.api_url, "prefix": sys.prefix,
-              "prefect": version("prefect"), "idle_seconds": idle}
+    _write_record(home, {"pid": server.process.pid, "api_url": server.api_url, "prefix": sys.prefix,
+                         "prefect": version("prefect"), "idle_seconds": idle})
+    return server
+
+
+def _write_record(home: Path, record: dict) -> None:
     written = home / f".{RECORD}.{os.getpid()}"
     written.write_text(json.dumps(record), encoding="utf-8")
     os.replace(written, home / RECORD)
-    return server
 
 
 def stop_kept_server(home: Path, waiting: Callable[[], None], timeout: float = 20) -> str | None:
@@ -210,8 +225,9 @@ def serve_until_unused(port: int, idle: float) -> None:
     the lease for ``idle`` seconds (or the record names another server)."""
     import uvicorn
 
+    # A bounded shutdown: a command that arrives meanwhile waits for it.
     server = uvicorn.Server(uvicorn.Config("prefect.server.api.server:create_app", factory=True, host="127.0.0.1",
-                                           port=port, log_level="error", lifespan="on"))
+                                           port=port, log_level="error", lifespan="on", timeout_graceful_shutdown=5))
     home = Path(os.environ.get("PREFECT_HOME", ".prefect"))
     with open(home / LEASE, "a") as lease:  # the lock taken to stop must last until the server is down
         threading.Thread(target=_stop_when_unused, args=(server, home, lease, idle), name="newsflow-idle-watch",
@@ -220,20 +236,26 @@ def serve_until_unused(port: int, idle: float) -> None:
 
 
 def _stop_when_unused(server, home: Path, lease: TextIO, idle: float) -> None:
+    """Set ``server.should_exit`` once no command has held the lease for
+    the idle time the record gives (``idle`` until it gives one), or the
+    record names another server; also if watching fails, since a server
+    nobody watches would never stop."""
     unused_since = time.monotonic()
-    while not server.should_exit:
-        time.sleep(CHECK_SECONDS)
-        if not _locked(lease, fcntl.LOCK_EX | fcntl.LOCK_NB):  # a command uses the server
-            unused_since = time.monotonic()
-            continue
-        record = _read_record(home)
-        ours = record is not None and record.get("pid") == os.getpid()
-        if not ours or time.monotonic() - unused_since >= idle:
-            if ours:
-                (home / RECORD).unlink(missing_ok=True)
-            server.should_exit = True  # the lock stays taken until this process ends
-            return
-        fcntl.flock(lease, fcntl.LOCK_UN)
+    try:
+        while not server.should_exit:
+            time.sleep(CHECK_SECONDS)
+            if not _locked(lease, fcntl.LOCK_EX | fcntl.LOCK_NB):  # a command uses the server
+                unused_since = time.monotonic()
+                continue
+            record = _read_record(home)
+            ours = record is not None and record.get("pid") == os.getpid()
+            if not ours or time.monotonic() - unused_since >= record.get("idle_seconds", idle):
+                if ours:
+                    (home / RECORD).unlink(missing_ok=True)
+                return  # the lock stays taken until the server is down
+            fcntl.flock(lease, fcntl.LOCK_UN)
+    finally:
+        server.should_exit = True
 
 
 def main(argv: list[str] | None = None) -> None:

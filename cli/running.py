@@ -9,7 +9,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -42,7 +42,7 @@ def prefect_environment(verbose: bool) -> None:
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
 
-def run_flow(verbose: bool, settings: Settings, **parameters) -> dict:
+def run_flow(verbose: bool, settings: Settings, **parameters) -> Mapping:
     """Run the pipeline flow, on the task runner of ``settings``, on a Prefect
     API server shared by every worker process (the one PREFECT_API_URL names,
     or newsflow's run server: ``cli/run_server.py``) and return its summary;

@@ -11,9 +11,11 @@ and the run manifest, as one new version.
 Batches and parts both run on the task runner: side by side with
 ``--workers N`` or on a Dask cluster.
 
-Large arguments are passed to tasks inside ``quote()``: Prefect otherwise
-walks every element of a task's arguments looking for futures, which costs
-more than the work on large batches.
+Large arguments of the tasks that run in this process are passed inside
+``quote()``: Prefect otherwise walks every element of a task's arguments
+looking for futures, which costs more than the work on large batches (a
+second for the run record of 10,000 files). Not those submitted to the
+workers: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
 """
 
 from __future__ import annotations
@@ -257,7 +259,7 @@ def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache:
     for repair in (True, False):
         groups = _neighbours([plans[key] for key in pending], settings.usable_workers)
         damaged = []
-        for group, future in zip(groups, _validating(write_parts, [(store, quote(group), cache, verdicts, repair)
+        for group, future in zip(groups, _validating(write_parts, [(store, group, cache, verdicts, repair)
                                                                   for group in groups])):
             for plan, outcome in zip(group, future.result()):
                 damaged += outcome.damaged
@@ -310,7 +312,7 @@ def _judge_new_articles(parts: list[list[KeptArticle]], cache: ArticleCache, ver
     judged = verdicts.keys()
     new = [[article for article in part if verdicts.key(article) not in judged] for part in parts]
     among_old = [article for part, fresh in zip(parts, new) if len(fresh) < len(part) for article in fresh]
-    for future in _validating(judge_articles, [(quote(group), cache, verdicts)
+    for future in _validating(judge_articles, [(group, cache, verdicts)
                                                for group in batched(among_old, VALIDATION_GROUP)]):
         future.result()
 

@@ -25,9 +25,9 @@ if "NEWSFLOW_CACHE_DIR" not in os.environ:
     os.environ["NEWSFLOW_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsflow-cache-")
     atexit.register(shutil.rmtree, os.environ["NEWSFLOW_CACHE_DIR"], ignore_errors=True)
 
-# The commands tests run keep their Prefect server as a user's do (the next
-# command of the test uses it), but only for two seconds after the last.
-os.environ.setdefault("NEWSFLOW_SERVER_IDLE", "2")
+# The commands tests run keep their Prefect server as a user's do, but only
+# for two seconds unused: each test has a PREFECT_HOME, so a server, of its own.
+os.environ["NEWSFLOW_SERVER_IDLE"] = "2"
 
 import pytest  # noqa: E402
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402

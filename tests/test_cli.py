@@ -38,7 +38,7 @@ def test_clean_run_prints_a_summary_and_no_errors(tmp_path):
     assert (tmp_path / ".prefect").is_dir()  # Prefect's home stays with the project
     assert (tmp_path / "out" / "_validation" / "data_docs" / "index.html").is_file()
     assert f"Report: {((tmp_path / 'out').resolve() / 'report' / 'index.html').as_uri()}" in result.stdout
-    # Prefect's logs, and no "View at" link to the temporary server, gone when the command ends.
+    # Prefect's logs, and no "View at" link to the run server, which has no UI.
     verbose = run_cli("run", "raw", "--out", "out", "--force", "-v", cwd=tmp_path)
     logs = verbose.stdout + verbose.stderr
     assert "Beginning flow run" in logs and "Report written in" in logs and "View at" not in logs, logs

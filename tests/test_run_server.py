@@ -72,33 +72,37 @@ def _stopped(pid: int, within: float) -> bool:
 @pytest.mark.slow
 def test_runs_share_the_kept_server_which_stops_once_unused_or_asked_and_a_stale_record_is_ignored(tmp_path):
     (tmp_path / "raw").mkdir()  # an empty folder: nothing but the runs' fixed cost
-    env = cli_environment(NEWSFLOW_SERVER_IDLE="4")
+    kept = cli_environment(NEWSFLOW_SERVER_IDLE="600")
     record_path = tmp_path / ".prefect" / run_server.RECORD
 
-    first = run_cli("run", "raw", "--out", "out", cwd=tmp_path, env=env)
-    assert first.returncode == 0, first.stdout + first.stderr
+    def newsflow_run(env: dict, *options: str) -> None:
+        result = run_cli("run", "raw", "--out", "out", *options, cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    newsflow_run(kept)
     record = json.loads(record_path.read_text())
     assert run_server._is_run_server(record["pid"])  # it outlived the command that started it
-    second = run_cli("run", "raw", "--out", "out", "--force", cwd=tmp_path, env=env)
-    assert second.returncode == 0, second.stdout + second.stderr
+    newsflow_run(kept, "--force")
     assert json.loads(record_path.read_text())["pid"] == record["pid"]  # no other server was started
     assert _flow_runs(record["api_url"]) == 2  # and both runs are in its database
 
+    # The idle time is the last command's.
+    newsflow_run(cli_environment(NEWSFLOW_SERVER_IDLE="1"), "--force")
+    assert _flow_runs(record["api_url"]) == 3
     assert _stopped(record["pid"], within=30), "the unused server did not stop"
     assert not record_path.exists()
 
     # A record naming a live process that is not a run server (its number reused).
     record_path.write_text(json.dumps({**record, "pid": os.getpid()}), encoding="utf-8")
-    third = run_cli("run", "raw", "--out", "out", "--force", cwd=tmp_path, env=cli_environment(NEWSFLOW_SERVER_IDLE="60"))
-    assert third.returncode == 0, third.stdout + third.stderr
+    newsflow_run(kept, "--force")
     started = json.loads(record_path.read_text())["pid"]
     assert started != os.getpid() and run_server._is_run_server(started)
 
     # Stopped by hand, before its idle time.
-    stop = run_cli("stop-server", cwd=tmp_path, env=env)
+    stop = run_cli("stop-server", cwd=tmp_path, env=kept)
     assert stop.returncode == 0 and stop.stdout.startswith("Stopped the Prefect server at http://127.0.0.1:"), stop
     assert not run_server._is_run_server(started) and not record_path.exists()
-    again = run_cli("stop-server", cwd=tmp_path, env=env)
+    again = run_cli("stop-server", cwd=tmp_path, env=kept)
     assert again.returncode == 0 and again.stdout.startswith("No Prefect server is kept under"), again
 
 
