@@ -54,7 +54,11 @@ class PrefectServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the Prefect server stopped at start; see {self.log_path}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s; see {self.log_path}")
+                # Killed: a server kept between runs would otherwise keep the
+                # next command waiting on it in turn.
+                self.process.kill()
+                raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s and was stopped; "
+                                   f"see {self.log_path}")
             time.sleep(0.1)
         return self.api_url
 
