@@ -38,7 +38,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TextIO
 
-from cli.server import EPHEMERAL, PrefectServer, answers, free_port, start_temporary_server
+from cli.server import EPHEMERAL, PrefectServer, free_port, start_temporary_server, wait_until_answering
 
 IDLE_ENV = "NEWSFLOW_SERVER_IDLE"
 # Long enough to span the pause between scheduled reruns every 15 minutes
@@ -66,19 +66,9 @@ class KeptServer:
 
     def wait_until_ready(self, timeout: float = 120) -> str:
         """Block until the API answers; return its URL."""
-        deadline = time.monotonic() + timeout
-        while not answers(self.api_url, timeout=2):
-            if not _is_run_server(self.pid):
-                raise RuntimeError(f"the Prefect server (process {self.pid}) stopped before answering; "
-                                   f"see {Path(os.environ.get('PREFECT_HOME', '.prefect')) / LOG}")
-            if time.monotonic() > deadline:
-                # Stopped, so that the next command starts another rather
-                # than waiting on this one in turn (and keeping it in use).
-                os.kill(self.pid, signal.SIGKILL)
-                raise RuntimeError(f"the Prefect server at {self.api_url} did not answer within {timeout:.0f} s: "
-                                   "it was stopped, and the next run starts another")
-            time.sleep(0.1)
-        return self.api_url
+        return wait_until_answering(self.api_url, lambda: _is_run_server(self.pid),
+                                    lambda: os.kill(self.pid, signal.SIGKILL), timeout,
+                                    Path(os.environ.get("PREFECT_HOME", ".prefect")) / LOG)
 
 
 def idle_seconds() -> float:

@@ -49,18 +49,8 @@ class PrefectServer:
 
     def wait_until_ready(self, timeout: float = 120) -> str:
         """Block until the API answers; return its URL."""
-        deadline = time.monotonic() + timeout
-        while not answers(self.api_url, timeout=2):
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the Prefect server stopped at start; see {self.log_path}")
-            if time.monotonic() > deadline:
-                # Killed: a server kept between runs would otherwise keep the
-                # next command waiting on it in turn.
-                self.process.kill()
-                raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s and was stopped; "
-                                   f"see {self.log_path}")
-            time.sleep(0.1)
-        return self.api_url
+        return wait_until_answering(self.api_url, lambda: self.process.poll() is None, self.process.kill, timeout,
+                                    self.log_path)
 
     def stop(self) -> None:
         stop(self.process, timeout=20)
@@ -78,6 +68,24 @@ def start_temporary_server() -> PrefectServer:
     command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
     return PrefectServer(command, port, "temporary-server.log", EPHEMERAL)
+
+
+def wait_until_answering(api_url: str, alive: Callable[[], bool], kill: Callable[[], None], timeout: float,
+                         log_path: Path) -> str:
+    """Block until the API at ``api_url`` answers, while its server is
+    ``alive``; return the URL. A server that does not answer within
+    ``timeout`` seconds is killed: one kept between runs would otherwise
+    keep the next command waiting on it in turn."""
+    deadline = time.monotonic() + timeout
+    while not answers(api_url, timeout=2):
+        if not alive():
+            raise RuntimeError(f"the Prefect server stopped before answering; see {log_path}")
+        if time.monotonic() > deadline:
+            kill()
+            raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s and was stopped; "
+                               f"see {log_path}")
+        time.sleep(0.1)
+    return api_url
 
 
 def answers(api_url: str, timeout: float) -> bool:
