@@ -14,7 +14,9 @@ the output against single-word name mentions already judged by reading,
 instead: for each set of them, how many are joined to the person judged
 (by the entity's canonical name), how many to another person, and how many
 are left apart under a name alone. The judged mentions are of PolNeAR train
-and dev, so OUT_DIR must be a run on both.
+and dev, so OUT_DIR must be a run on both. It then lists, for each of the
+top 100 people, the other person entities whose name holds theirs
+("Floridians Jeb Bush"): the missed merges, to judge by reading.
 
     .venv/bin/python bench/identity_review.py OUT_DIR RAW_DIR [--sample 50] [--seed 13]
     .venv/bin/python bench/identity_review.py OUT_DIR --judged eval/identity/surname_mentions.jsonl
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -103,6 +106,23 @@ def judged_joins(people: list[dict], entities: list[dict], judged: list[dict]) -
         print("\n".join(wrong))
 
 
+def split_names(entities: list[dict], top: int = 100) -> None:
+    """List, for each of the ``top`` people by articles, the other person
+    entities whose name holds the first and last word of theirs ("Floridians
+    Jeb Bush", "Donald Trump 384"): the missed merges to judge by reading,
+    among a few other people ("Donald Trump Jr.")."""
+    people = sorted((e for e in entities if e["kind"] == "person"), key=lambda e: (-e["n_articles"], e["entity_id"]))
+    print(f"\nother people holding the name of one of the top {top}:")
+    for person in people[:top]:
+        words = person["name"].split()
+        if len(words) < 2:
+            continue
+        pattern = re.compile(rf"\b{re.escape(words[0])}\b.*\b{re.escape(words[-1])}\b")
+        holders = [f"{e['name']} ({e['n_articles']})" for e in people if e is not person and pattern.search(e["name"])]
+        if holders:
+            print(f"  {person['name']} ({person['n_articles']}): {'; '.join(holders)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out_dir")
@@ -113,8 +133,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.judged:
         judged = [json.loads(line) for line in args.judged.read_text(encoding="utf-8").splitlines() if line.strip()]
-        judged_joins(read_table(args.out_dir, "people").to_pylist(), read_table(args.out_dir, "entities").to_pylist(),
-                     judged)
+        entities = read_table(args.out_dir, "entities").to_pylist()
+        judged_joins(read_table(args.out_dir, "people").to_pylist(), entities, judged)
+        split_names(entities)
         return
     if args.raw_dir is None:
         parser.error("RAW_DIR is needed to sample mentions with their context")

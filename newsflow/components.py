@@ -44,7 +44,7 @@ from newsflow import lexicons
 from newsflow.dates import DateReader, default_rules
 from newsflow.gazetteer import Region, key
 from newsflow.geocode import GeocodeRules, geocode, places_in_text
-from newsflow.identity import IdentityRules, name_key, organization_key, person_key, place_key
+from newsflow.identity import IdentityRules, bare_name, name_key, organization_key, people_keys, person_key, place_key
 from newsflow.mentions import EntityRules, Title, find_entities, join_same_places, normalized_name
 from newsflow.numbers import NumberRules, find_numbers
 from newsflow.quotes import QuoteRules, find_quotes, quotation_marks, quoted_tokens
@@ -108,6 +108,8 @@ def _layout(doc: Doc, rules: None) -> None:
         "presidents": {row["surname"]: row["person"] for row in lexicons.table("presidents.tsv")},
         "presidency_words": list(lexicons.entries("presidency_words.txt")),
         "distinct_initials": list(lexicons.entries("distinct_initials.txt")),
+        "quotation_marks": quotation_marks("double"),
+        "pronoun_genders": {row["pronoun"]: row["gender"] for row in lexicons.table("pronouns.tsv") if row["gender"]},
     },
 )
 def make_entities(
@@ -116,7 +118,7 @@ def make_entities(
     known_organizations: list[dict], relatives: dict[str, str], parties: dict[str, str], state_abbreviations: list[dict],
     organization_heads: list[str], not_organizations: list[str], demonyms: dict[str, str], seats_of_power: list[str],
     facility_heads: list[str], titled_people: list[dict], presidents: dict[str, str], presidency_words: list[str],
-    distinct_initials: list[str],
+    distinct_initials: list[str], quotation_marks: dict[str, str], pronoun_genders: dict[str, str],
 ) -> Extractor:
     last_words = "last word:"
     rules = EntityRules(
@@ -138,7 +140,9 @@ def make_entities(
         titled_people={(row["title"], row["surname"]): (row["person"], row["gender"]) for row in titled_people},
         presidents=dict(presidents),
         presidency_words=frozenset(presidency_words),
-        distinct_initials=frozenset(name_key(n) for n in distinct_initials),
+        distinct_initials=frozenset(name_key(bare_name(n)) for n in distinct_initials),
+        quotation_marks=dict(quotation_marks),
+        pronoun_genders=dict(pronoun_genders),
     )
     return Extractor(rules, _entities)
 
@@ -212,20 +216,25 @@ def make_identity(
 ) -> Extractor:
     unaliased = IdentityRules(
         {name_key(a["alias"]): a["organization"] for a in organization_aliases},
-        frozenset(name_key(n) for n in distinct_initials),
+        {name_key(bare_name(n)): frozenset() for n in distinct_initials},
         {name_key(short): name_key(first) for short, first in first_names.items()},
         {},
     )
-    # Aliases are keyed as names are, so that "Joseph R. Biden Jr." finds "Joseph Biden Jr.".
-    rules = replace(unaliased, person_aliases={
-        person_key(alias, unaliased): person_key(person, unaliased) for alias, person in person_aliases.items()})
+    # Aliases and the people told apart by initials are keyed as names are,
+    # so that "Joseph R. Biden Jr." finds "Joseph Biden Jr.", and "George H. W. Bush" "George H.W. Bush".
+    told_apart: dict[str, set[str]] = {}
+    for person in distinct_initials:
+        told_apart.setdefault(name_key(bare_name(person)), set()).add(person_key(person, unaliased))
+    rules = replace(unaliased, distinct_initials={bare: frozenset(keys) for bare, keys in told_apart.items()},
+                    person_aliases={person_key(alias, unaliased): person_key(person, unaliased)
+                                    for alias, person in person_aliases.items()})
     return Extractor(rules, _identity)
 
 
 def _identity(doc: Doc, rules: IdentityRules) -> None:
     found = doc._.entities
     doc._.identity_keys = {
-        "people": [person_key(p.full_name, rules) for p in found.people],
+        "people": people_keys([p.full_name for p in found.people], rules),
         "organizations": [organization_key(o.name, o.acronym, rules) for o in found.organizations],
         "places": [place_key(p.name, g) for p, g in zip(found.places, doc._.geocodes)],
     }

@@ -23,7 +23,8 @@ _INITIAL = re.compile(r"^(?:[A-Z]\.?){1,3}$")  # J, J., H.W.
 @dataclass(frozen=True)
 class IdentityRules:
     organization_aliases: dict[str, str]  # name_key(alias) -> canonical name
-    distinct_initials: frozenset[str]  # name_key("George Bush"): people told apart by their middle initials
+    # name_key("George Bush") -> the keys of the people only their middle initials tell apart ("george w bush", ...)
+    distinct_initials: dict[str, frozenset[str]]
     first_names: dict[str, str]  # name_key of a short form -> the given name it shortens ("joe" -> "joseph")
     person_aliases: dict[str, str]  # person_key(alias) -> person_key(canonical name)
 
@@ -57,9 +58,34 @@ def person_key(name: str, rules: IdentityRules) -> str | None:
     bare = name_key(" ".join([first, last]))
     if bare not in rules.distinct_initials:
         middle = [w for w in middle if not _INITIAL.match(w)]
+    elif middle and all(_INITIAL.match(w) for w in middle):
+        middle = ["".join(middle)]  # "H. W." is "H.W."
     first = rules.first_names.get(name_key(first), first)
     key = name_key(" ".join([first, *middle, last, *suffix]))
     return rules.person_aliases.get(key, key)
+
+
+def people_keys(names: list[str], rules: IdentityRules) -> list[str | None]:
+    """The keys of the people of one article, named by ``names``: each
+    ``person_key``, except that a name whose initials tell people apart,
+    written without them, is the one of those people the article does not
+    name otherwise when it names all the others ("Mr. Bush's father, George
+    Bush" in an article naming George W. Bush is George H.W. Bush)."""
+    keys = [person_key(name, rules) for name in names]
+    named = set(keys)
+    return [_the_one_left(key, named, rules) for key in keys]
+
+
+def _the_one_left(key: str | None, named: set[str | None], rules: IdentityRules) -> str | None:
+    people = rules.distinct_initials.get(key) if key else None
+    left = people - named if people else None
+    return next(iter(left)) if left and len(left) == 1 and left != people else key
+
+
+def bare_name(name: str) -> str:
+    """A name's first and last words: "George Bush" of "George H.W. Bush"."""
+    words = name.split()
+    return " ".join([words[0], words[-1]])
 
 
 def organization_key(name: str, acronym: str | None, rules: IdentityRules) -> str:

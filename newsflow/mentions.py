@@ -57,6 +57,8 @@ class EntityRules:
     presidency_words: frozenset[str]  # "administration", "White House" (lexicons/presidency_words.txt)
     # name_key("George Bush"): people whom only their middle initials tell apart (lexicons/distinct_initials.txt)
     distinct_initials: frozenset[str]
+    quotation_marks: dict[str, str]  # opening -> closing, of the double marks that delimit quotations
+    pronoun_genders: dict[str, str]  # "she" -> "f" (lexicons/pronouns.tsv)
 
     def title_of(self, token: Token) -> Title | None:
         """The title ``token`` is, if any. A title word in lower case after a
@@ -75,6 +77,7 @@ _KIN_GROUPS = {"family", "families", "clan", "household", "dynasty"}
 _QUESTION_VERBS = {"will", "may", "can", "should", "would", "could", "did", "does", "is", "was", "has"}
 _PARTICLES = {"al", "bin", "da", "de", "del", "della", "der", "di", "du", "ibn", "la", "le", "van", "von"}
 _EDITORIAL_BRACKETS = re.compile(r"[\[\]]")
+_DASHES = {"-", "–", "—", "--"}
 _ACRONYM_STOP = {"of", "for", "the", "and", "on", "in", "to", "at", "&", "de"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -203,13 +206,14 @@ def _person_spans(
     other: list[tuple[str, int, int]] = []
     taken: set[int] = set()
     common = _common_lead_words(doc, rules)
-    person_names = {ent.text for ent in doc.ents if ent.label_ in rules.person_labels}
+    person_names = {name_key(ent.text) for ent in doc.ents if ent.label_ in rules.person_labels}  # as name_key has them
     for ent in doc.ents:
         bounds = _strip_span(ent)
         if bounds is None:
             continue
         start, end = bounds
         if ent.label_ in rules.person_labels:
+            start, end = _without_glued_words(doc, start, end, person_names)
             while start < end - 1 and (doc[start].lower_ in ("a", "an", "the")  # "a Donald Trump"
                                        or doc[start].tag_ == "VBG"  # "Entrusting Donald Trump with ..."
                                        or doc[start].is_sent_start and doc[start].text in common
@@ -274,12 +278,48 @@ def _person_spans(
     return with_titles, other, taken
 
 
+def _without_glued_words(doc: Doc, start: int, end: int, person_names: set[str]) -> tuple[int, int]:
+    """The bounds of a person's name without the words the model read into
+    it: a number, dash or lower-case word set apart after it (a poll
+    table's "Donald Trump 384", "Donald Trump - and"; not "Guccifer 2.0"),
+    and a lower-case word hyphened to a full name the article gives alone
+    ("pro-Jeb Bush", "Jeb Bush-spent"; not "Ban Ki-moon"), and any word
+    after one ("Donald Trump Leads" in a title-case line; not a suffix:
+    "Donald Trump Jr.")."""
+    def named_alone(first: int, last: int) -> bool:
+        return last - first > 1 and name_key(doc[first:last].text) in person_names
+
+    def lower_word(i: int) -> bool:
+        return doc[i].is_lower and doc[i].is_alpha
+
+    def hyphen_after(i: int) -> bool:  # "pro" + "-" + "Jeb", without spaces
+        return doc[i + 1].text == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_
+
+    while end - start > 1 and doc[end - 2].whitespace_ and (
+            doc[end - 1].is_digit or doc[end - 1].text in _DASHES or lower_word(end - 1)):
+        end -= 1
+    while end - start > 3 and lower_word(start) and hyphen_after(start) and named_alone(start + 2, end):
+        start += 2
+    while end - start > 3 and lower_word(end - 1) and hyphen_after(end - 3) and named_alone(start, end - 2):
+        end -= 2
+    while named_alone(start, end - 1) and name_key(doc[end - 1].text) not in NAME_SUFFIXES:
+        end -= 1
+    return start, end
+
+
 def _describes_person(doc: Doc, start: int, end: int, rules: EntityRules, person_names: set[str]) -> bool:
-    """Whether the common word at ``start`` describes the person named
-    after it: a first name follows, or a name the article gives alone
-    ("Billionaire Donald Trump", "Crooked Hillary Clinton")."""
-    return (end - start > 2 and doc[start].pos_ in ("NOUN", "ADJ") and doc[start].lower_ not in rules.first_name_genders
-            and (doc[start + 1].lower_ in rules.first_name_genders or doc[start + 1 : end].text in person_names))
+    """Whether the word at ``start`` describes the person named after it: a
+    plural ("Floridians Jeb Bush"), or a common word before a first name
+    or a name the article gives alone ("Billionaire Donald Trump", "Crooked
+    Hillary Clinton", "Certainly Donald Trump"), but a title ("President
+    Barack Obama"). (Any word before a name given alone made "Osman Abu
+    Laban" "Abu Laban".)"""
+    if end - start <= 2 or doc[start].lower_ in rules.first_name_genders or rules.title_of(doc[start]) is not None:
+        return False
+    if doc[start].tag_ == "NNPS":  # no name has a plural in it
+        return True
+    return doc[start].pos_ in ("NOUN", "ADJ", "ADV") and (
+        doc[start + 1].lower_ in rules.first_name_genders or name_key(doc[start + 1 : end].text) in person_names)
 
 
 def _asks(doc: Doc, start: int) -> bool:
@@ -495,6 +535,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     relatives: set[int] = set()
     introduced: dict[int, int] = {}  # id(person) -> the token their first full name as more than a modifier starts at
     named_in_full: dict[int, list[int]] = {}  # id(person) -> where each of their full-name mentions starts
+    full_mentions: list[tuple[int, int, Entity]] = []  # (start, end) tokens of each full-name mention, in order
     person_of_token: dict[int, Entity] = {}
     single_words: list[tuple[Mention, int, int, list[Title]]] = []
     # "[Hillary] Clinton", as quotes write an added word, is "Hillary Clinton".
@@ -529,6 +570,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
             person.name = name
         person.mentions.append(mention)
         named_in_full.setdefault(id(person), []).append(mention.start)
+        full_mentions.append((start, end, person))
         if not _modifies_a_noun(doc[end - 1]):
             introduced.setdefault(id(person), start)
         for title in titles:
@@ -543,6 +585,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
     # Schoen" introduces Schoen), then any others; relatives last.
     by_default = sorted(people, key=lambda p: (id(p) in relatives, id(p) not in introduced, introduced.get(id(p), 0)))
     singles: list[Entity] = []
+    apart: list[Entity] = []  # "the newest Clinton": one of a family, not any of its members named
     # "Mr. and Mrs. Khan" names both: neither title tells who this is.
     single_words = [(mention, start, end, [] if _names_a_couple(doc, start, rules) else titles)
                     for mention, start, end, titles in single_words]
@@ -559,8 +602,13 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         fitting = [p for p in by_default if _surname_of(p.full_name, word) and p.fits(gender)
                    and (gender is not None or id(p) not in relatives)
                    and not (both and gender is not None and p.gender is None)]
+        if not titles and _one_of_a_family(doc, start):
+            apart.append(Entity("person", word, mentions=[mention]))
+            person_of_token.update(dict.fromkeys(range(start, end), apart[-1]))
+            continue
+        fitting = _named_in_its_section(fitting, mention.start, section_starts, named_in_full)
         target = (
-            _likeliest(_named_in_its_section(fitting, mention.start, section_starts, named_in_full), titles)
+            _likeliest(fitting, titles, _named_just_before(doc, start, fitting, full_mentions, section_starts, rules))
             or next((p for p in people if p.full_name.split()[0] == word and p.fits(gender)
                      and not _in_a_list_of_names(doc, start)), None)
             or next((p for p in singles if p.name == word and p.fits(gender)), None)
@@ -582,6 +630,7 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
             title = next((t for t in person.titles if t in gendered), None)
             person.name = f"{title} {person.name}" if title else person.name
     people.extend(singles)
+    people.extend(apart)
     for person in people:
         person.mentions.sort(key=lambda m: m.start)
     people.sort(key=lambda p: p.first.start)
@@ -713,23 +762,88 @@ def _modifies_a_noun(token: Token) -> bool:
     return token.dep_ == "compound" and head.i > token.i and head.pos_ in ("NOUN", "PROPN") and head.dep_ != "ROOT"
 
 
-def _likeliest(fitting: list[Entity], titles: list[Title]) -> Entity | None:
+def _likeliest(fitting: list[Entity], titles: list[Title], named_just_before: Entity | None) -> Entity | None:
     """Of the people a surname alone can name (in order of preference),
     the only one that bears its title ("President Clinton" where Bill
     Clinton is the president; not "Mr.", which only tells a gender), else
-    the first: an article's subject is named first. (Tried on the 149
-    judged surnames, where the first named set 138 right, and 140 once a
-    name that only modifies a noun no longer counts as naming: the one named in
-    full nearest before, within 200, 400 or 800 characters, 139, 135 and
-    130; the one named in full most often, 122; the one named in full last
+    the one named in full just before (``_named_just_before``), else the
+    first: an article's subject is named first. (Tried on the 149 judged surnames,
+    where the first named set 138 right, and 140 once a name that only
+    modifies a noun no longer counts as naming: the one named in full
+    nearest before, within 200, 400 or 800 characters, 139, 135 and 130;
+    the one named in full most often, 122; the one named in full last
     before it in its paragraph, 140, and 173 of the 186 judged mentions of
     the top 100 people against 171, but then "Obama spoke" after "President
     Obama met Michelle Obama" is Michelle. Leaving out one whose full
     name bears another title only, "former President Bill Clinton" for
     "Secretary Clinton", split Sen. Barack Obama from President Obama and
-    Rep. Trey Gowdy from Chairman Gowdy.)"""
+    Rep. Trey Gowdy from Chairman Gowdy. Leaving apart a surname whose
+    title none of several bears split "President Clinton" from a Bill
+    Clinton named without his title. The only one named in full in the
+    sentence or the one before: 140 and 178; as a subject, 143 and 182, and
+    the first named otherwise: 142 and 179.)"""
     titled = [p for p in fitting if any(t.gender is None and t.title in p.titles for t in titles)]
-    return titled[0] if len(titled) == 1 else next(iter(fitting), None)
+    if len(titled) == 1:
+        return titled[0]
+    return named_just_before or next(iter(fitting), None)
+
+
+def _named_just_before(doc: Doc, start: int, fitting: list[Entity], full_mentions: list[tuple[int, int, Entity]],
+                       section_starts: list[int], rules: EntityRules) -> Entity | None:
+    """Of the people a surname alone at token ``start`` can name, the only
+    one named in full as a subject earlier in its sentence or in the
+    sentence before: "Hillary Clinton rebuffed a heckler. 'You're very
+    rude,' Clinton told her" in a story about Bill; "President Obama met
+    Michelle Obama. Obama said". Not the subject of a clause that describes
+    a noun ("a visit Bill Clinton made") or tells what someone said or
+    thought ("she took it to mean Hillary Clinton knew. Juanita Broaddrick,
+    who said Clinton raped her"), nor one named otherwise ("a
+    teacher's aide, Anne Marie Murphy, who was gunned down. 'It takes
+    courage,' Murphy said" is the senator the story is about) or inside a
+    quotation ("'If Anne Marie Murphy could do that ...' Murphy has an
+    ally"); never across a separator line, nor one a pronoun before the
+    surname in its clause can stand for ("Dena Grayson was a lobbyist.
+    After she began seeing Grayson" is not Dena)."""
+    sentence = doc[start].sent
+    window = doc[sentence.start - 1].sent.start if sentence.start > 0 else 0
+    since = max([doc[window].idx, *(s for s in section_starts if s <= doc[start].idx)])
+    subjects = {id(person) for first, last, person in full_mentions
+                if first < start and doc[first].idx >= since and _a_subject(doc[first:last].root)
+                and not _quoted(text_of(doc), doc[first].idx, rules.quotation_marks)}
+    chosen = [p for p in fitting if id(p) in subjects]
+    if len(chosen) != 1:
+        return None
+    pronouns = {t.lower_ for a in doc[start].ancestors for t in a.children if t.dep_ in ("nsubj", "nsubjpass")
+                and t.i < start and t.lower_ in rules.pronoun_genders}
+    return None if chosen[0].gender in {rules.pronoun_genders[p] for p in pronouns} else chosen[0]
+
+
+def _quoted(text: str, char: int, marks: dict[str, str]) -> bool:
+    """Whether ``char`` is inside a quotation opened earlier in its
+    paragraph, by one of ``marks`` or by two apostrophes ('' as some
+    archives write a double mark)."""
+    closings = set(marks.values())
+    inside = False
+    for c in text[text.rfind("\n", 0, char) + 1 : char].replace("''", '"'):
+        if c in marks and c in closings:
+            inside = not inside  # a straight mark opens and closes
+        elif c in marks or c in closings:
+            inside = c in marks
+    return inside
+
+
+def _a_subject(token: Token) -> bool:
+    """Whether ``token`` is the subject of a clause that neither describes a
+    noun nor tells what someone said or thought."""
+    return token.dep_ in ("nsubj", "nsubjpass") and not any(t.dep_ in ("relcl", "acl", "ccomp")
+                                                            for t in token.ancestors)
+
+
+def _one_of_a_family(doc: Doc, start: int) -> bool:
+    """Whether the surname at token ``start`` names one of a family by
+    comparison, not a member named in the article: "the newest Clinton",
+    "the elder Bush", "the youngest Kennedy"."""
+    return start > 1 and doc[start - 1].tag_ in ("JJR", "JJS") and doc[start - 2].lower_ == "the"
 
 
 def _relative_word(doc: Doc, start: int, relatives: dict[str, str | None]) -> str | None:

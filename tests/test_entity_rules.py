@@ -69,7 +69,8 @@ def test_an_apposition_is_a_role_and_the_place_in_it_an_affiliation():
 
 @pytest.mark.parametrize(
     "title, expected",
-    [("Congresswoman", ("Rep.", "f")), ("Congressman", ("Rep.", "m")), ("Sen.", ("Sen.", None)), ("Mrs.", ("Mrs.", "f"))],
+    [("Congresswoman", ("Rep.", "f")), ("Congressman", ("Rep.", "m")), ("Sen.", ("Sen.", None)),
+     ("Mrs.", ("Mrs.", "f")), ("Captain", ("Capt.", None))],
 )
 def test_a_title_before_a_name_gives_its_reported_form_and_the_gender_the_word_tells(title, expected):
     doc = extract(
@@ -136,6 +137,153 @@ def test_a_surname_alone_is_not_the_relative_named_first():
         """,
     )
     assert [(p.name, len(p.mentions)) for p in doc._.entities.people] == [("Ivanka Trump", 1), ("Donald Trump", 2)]
+
+
+# Bill Clinton is named first; then Hillary Clinton in one of four ways; then "Clinton" alone.
+BILL_THEN_HILLARY = """
+    Bill     Bill     PROPN  NNP  compound  1  B-PERSON
+    Clinton  Clinton  PROPN  NNP  nsubj     2  I-PERSON
+    spoke    speak    VERB   VBD  ROOT      2
+    .        .        PUNCT  .    punct     2
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "table", "joins"),
+    [
+        # the subject of the sentence before: Hillary
+        ("Bill Clinton spoke. Hillary Clinton rebuffed him. Clinton left.", """
+         Hillary   Hillary   PROPN  NNP  compound  5   B-PERSON
+         Clinton   Clinton   PROPN  NNP  nsubj     6   I-PERSON
+         rebuffed  rebuff    VERB   VBD  ROOT      6
+         him       he        PRON   PRP  dobj      6
+         .         .         PUNCT  .    punct     6
+         Clinton   Clinton   PROPN  NNP  nsubj     10  B-PERSON
+         left      leave     VERB   VBD  ROOT      10
+         .         .         PUNCT  .    punct     10
+         """, "Hillary Clinton"),
+        # named there, but not as a subject: the first named
+        ("Bill Clinton spoke. Voters cheered Hillary Clinton. Clinton left.", """
+         Voters    voter     NOUN   NNS  nsubj     5
+         cheered   cheer     VERB   VBD  ROOT      5
+         Hillary   Hillary   PROPN  NNP  compound  7   B-PERSON
+         Clinton   Clinton   PROPN  NNP  dobj      5   I-PERSON
+         .         .         PUNCT  .    punct     5
+         Clinton   Clinton   PROPN  NNP  nsubj     10  B-PERSON
+         left      leave     VERB   VBD  ROOT      10
+         .         .         PUNCT  .    punct     10
+         """, "Bill Clinton"),
+        # the subject of a quotation
+        ('Bill Clinton spoke. "Hillary Clinton wins," he said. Clinton left.', """
+         "         "         PUNCT  ``   punct     10
+         Hillary   Hillary   PROPN  NNP  compound  6   B-PERSON
+         Clinton   Clinton   PROPN  NNP  nsubj     7   I-PERSON
+         wins      win       VERB   VBZ  ccomp     10
+         ,         ,         PUNCT  ,    punct     10
+         "         "         PUNCT  ''   punct     10
+         he        he        PRON   PRP  nsubj     10
+         said      say       VERB   VBD  ROOT      10
+         .         .         PUNCT  .    punct     10
+         Clinton   Clinton   PROPN  NNP  nsubj     13  B-PERSON
+         left      leave     VERB   VBD  ROOT      13
+         .         .         PUNCT  .    punct     13
+         """, "Bill Clinton"),
+        # a pronoun before the surname in its clause stands for her: "she met Clinton" is not herself
+        ("Bill Clinton spoke. Hillary Clinton left. She met Clinton.", """
+         Hillary   Hillary   PROPN  NNP  compound  5   B-PERSON
+         Clinton   Clinton   PROPN  NNP  nsubj     6   I-PERSON
+         left      leave     VERB   VBD  ROOT      6
+         .         .         PUNCT  .    punct     6
+         She       she       PRON   PRP  nsubj     9
+         met       meet      VERB   VBD  ROOT      9
+         Clinton   Clinton   PROPN  NNP  dobj      9   B-PERSON
+         .         .         PUNCT  .    punct     9
+         """, "Bill Clinton"),
+    ],
+)
+def test_a_surname_alone_joins_the_only_one_named_in_full_as_a_subject_just_before(text, table, joins):
+    doc = extract(text, BILL_THEN_HILLARY + table.strip("\n"))
+    (last,) = [p for p in doc._.entities.people if any(m.start == text.rindex("Clinton") for m in p.mentions)]
+    assert last.name == joins
+
+
+@pytest.mark.parametrize(
+    ("text", "table", "names"),
+    [
+        ("Voters pro-Jeb Bush 35 cheered. Jeb Bush spoke.", """
+         Voters   voter    NOUN   NNS   nsubj     6   O
+         pro      pro      ADJ    JJ    amod      3   B-PERSON
+         -        -        PUNCT  HYPH  punct     3   I-PERSON
+         Jeb      Jeb      PROPN  NNP   compound  4   I-PERSON
+         Bush     Bush     PROPN  NNP   appos     0   I-PERSON
+         35       35       NUM    CD    nummod    4   I-PERSON
+         cheered  cheer    VERB   VBD   ROOT      6   O
+         .        .        PUNCT  .     punct     6   O
+         Jeb      Jeb      PROPN  NNP   compound  9   B-PERSON
+         Bush     Bush     PROPN  NNP   nsubj     10  I-PERSON
+         spoke    speak    VERB   VBD   ROOT      10  O
+         .        .        PUNCT  .     punct     10  O
+         """, ["Jeb Bush"]),
+        ("Floridians Jeb Bush spoke.", """
+         Floridians  Floridians  PROPN  NNPS  compound  2  B-PERSON
+         Jeb         Jeb         PROPN  NNP   compound  2  I-PERSON
+         Bush        Bush        PROPN  NNP   nsubj     3  I-PERSON
+         spoke       speak       VERB   VBD   ROOT      3  O
+         .           .           PUNCT  .     punct     3  O
+         """, ["Jeb Bush"]),
+        ("Ted Cruz Wins. Certainly Ted Cruz spoke. Ted Cruz left.", """
+         Ted        Ted        PROPN  NNP  compound  1   B-PERSON
+         Cruz       Cruz       PROPN  NNP  compound  2   I-PERSON
+         Wins       Wins       PROPN  NNP  ROOT      2   I-PERSON
+         .          .          PUNCT  .    punct     2   O
+         Certainly  certainly  ADV    RB   advmod    7   B-PERSON
+         Ted        Ted        PROPN  NNP  compound  6   I-PERSON
+         Cruz       Cruz       PROPN  NNP  nsubj     7   I-PERSON
+         spoke      speak      VERB   VBD  ROOT      7   O
+         .          .          PUNCT  .    punct     7   O
+         Ted        Ted        PROPN  NNP  compound  10  B-PERSON
+         Cruz       Cruz       PROPN  NNP  nsubj     11  I-PERSON
+         left       leave      VERB   VBD  ROOT      11  O
+         .          .          PUNCT  .    punct     11  O
+         """, ["Ted Cruz"]),
+        # a hyphened lower-case part of a name, and a number in one
+        ("Ban Ki-moon met Guccifer 2.0.", """
+         Ban       Ban       PROPN  NNP   compound  3  B-PERSON
+         Ki        Ki        PROPN  NNP   compound  3  I-PERSON
+         -         -         PUNCT  HYPH  punct     3  I-PERSON
+         moon      moon      PROPN  NNP   nsubj     4  I-PERSON
+         met       meet      VERB   VBD   ROOT      4  O
+         Guccifer  Guccifer  PROPN  NNP   dobj      4  B-PERSON
+         2.0       2.0       NUM    CD    nummod    5  I-PERSON
+         .         .         PUNCT  .     punct     4  O
+         """, ["Ban Ki-moon", "Guccifer 2.0"]),
+    ],
+)
+def test_words_the_model_reads_into_a_name_are_left_out(text, table, names):
+    # A number after the name, and a lower-case word hyphened to a name the
+    # article gives alone elsewhere; a plural before it; a common word
+    # before it or any word after it, around a name the article gives alone.
+    doc = extract(text, table)
+    assert [p.name for p in doc._.entities.people] == names
+
+
+def test_a_surname_after_the_and_a_comparison_is_one_of_a_family_not_a_member_named():
+    doc = extract(
+        "Chelsea Clinton spoke. The newest Clinton is due.",
+        """
+        Chelsea  Chelsea  PROPN  NNP  compound  1  B-PERSON
+        Clinton  Clinton  PROPN  NNP  nsubj     2  I-PERSON
+        spoke    speak    VERB   VBD  ROOT      2
+        .        .        PUNCT  .    punct     2
+        The      the      DET    DT   det       6
+        newest   new      ADJ    JJS  amod      6
+        Clinton  Clinton  PROPN  NNP  nsubj     7  B-PERSON
+        is       be       AUX    VBZ  ROOT      7
+        due      due      ADJ    JJ   acomp     7
+        .        .        PUNCT  .    punct     7
+        """,
+    )
+    assert [(p.name, len(p.mentions)) for p in doc._.entities.people] == [("Chelsea Clinton", 1), ("Clinton", 1)]
 
 
 def test_a_surname_alone_with_no_full_name_of_its_gender_stays_apart():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsflow.gazetteer import Place
-from newsflow.identity import entity_id, name_key, organization_key, person_key, place_key
+from newsflow.identity import entity_id, name_key, organization_key, people_keys, person_key, place_key
 from tests.handmade import extractors
 
 
@@ -27,6 +27,7 @@ def rules():
         ("Chuck Grassley", "Charles E. Grassley"),
         ("Hillary Rodham Clinton", "Hillary Clinton"),  # curated aliases
         ("Joseph R. Biden Jr.", "Joe Biden"),
+        ("George H. W. Bush", "George H.W. Bush"),  # initials that count, however spaced
     ],
 )
 def test_one_person_whatever_the_middle_initials_case_and_accents(rules, one, other):
@@ -48,6 +49,14 @@ def test_one_person_whatever_the_middle_initials_case_and_accents(rules, one, ot
 )
 def test_people_who_share_a_surname_stay_apart(rules, one, other):
     assert person_key(one, rules) != person_key(other, rules)
+
+
+def test_a_name_written_without_the_initials_that_count_is_the_one_its_article_leaves():
+    # lexicons/distinct_initials.txt lists George W. and George H.W. Bush.
+    assert people_keys(["George W. Bush", "George Bush", "Jeb Bush"], rules := extractors().get_pipe(
+        "newsflow_identity").rules) == ["george w bush", "george hw bush", "jeb bush"]
+    assert people_keys(["George Bush", "Jeb Bush"], rules) == ["george bush", "jeb bush"]  # either of them
+    assert people_keys(["George W. Bush", "George H.W. Bush", "George Bush"], rules)[2] == "george bush"
 
 
 def test_a_single_name_has_no_key_and_an_id_of_its_own_article():

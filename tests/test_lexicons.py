@@ -137,8 +137,10 @@ def test_each_president_is_named_in_full_by_the_surname_listed():
     assert [row for row in rows if row["person"].split()[-1] != row["surname"]] == []
 
 
-def test_distinct_initials_are_first_and_last_names():
-    assert all(len(name.split()) == 2 for name in lexicons.entries("distinct_initials.txt"))
+def test_distinct_initials_list_at_least_two_people_of_each_name_with_their_initials():
+    names = list(lexicons.entries("distinct_initials.txt"))
+    assert all(len(name.split()) == 3 for name in names)
+    assert min(Counter(f"{n.split()[0]} {n.split()[-1]}" for n in names).values()) >= 2
 
 
 def test_the_pipeline_config_records_the_rules_in_force():
