@@ -17,7 +17,7 @@ def test_batches_keep_the_order_and_every_item():
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
 
 
-def test_parts_are_written_in_neighbouring_groups_as_many_for_each_worker():
+def test_parts_are_written_in_one_group_if_it_is_enough_else_in_neighbouring_groups_as_many_for_each_worker():
     from flows.pipeline import _neighbours
     from newsflow.validate import VALIDATION_GROUP
     from tasks.store import PartPlan
@@ -30,7 +30,8 @@ def test_parts_are_written_in_neighbouring_groups_as_many_for_each_worker():
         assert [plan for group in groups for plan in group] == plans(sizes)  # every part once, in order
         return [[len(plan.articles) for plan in group] for group in groups]
 
-    assert cut([100] * 8, 2) == [[100] * 4, [100] * 4]  # a small corpus: a group each
+    assert cut([100] * 8, 2) == [[100] * 8]  # a small corpus: one group, validated where Great Expectations runs
+    assert cut([100] * 12, 2) == [[100] * 6, [100] * 6]  # more than a group: a group each
     assert cut([30, 200, 10, 60, 100, 40], 1) == [[30, 200, 10, 60, 100, 40]]
     # 47,100 articles on 2 workers: 24 groups each, none far above the validation group.
     sizes = [2, 24, 39, 49, 56, 68, 110, 149, 185, 200] * 50 + [100] * 30

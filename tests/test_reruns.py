@@ -268,9 +268,11 @@ def test_dask_cluster_with_two_workers_writes_the_same_bytes(prefect_server, raw
     from flows.pipeline import newsflow_pipeline
 
     local, on_dask = tmp_path / "local", tmp_path / "dask"
-    # A part an article, in a group a worker: the groups go to Dask's workers.
+    # A part an article, in a group a worker: the groups go to Dask's workers
+    # (at most one article a group: one group would be written in this process).
     monkeypatch.setenv("NEWSFLOW_PART_SIZE", "1")
     monkeypatch.setenv("NEWSFLOW_WORKERS", "2")
+    monkeypatch.setattr("flows.pipeline.VALIDATION_GROUP", 1)
     run(raw, local)
     # Dask's worker processes reach the same Prefect API as this test.
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
