@@ -599,8 +599,15 @@ def _people(doc: Doc, person_spans: list[PersonSpan], rules: EntityRules) -> tup
         # Where both "Mr. Khan" and "Ms. Khan" are written, a full name
         # whose gender nothing tells could be either: it joins neither.
         both = len(genders_of_surname[word]) > 1
+        # A title telling the gender lets the surname join one introduced as
+        # a relative ("Ms. Trump" is "his daughter Ivanka Trump" in a story
+        # about Donald), unless someone else of the surname named in full
+        # may be of that gender: "Mr. Khan" is not "her son, Humayun Khan"
+        # where "Khizr and Ghazala Khan" are named.
+        others = [p for p in by_default if _surname_of(p.full_name, word) and id(p) not in relatives]
+        relative_fits = gender is not None and not any(p.fits(gender) for p in others)
         fitting = [p for p in by_default if _surname_of(p.full_name, word) and p.fits(gender)
-                   and (gender is not None or id(p) not in relatives)
+                   and (id(p) not in relatives or relative_fits)
                    and not (both and gender is not None and p.gender is None)]
         if not titles and _one_of_a_family(doc, start):
             apart.append(Entity("person", word, mentions=[mention]))

@@ -286,6 +286,36 @@ def test_a_surname_after_the_and_a_comparison_is_one_of_a_family_not_a_member_na
     assert [(p.name, len(p.mentions)) for p in doc._.entities.people] == [("Chelsea Clinton", 1), ("Clinton", 1)]
 
 
+def test_a_title_telling_a_gender_joins_a_relative_only_if_no_one_else_of_the_surname_may_have_it():
+    doc = extract(
+        "Ghazala Khan mourned her son, Humayun Khan. Mr. Khan wept. Ms. Khan spoke.",
+        """
+        Ghazala  Ghazala  PROPN  NNP  compound  1   B-PERSON
+        Khan     Khan     PROPN  NNP  nsubj     2   I-PERSON
+        mourned  mourn    VERB   VBD  ROOT      2
+        her      her      PRON   PRP$ poss      4
+        son      son      NOUN   NN   dobj      2
+        ,        ,        PUNCT  ,    punct     4
+        Humayun  Humayun  PROPN  NNP  compound  7   B-PERSON
+        Khan     Khan     PROPN  NNP  appos     4   I-PERSON
+        .        .        PUNCT  .    punct     2
+        Mr.      Mr.      PROPN  NNP  compound  10
+        Khan     Khan     PROPN  NNP  nsubj     11  B-PERSON
+        wept     weep     VERB   VBD  ROOT      11
+        .        .        PUNCT  .    punct     11
+        Ms.      Ms.      PROPN  NNP  compound  14
+        Khan     Khan     PROPN  NNP  nsubj     15  B-PERSON
+        spoke    speak    VERB   VBD  ROOT      15
+        .        .        PUNCT  .    punct     15
+        """,
+    )
+    # Nothing tells Ghazala's gender, and both "Mr." and "Ms." are written:
+    # she joins neither, and "Mr. Khan" may be her husband, named nowhere
+    # in full, not the son whom "Mr." fits.
+    assert [(p.name, len(p.mentions)) for p in doc._.entities.people] == [
+        ("Ghazala Khan", 1), ("Humayun Khan", 1), ("Mr. Khan", 1), ("Ms. Khan", 1)]
+
+
 def test_a_surname_alone_with_no_full_name_of_its_gender_stays_apart():
     doc = extract(
         "Bill Clinton spoke. Mrs. Clinton left.",
