@@ -15,7 +15,7 @@ Times, on the same machine and the same articles:
   every run above found it, and after ``newsflow stop-server``, starting
   its own;
 
-and prints articles/s, peak memory (RSS summed over the process
+and prints articles/s, peak memory (RSS and PSS summed over the process
 tree), how busy the CPUs were, and the ratio to bare spaCy on the same
 articles. The corpus is copied into a scratch folder first, so that the
 reruns can change it; ``--repeat K`` replicates it K times (each copy's
@@ -52,15 +52,16 @@ print(tokens)
 """
 
 
-def _rss_kb(pid: int) -> int:
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """The resident memory of process ``pid``: RSS, which counts in full
+    the pages it shares with the process it was forked from (bare spaCy's
+    workers, newsflow's), and PSS, which counts a shared page's share."""
     try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            found = dict(line.split()[:2] for line in handle if line.startswith(("Rss:", "Pss:")))
+        return int(found["Rss:"]), int(found["Pss:"])
+    except (OSError, KeyError, ValueError):
+        return 0, 0
 
 
 def _cpu_times() -> tuple[int, int]:
@@ -75,13 +76,14 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     busy0, total0 = _cpu_times()
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    peak = 0
+    peak = peak_pss = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not stop.is_set():
-            peak = max(peak, sum(_rss_kb(p) for p in [process.pid, *descendants(process.pid)]))
+            rss, pss = zip(*(_memory_kb(p) for p in [process.pid, *descendants(process.pid)]))
+            peak, peak_pss = max(peak, sum(rss)), max(peak_pss, sum(pss))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -94,6 +96,7 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     return {
         "wall_s": wall,
         "peak_rss_mb": peak / 1024,
+        "peak_pss_mb": peak_pss / 1024,
         "cpu_busy": (busy1 - busy0) / max(total1 - total0, 1),
         "returncode": process.returncode,
         "stdout": stdout,
@@ -185,13 +188,14 @@ def main() -> None:
 
     tokens = rows["bare spaCy nlp.pipe"][0]["tokens"]
     print(f"{n_articles:,} articles, {tokens:,} spaCy tokens, {args.workers} processes, model {args.model}\n")
-    print(f"{'run':<26}{'wall s':>9}{'articles/s':>12}{'peak RSS MB':>13}{'CPU busy':>10}{'x bare':>8}")
+    print(f"{'run':<26}{'wall s':>9}{'articles/s':>12}{'peak RSS MB':>13}{'peak PSS MB':>13}{'CPU busy':>10}"
+          f"{'x bare':>8}")
     baseline = rows["bare spaCy nlp.pipe"][0]
     for name, (result, articles) in rows.items():
         if name.startswith("bare spaCy,"):
             baseline = result  # the small runs are compared with bare spaCy on the same articles
         print(f"{name:<26}{result['wall_s']:>9.1f}{articles / result['wall_s']:>12.1f}{result['peak_rss_mb']:>13,.0f}"
-              f"{result['cpu_busy']:>10.0%}{result['wall_s'] / baseline['wall_s']:>8.2f}")
+              f"{result['peak_pss_mb']:>13,.0f}{result['cpu_busy']:>10.0%}{result['wall_s'] / baseline['wall_s']:>8.2f}")
     print(f"\nnewsflow run on an empty folder: {empty['wall_s']:.1f} s with the server kept up, "
           f"{empty_new_server['wall_s']:.1f} s starting it (the fixed cost of a run: Python and Prefect imports, "
           "one flow run, publishing empty tables, shutdown; and Prefect's server)")

@@ -133,24 +133,25 @@ def run(raw_dir: Path, out_dir: str, metadata: Path | None, model: str | None, b
     settings = _checked_settings(raw_dir, out_dir, model=model, batch_size=batch_size, workers=workers, runner=runner,
                                  address=address)
     _check_sidecar(metadata)
-    from newsflow.status import published_if_up_to_date, up_to_date_message
+    from newsflow.status import checked_status, up_to_date_message
 
     def warn(message: str) -> None:
         click.echo(f"Warning: {message}", err=True)
 
-    if not force and (published := published_if_up_to_date(raw_dir, out_dir, settings, metadata, warn)):
+    found = checked_status(raw_dir, out_dir, settings, metadata, warn)
+    if not force and found and found.up_to_date:
         if as_json:
-            click.echo(json.dumps({"up_to_date": True, "run_id": published, "out_dir": out_dir}, indent=2))
+            click.echo(json.dumps({"up_to_date": True, "run_id": found.published_run, "out_dir": out_dir}, indent=2))
         else:
-            click.echo(up_to_date_message(raw_dir, out_dir, published) + " (--force runs anyway).")
+            click.echo(up_to_date_message(raw_dir, out_dir, found.published_run) + " (--force runs anyway).")
         from newsflow.store import published_rows
 
         if published_rows(out_dir, "quarantine"):
             sys.exit(EXIT_QUARANTINED)
         return
-    summary = run_flow(verbose, settings, raw_dir=str(raw_dir), out_dir=str(out_dir), model=settings.model,
-                        batch_size=settings.batch_size, allow_empty=allow_empty,
-                        metadata=str(metadata) if metadata else None)
+    summary = run_flow(verbose, settings, extracts=found is None or found.extracts, raw_dir=str(raw_dir),
+                       out_dir=str(out_dir), model=settings.model, batch_size=settings.batch_size,
+                       allow_empty=allow_empty, metadata=str(metadata) if metadata else None)
     if as_json:
         click.echo(json.dumps(jsonable(summary), indent=2, sort_keys=True))
     else:

@@ -42,15 +42,23 @@ def prefect_environment(verbose: bool) -> None:
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
 
-def run_flow(verbose: bool, settings: Settings, **parameters) -> Mapping:
+def run_flow(verbose: bool, settings: Settings, extracts: bool = True, **parameters) -> Mapping:
     """Run the pipeline flow, on the task runner of ``settings``, on a Prefect
     API server shared by every worker process (the one PREFECT_API_URL names,
     or newsflow's run server: ``cli/run_server.py``) and return its summary;
-    a refused or failed run exits with its status and one line saying why."""
+    a refused or failed run exits with its status and one line saying why.
+    A run that ``extracts`` articles (or may) has its batch workers made
+    ready while it starts."""
     prefect_environment(verbose)
     # The flow reads its settings from this process's environment, so that
     # what it records in the runs table is what it runs with.
     os.environ.update(settings.as_environment())
+    if extracts and settings.runner == "local" and settings.usable_workers > 1:
+        # The batch workers' fork server imports and loads the model on
+        # another core while this process imports Prefect.
+        from flows.warm_workers import start_fork_server
+
+        start_fork_server()
     from cli.run_server import server_for_run
 
     with nullcontext() if os.environ.get("PREFECT_API_URL") else server_for_run() as server:
@@ -61,12 +69,14 @@ def run_flow(verbose: bool, settings: Settings, **parameters) -> Mapping:
             # that leads nowhere.
             os.environ["PREFECT_UI_URL"] = ""
         # Imported while a new server starts: Prefect (seconds), and the
-        # report's matplotlib (about a second), since a run this command
-        # starts publishes, with a report.
+        # report's pandas, since a run this command starts publishes, with
+        # a report.
         import newsflow.report  # noqa: F401
         from flows.runners import configured_pipeline
 
         if server is not None:
+            import matplotlib.figure  # noqa: F401 - the report's charts, while there is time to wait
+
             server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
         flow = configured_pipeline(settings)
         # A command runs the flow to publish: whether that is needed, it

@@ -29,26 +29,43 @@ def end_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_worker(interval: float = 1.0) -> None:
+def start_worker(run_pid: int, interval: float = 1.0) -> None:
     """For a Python worker process (a pool's ``initializer``): leave Ctrl-C
     to the parent, which stops its workers itself (a terminal sends SIGINT
     to every process of the group, and a worker interrupted mid-task would
     only print a traceback), and end the worker within ``interval`` seconds
-    of its parent's death, noticed as a changed parent id."""
+    of the end of ``run_pid``, the run that uses it. (Not its parent: a
+    worker forked by multiprocessing's fork server is the server's child,
+    and the server lives as long as a worker does.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while alive(run_pid):
             time.sleep(interval)
         os._exit(1)  # nothing left to report to
 
-    threading.Thread(target=watch, name="newsflow-watch-parent", daemon=True).start()
+    threading.Thread(target=watch, name="newsflow-watch-run", daemon=True).start()
     # A worker ends when its pool shuts down, which waits for it: once the
     # exit handlers registered after this one have run (Prefect's, which
     # flush the worker's last logs and events to the parent), end without
     # the interpreter's tear-down of a loaded spaCy model (about a second).
     atexit.register(os._exit, 0)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs; a process that ended and that its
+    parent has not waited for yet (a zombie) does not."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc here
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return state not in ("Z", "X")
 
 
 def stop(process: subprocess.Popen, timeout: float) -> None:

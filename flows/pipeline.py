@@ -32,7 +32,7 @@ from prefect.states import Cancelled, Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from newsflow.batching import batched, fair_size
+from newsflow.batching import batched, shrinking_batches
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
 from newsflow.file_index import FileIndex, KeptArticle
@@ -334,9 +334,16 @@ def _submit_batches(paths: list[Path], raw_dir: str, cache: ArticleCache, settin
     """The files ``paths`` read and extracted in batches shared among the
     workers, as futures. Each batch gets its files' sidecar rows alone, not
     quote()d: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7)."""
-    size = fair_size(len(paths), settings.batch_size, settings.usable_workers)
+    batches = shrinking_batches(paths, [_size(path) for path in paths], settings.usable_workers, settings.batch_size)
     return [process_batch.submit(batch, raw_dir, cache, settings, _rows_for(sidecar, batch, raw_dir))
-            for batch in batched(paths, size)]
+            for batch in batches]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was listed: its batch says so
+        return 0
 
 
 def _done(value) -> Future:

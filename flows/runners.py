@@ -14,13 +14,24 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows.lifetime import start_worker
 from flows.pipeline import newsflow_pipeline
+from flows.warm_workers import fork_server_context
 from newsflow.config import Settings
 
 
 class StoppableProcessPool(ProcessPoolTaskRunner):
-    """Prefect's process pool, except that a flow ending in an error or an
-    interrupt (Ctrl-C, SIGTERM) stops the workers instead of waiting for
-    their batches to finish, which can take minutes."""
+    """Prefect's process pool, except that its workers are forked from a
+    process that holds the model (``flows/warm_workers.py``), and a flow
+    ending in an error or an interrupt (Ctrl-C, SIGTERM) stops the workers
+    instead of waiting for their batches to finish, which can take minutes."""
+
+    def __enter__(self) -> StoppableProcessPool:
+        self._initargs = (os.getpid(),)  # the run the workers serve: this process
+        super().__enter__()
+        # Prefect 3.9 gives its executor the spawn context and no way to
+        # choose; the executor starts its workers on the first tasks, from
+        # this context.
+        self._executor._mp_context = fork_server_context()
+        return self
 
     def __exit__(self, exc_type, exc_value, traceback) -> None:
         if exc_type is not None:

@@ -9,9 +9,12 @@ small) and ids and dates are fixed, so the same data gives the same SVG.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import matplotlib
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _STYLE = {
     "svg.fonttype": "none",
@@ -27,6 +30,18 @@ _STYLE = {
 }
 COLOR = "#3b6ea5"
 WIDTH = 6.4  # inches: the page's column at 96 dpi is about 620 px
+
+
+@contextmanager
+def _drawing(height: float) -> Iterator[Figure]:
+    """A new figure of the page's width in the report's style. matplotlib
+    (about 0.4 s to import) comes with the first chart drawn: the report of
+    an empty output draws none."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_STYLE):
+        yield Figure(figsize=(WIDTH, height))
 
 
 def _margins(figure: Figure, left: float, bottom: float, right: float = 0.3, top: float = 0.35) -> None:
@@ -45,8 +60,7 @@ def _svg(figure: Figure) -> str:
 
 def bars(title: str, labels: list[str], values: list[float], color: str = COLOR) -> str:
     """Horizontal bars, the largest on top: who or what counts most."""
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(WIDTH, 0.6 + 0.22 * max(len(labels), 1)))
+    with _drawing(0.6 + 0.22 * max(len(labels), 1)) as figure:
         axes = figure.add_subplot()
         axes.barh(range(len(labels)), values, color=color)
         axes.set_yticks(range(len(labels)), [_short(label) for label in labels])
@@ -63,8 +77,7 @@ def bars(title: str, labels: list[str], values: list[float], color: str = COLOR)
 
 def columns(title: str, labels: list[str], values: list[float], color: str = COLOR) -> str:
     """Vertical bars in the order given: a quantity over time."""
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(WIDTH, 2.4))
+    with _drawing(2.4) as figure:
         axes = figure.add_subplot()
         axes.bar(range(len(labels)), values, color=color)
         step = max(1, len(labels) // 12)  # at most about a dozen readable ticks
@@ -77,8 +90,7 @@ def columns(title: str, labels: list[str], values: list[float], color: str = COL
 def stacked(title: str, labels: list[str], series: dict[str, list[float]]) -> str:
     """Vertical stacked bars: parts of a whole over time (a run's articles
     extracted and reused)."""
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(WIDTH, 2.4))
+    with _drawing(2.4) as figure:
         axes = figure.add_subplot()
         bottom = [0.0] * len(labels)
         for (name, values), color in zip(series.items(), (COLOR, "#b8c9dd", "#d98c5f")):
@@ -98,8 +110,7 @@ def points_on_globe(title: str, names: list[str], longitudes: list[float], latit
     """Places as points at their coordinates, sized by weight, on a grid of
     longitude and latitude (no coastlines: none ship offline), the heaviest
     named."""
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(WIDTH, 3.4))
+    with _drawing(3.4) as figure:
         axes = figure.add_subplot()
         top = max(weights, default=1) or 1
         axes.scatter(longitudes, latitudes, s=[8 + 300 * w / top for w in weights], color=COLOR, alpha=0.55,

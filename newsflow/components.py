@@ -46,7 +46,7 @@ from newsflow.gazetteer import Region, key
 from newsflow.geocode import GeocodeRules, geocode, places_in_text
 from newsflow.identity import IdentityRules, bare_name, name_key, organization_key, people_keys, person_key, place_key
 from newsflow.mentions import EntityRules, Title, find_entities, join_same_places, normalized_name
-from newsflow.numbers import NumberRules, find_numbers
+from newsflow.numbers import NumberRules, find_numbers, prepare_quantity_parser
 from newsflow.quotes import QuoteRules, find_quotes, quotation_marks, quoted_tokens
 from newsflow.resolution import ResolutionRules, resolve_speakers
 from newsflow.segment import Layout
@@ -316,6 +316,7 @@ def make_numbers(
     nlp: Language, name: str, labels: list[str], hedges: list[str], unit_by_label: dict[str, str],
     number_words: dict[str, float], currency_symbols: dict[str, str], money_words: list[str],
 ) -> Extractor:
+    prepare_quantity_parser()
     return Extractor(NumberRules(frozenset(labels), tuple(hedges), dict(unit_by_label), dict(number_words),
                                  dict(currency_symbols), frozenset(money_words)), _numbers)
 

@@ -27,6 +27,13 @@ with warnings.catch_warnings():
     from quantulum3 import parser as quantity_parser
 
 
+def prepare_quantity_parser() -> None:
+    """quantulum3 compiles its unit patterns at its first parse (about a
+    second): done as the pipeline loads, it is done once in the process that
+    forks the batch workers (``flows/warm_workers.py``), not in each."""
+    quantity_parser.parse("1 km")
+
+
 @dataclass(frozen=True)
 class NumberRules:
     labels: frozenset[str]  # the entity labels that are numbers

@@ -77,7 +77,8 @@ def write_report(read: Reader, write: Writer, out_dir: str, validation: dict, do
         [float(v) for v in mapped["n_mentions"]])) if len(mapped) else ""
     runs_chart = _figure("runs", charts.stacked(
         "Articles per run", [r["run_id"][:15] for r in history],
-        {"extracted": [float(r["n_extracted"]) for r in history], "reused": [float(r["n_reused"]) for r in history]}))
+        {"extracted": [float(r["n_extracted"]) for r in history], "reused": [float(r["n_reused"]) for r in history]},
+    )) if any(r["n_articles"] for r in history) else ""
     page = _environment().get_template("report.html").render(
         data=data, run=data.run, out_dir=out_dir, css=_css(), chart=_chart, map=places_map, runs=history[::-1],
         runs_chart=runs_chart, docs=f"../{DOCS}", docs_pages=docs_pages, pages=set(pages))

@@ -49,10 +49,16 @@ class Status:
     changed: list[str] = field(default_factory=list)  # or not read since: a failed extraction to retry
     gone: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # what else a run would change
+    extracts_all: bool = False  # a run would extract every article again (or for the first time)
 
     @property
     def up_to_date(self) -> bool:
         return not (self.new or self.changed or self.gone or self.reasons)
+
+    @property
+    def extracts(self) -> bool:
+        """Whether a run would extract any article."""
+        return bool(self.new or self.changed) or self.extracts_all
 
 
 def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, metadata: str | Path | None) -> Status:
@@ -63,6 +69,7 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
     status = Status(published)
     if published is None:
         status.reasons.append("no run has published here yet")
+        status.extracts_all = bool(list_raw_files(Path(raw_dir))[0])
         return status
     fingerprint = extraction_fingerprint(settings.model)
     cache = ArticleCache(out, fingerprint)
@@ -77,6 +84,7 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
     if index.published is None:
         status.reasons.append("the extraction code, model, packages or reading limits changed (or no file index "
                               "was kept): every article would be extracted again")
+        status.extracts_all = True
         return status
     if index.published != {"run_id": published, "state": state}:
         status.reasons.append("the code, settings or sidecar changed, or another run published there")
@@ -114,21 +122,28 @@ def _damaged_files(out: str | Path) -> list[str]:
     return found
 
 
-def published_if_up_to_date(raw_dir: str | Path, out: str | Path, settings: Settings,
-                            metadata: str | Path | None, warn: Callable[[str], None]) -> str | None:
-    """The published run, when a run would publish exactly what it did.
-    A shortcut only: whatever it cannot tell, the run finds out. A folder or
-    sidecar that cannot be read the run reports itself; anything else is
-    passed to ``warn``, since a check that always fails makes every run
-    publish again (CPython 3.11.7's parser once did it to served runs)."""
+def checked_status(raw_dir: str | Path, out: str | Path, settings: Settings, metadata: str | Path | None,
+                   warn: Callable[[str], None]) -> Status | None:
+    """``output_status``, or None when it cannot tell. A shortcut only:
+    whatever it cannot tell, the run finds out. A folder or sidecar that
+    cannot be read the run reports itself; anything else is passed to
+    ``warn``, since a check that always fails makes every run publish again
+    (CPython 3.11.7's parser once did it to served runs)."""
     try:
-        found = output_status(raw_dir, out, settings, metadata)
+        return output_status(raw_dir, out, settings, metadata)
     except (OSError, ValueError):
         return None
     except Exception as error:  # noqa: BLE001
         warn(f"could not tell whether {out} is up to date ({type(error).__name__}: {error}); running anyway")
         return None
-    return found.published_run if found.up_to_date else None
+
+
+def published_if_up_to_date(raw_dir: str | Path, out: str | Path, settings: Settings,
+                            metadata: str | Path | None, warn: Callable[[str], None]) -> str | None:
+    """The published run, when a run would publish exactly what it did
+    (``checked_status``)."""
+    found = checked_status(raw_dir, out, settings, metadata, warn)
+    return found.published_run if found and found.up_to_date else None
 
 
 def up_to_date_message(raw_dir: str | Path, out: str | Path, published: str) -> str:

@@ -315,7 +315,7 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
     store.write_text("manifest.json", json.dumps(run, indent=1, sort_keys=True, default=str))
     started = time.perf_counter()
     try:
-        # Imported here: matplotlib's import is a cost only runs that publish pay.
+        # Imported here: pandas' import is a cost only runs that publish pay.
         from newsflow.report import DOCS_PAGES_FILE, page_key, write_report
 
         kept = KeptPages(store, drawn_from, page_key)

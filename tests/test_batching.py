@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from newsflow.batching import batched, fair_size
+from newsflow.batching import batched, shrinking_batches
 
 
-def test_few_files_are_shared_among_the_workers_but_not_too_few_and_many_keep_the_batch_size():
-    assert fair_size(200, 64, 2) == 32  # about four batches a worker, not 64, 64, 64 and 8
-    assert fair_size(400, 64, 2) == 50
-    assert fair_size(10, 64, 2) == 32  # ten new files: one batch, one worker's model
-    assert fair_size(10_080, 64, 2) == 64
-    assert fair_size(200, 16, 2) == 16  # never above the batch size asked for
+def test_batches_shrink_toward_the_end_by_weight_and_keep_every_item_in_order():
+    items = list(range(200))
+    batches = list(shrinking_batches(items, [100] * 200, workers=2, most=64))
+    assert [item for batch in batches for item in batch] == items
+    sizes = [len(batch) for batch in batches]
+    assert sizes[0] == 50  # a quarter of what is left, for two workers
+    assert sizes == sorted(sizes, reverse=True)  # the last batches, which a worker may run alone, are the smallest
+    assert sizes[-2] == 4  # but not below the least
+
+
+def test_a_heavy_item_makes_its_batch_the_least_and_few_items_are_one_batch():
+    assert [len(b) for b in shrinking_batches(list(range(40)), [10_000] + [10] * 39, 2, 64)][:2] == [4, 9]
+    assert list(shrinking_batches(list(range(10)), [1] * 10, 2, 64)) == [list(range(10))]  # a second worker is not worth it
+    assert list(shrinking_batches([], [], 2, 64)) == []
+
+
+def test_batches_never_exceed_the_batch_size_asked_for():
+    assert max(len(b) for b in shrinking_batches(list(range(10_080)), [1] * 10_080, 2, 64)) == 64
 
 
 def test_batches_keep_the_order_and_every_item():

@@ -166,3 +166,39 @@ def test_an_interrupted_command_ends_within_its_time_whatever_it_waits_for():
     ended = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert ended.returncode == 143
     assert ended.stderr.strip() == "Interrupted by SIGTERM: nothing was published; the previous output is unchanged"
+
+
+# A flow on newsflow's process pool whose task tells where it runs.
+PROBE_WORKER = """
+import os
+from prefect import flow, task
+from flows.runners import task_runner
+from newsflow.config import Settings
+
+
+@task
+def where() -> tuple:
+    from newsflow.nlp import load_model
+
+    return os.getppid(), load_model.cache_info().currsize
+
+
+@flow
+def probe() -> tuple:
+    return where.submit().result()
+
+
+print(os.getpid(), *probe.with_options(task_runner=task_runner(Settings()))())
+"""
+
+
+@needs_two_cpus
+def test_batch_workers_are_forked_with_the_model_already_loaded(shared_server):
+    from tests.conftest import cli_environment
+
+    result = subprocess.run([sys.executable, "-c", PROBE_WORKER], cwd=REPO, capture_output=True, text=True,
+                            timeout=300, env=cli_environment(NEWSFLOW_WORKERS="2", **shared_server))
+    assert result.returncode == 0, result.stderr
+    run_pid, worker_parent, models_loaded = map(int, result.stdout.split()[-3:])
+    assert worker_parent != run_pid  # the fork server's child, not a process the run spawned
+    assert models_loaded == 1  # loaded by the fork server, before the task asked for it
