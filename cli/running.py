@@ -75,8 +75,6 @@ def run_flow(verbose: bool, settings: Settings, extracts: bool = True, **paramet
         from flows.runners import configured_pipeline
 
         if server is not None:
-            import matplotlib.figure  # noqa: F401 - the report's charts, while there is time to wait
-
             server.wait_until_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
         flow = configured_pipeline(settings)
         # A command runs the flow to publish: whether that is needed, it
