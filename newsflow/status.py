@@ -67,14 +67,14 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
     fs, root = output_filesystem(out)
     published = _published_run(fs, root)
     status = Status(published)
+    files, refused = list_raw_files(Path(raw_dir))
     if published is None:
         status.reasons.append("no run has published here yet")
-        status.extracts_all = bool(list_raw_files(Path(raw_dir))[0])
+        status.extracts_all = bool(files)
         return status
     fingerprint = extraction_fingerprint(settings.model)
     cache = ArticleCache(out, fingerprint)
     index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
-    files, refused = list_raw_files(Path(raw_dir))
     sidecar = None
     if metadata:
         from newsflow.sidecar import read_sidecar  # pandas, only for a sidecar
@@ -84,7 +84,7 @@ def output_status(raw_dir: str | Path, out: str | Path, settings: Settings, meta
     if index.published is None:
         status.reasons.append("the extraction code, model, packages or reading limits changed (or no file index "
                               "was kept): every article would be extracted again")
-        status.extracts_all = True
+        status.extracts_all = bool(files)
         return status
     if index.published != {"run_id": published, "state": state}:
         status.reasons.append("the code, settings or sidecar changed, or another run published there")

@@ -31,7 +31,7 @@ import newsflow.article
 import newsflow.store
 import tasks.ingest
 import tasks.store
-from flows.lifetime import descendants
+from flows.lifetime import alive, descendants
 from flows.pipeline import NothingToPublish
 from newsflow.article import process_articles
 from newsflow.cache import CACHE_DIR, ENTRY_SUFFIX, NO_ENTRY, ArticleCache
@@ -641,14 +641,6 @@ def test_text_that_cleaning_used_to_get_wrong(prefect_server, tmp_path):
 # -- Kills, interrupts, full and read-only disks ---------------------------------------------------------
 
 
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def start_run_and_wait_for_extraction(raw: Path, out: Path, cwd: Path, env: dict) -> tuple[subprocess.Popen, list[int]]:
     """A real ``newsflow run`` in a session of its own (a terminal's process
     group), returned once it has kept its first extracted article, with its
@@ -689,9 +681,9 @@ def test_an_interrupted_run_ends_within_seconds_and_publishes_nothing(published,
     print(f"{how}: ended {took:.1f} s after the signal")
     assert took < 15, f"{how}: {took:.1f} s"
     deadline = time.monotonic() + 15
-    while any(map(_running, children)) and time.monotonic() < deadline:
+    while any(map(alive, children)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in children if _running(pid)], "orphan processes"
+    assert not [pid for pid in children if alive(pid)], "orphan processes"
     if how != "sigkill":
         assert process.returncode == {"ctrl-c": 130, "sigterm": 143}[how], stdout + stderr
         assert "Traceback" not in stderr

@@ -6,14 +6,13 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 import tasks.extract
 import tasks.store
-from flows.lifetime import descendants
+from flows.lifetime import alive, descendants
 from newsflow.cache import ArticleCache
 from newsflow.schemas import DATA_TABLES
 from newsflow.store import OutputBusy, OutputLock
@@ -192,14 +191,6 @@ def test_a_second_run_on_the_same_output_is_refused_clearly(prefect_server, raw,
     assert not (out / "articles").exists()
 
 
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has ended; only its exit status is left
-
-
 def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(shared_server, tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -232,9 +223,9 @@ def test_a_run_killed_while_writing_leaves_the_previous_tables_whole(shared_serv
     assert killed_while_writing, "the run finished before it could be killed"
     assert children
     deadline = time.monotonic() + 30
-    while any(map(_running, children)) and time.monotonic() < deadline:
+    while any(map(alive, children)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in children if _running(pid)], "the killed run left orphan processes"
+    assert not [pid for pid in children if alive(pid)], "the killed run left orphan processes"
 
     for table, frame in before.items():
         assert read(out, table).equals(frame), table  # previous version, complete and readable
