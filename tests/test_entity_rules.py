@@ -188,6 +188,35 @@ BILL_THEN_HILLARY = """
          left      leave     VERB   VBD  ROOT      13
          .         .         PUNCT  .    punct     13
          """, "Bill Clinton"),
+        # told by a clause an attribution follows: the story told
+        ("Bill Clinton spoke. When Hillary Clinton ran, she won, he said. Clinton left.", """
+         When      when      SCONJ  WRB  advmod    7
+         Hillary   Hillary   PROPN  NNP  compound  6   B-PERSON
+         Clinton   Clinton   PROPN  NNP  nsubj     7   I-PERSON
+         ran       run       VERB   VBD  advcl     10
+         ,         ,         PUNCT  ,    punct     10
+         she       she       PRON   PRP  nsubj     10
+         won       win       VERB   VBD  ccomp     13
+         ,         ,         PUNCT  ,    punct     13
+         he        he        PRON   PRP  nsubj     13
+         said      say       VERB   VBD  ROOT      13
+         .         .         PUNCT  .    punct     13
+         Clinton   Clinton   PROPN  NNP  nsubj     16  B-PERSON
+         left      leave     VERB   VBD  ROOT      16
+         .         .         PUNCT  .    punct     16
+         """, "Hillary Clinton"),
+        # told after a verb of saying: what someone said, not the story
+        ("Bill Clinton spoke. He said Hillary Clinton won. Clinton left.", """
+         He        he        PRON   PRP  nsubj     5
+         said      say       VERB   VBD  ROOT      5
+         Hillary   Hillary   PROPN  NNP  compound  7   B-PERSON
+         Clinton   Clinton   PROPN  NNP  nsubj     8   I-PERSON
+         won       win       VERB   VBD  ccomp     5
+         .         .         PUNCT  .    punct     5
+         Clinton   Clinton   PROPN  NNP  nsubj     11  B-PERSON
+         left      leave     VERB   VBD  ROOT      11
+         .         .         PUNCT  .    punct     11
+         """, "Bill Clinton"),
         # a pronoun before the surname in its clause stands for her: "she met Clinton" is not herself
         ("Bill Clinton spoke. Hillary Clinton left. She met Clinton.", """
          Hillary   Hillary   PROPN  NNP  compound  5   B-PERSON
