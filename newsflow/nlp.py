@@ -55,19 +55,19 @@ def known_names_first(entities: list[Span], spans: list[Span]) -> list[Span]:
     return filter_spans([*spans, *entities])
 
 
-def known_name_patterns(nlp: Language) -> list[dict]:
-    """Every alias of ``organization_aliases.tsv`` as an organization: a
-    single word as written or in capitals ("Twitter", "TWITTER"; not the
-    "fed" of "fed up"), a longer name in any case."""
-    patterns = []
+def known_name_patterns(nlp: Language) -> dict[str, list[dict]]:
+    """Every alias of ``organization_aliases.tsv`` as an organization, by the
+    token attribute it is matched on: a single word as written or in
+    capitals ("Twitter", "TWITTER"; not the "fed" of "fed up"), a longer
+    name in any case."""
+    patterns: dict[str, list[dict]] = {"ORTH": [], "LOWER": []}
     for row in lexicons.table("organization_aliases.tsv"):
         name = row["alias"]
         if len(nlp.make_doc(name)) == 1:
-            patterns += [{"label": "ORG", "pattern": [{"ORTH": form}]} for form in dict.fromkeys((name, name.upper()))]
+            patterns["ORTH"] += [{"label": "ORG", "pattern": form} for form in dict.fromkeys((name, name.upper()))]
         else:
-            # Phrases, matched on lower case; with its "the" too, so that it
-            # wins over the model's "the New York Times".
-            patterns += [{"label": "ORG", "pattern": phrase} for phrase in (name, "the " + name)]
+            # With its "the" too, so that it wins over the model's "the New York Times".
+            patterns["LOWER"] += [{"label": "ORG", "pattern": phrase} for phrase in (name, "the " + name)]
     return patterns
 
 
@@ -78,10 +78,17 @@ def load_model(name: str) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsflow_sentence_hints", before="parser")
     if "ner" in nlp.pipe_names:
-        known = nlp.add_pipe("span_ruler", name="newsflow_known_names", after="ner", config={
-            "annotate_ents": True, "spans_key": None, "overwrite": False, "phrase_matcher_attr": "LOWER",
-            "ents_filter": {"@misc": "newsflow.known_names_first.v1"}})
-        known.add_patterns(known_name_patterns(nlp))
+        # Two rulers of phrases, one per attribute: single words as token
+        # patterns cost a tenth of the whole pipeline's time in spaCy's
+        # Matcher (0.58 s of 60 articles), as phrases 0.003 s.
+        patterns = known_name_patterns(nlp)
+        after = "ner"
+        for name, attribute in (("newsflow_known_words", "ORTH"), ("newsflow_known_names", "LOWER")):
+            ruler = nlp.add_pipe("span_ruler", name=name, after=after, config={
+                "annotate_ents": True, "spans_key": None, "overwrite": False, "phrase_matcher_attr": attribute,
+                "ents_filter": {"@misc": "newsflow.known_names_first.v1"}})
+            ruler.add_patterns(patterns[attribute])
+            after = name
     for extractor in EXTRACTORS:
         nlp.add_pipe(extractor)
     return nlp
