@@ -518,7 +518,7 @@ def show(article: str, out_dir: str) -> None:
     OUT/report/articles/<article_id>.html, its text with every quote,
     speaker, cue, person, organization, place, number and date marked where
     its offsets say, and the list of its records with their offsets."""
-    from newsflow.report import write_article_pages
+    from newsflow.article_pages import run_reading, write_article_pages
     from newsflow.store import REPORT_DIR, published_path_uri, read_table, write_published
 
     try:
@@ -530,7 +530,7 @@ def show(article: str, out_dir: str) -> None:
     if chosen is None:
         raise click.ClickException(f"no article {article!r} in {out_dir}: give an article_id or a source_file")
     written = write_article_pages(partial(read_table, out_dir),
-                                  partial(write_published, out_dir), [chosen], runs[-1])
+                                  partial(write_published, out_dir), [chosen], *run_reading(runs[-1]))
     if not written:
         raise click.ClickException(
             f"{chosen['source_file']} is gone from {runs[-1]['raw_dir']} or no longer holds article "

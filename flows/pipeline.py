@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
 from prefect.states import Cancelled, Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -64,6 +65,7 @@ from tasks.store import (
     PartOutcome,
     PartPlan,
     build_entities,
+    draw_article_pages,
     judge_articles,
     publish,
     report_validation,
@@ -189,6 +191,8 @@ def newsflow_pipeline(
                     for name, count in outcome.counts.items():
                         row_counts[name] += count
                     invalid += outcome.quarantined
+                drawn_from = {article.article_id: verdicts.key(article) for article in current}
+                pages = _drawing_pages(store, raw_dir, settings, drawn_from) if parts else None
                 # The corpus's entities, once every part of the article tables is
                 # written, in this process: one task after the others.
                 entities_key = record_id(output, *parts)
@@ -226,8 +230,8 @@ def newsflow_pipeline(
                 validation_success=not any(row["stage"] == "validate" for row in invalid),
             )
             # Not timed: the manifest is part of what is published.
-            drawn_from = {article.article_id: verdicts.key(article) for article in current}
-            publish(store, quote(quarantine), quote(run), summary, list(RESULT_TABLES), quote(drawn_from))
+            publish(store, quote(quarantine), quote(run), summary, list(RESULT_TABLES), quote(drawn_from),
+                    _drawn(pages, logger))
             try:
                 state = state_key(output, settings, sidecar.sha256 if sidecar else None, refused)
                 index.save([entries[source_file] for source_file in paths], {"run_id": run_id, "state": state})
@@ -327,6 +331,34 @@ def _validating(validating_task, calls: list[tuple]) -> list[Future]:
     if len(calls) == 1:
         return [_done(validating_task(*calls[0]))]
     return [validating_task.submit(*call) for call in calls]
+
+
+def _drawing_pages(store: OutputStore, raw_dir: str, settings: Settings,
+                   drawn_from: dict[str, str]) -> PrefectFuture | None:
+    """The evidence pages of the articles the report features, drawn by a
+    worker, which holds spaCy (their renderer), while this process builds
+    the entities and the Data Docs; none where there is no worker apart,
+    and then ``publish`` draws them."""
+    if not settings.separate_workers:
+        return None
+    from newsflow.article_pages import ARTICLE_COLUMNS, featured_articles
+
+    featured = featured_articles(store.read_written("articles", columns=ARTICLE_COLUMNS))
+    return draw_article_pages.submit(store, featured, raw_dir, settings,
+                                     {a["article_id"]: drawn_from[a["article_id"]] for a in featured})
+
+
+def _drawn(pages: PrefectFuture | None, logger) -> list[str] | None:
+    """The ids of the articles whose pages a worker drew; None, for
+    ``publish`` to draw them, if it could not."""
+    if pages is None:
+        return None
+    try:
+        return pages.result()
+    except Exception as exc:  # noqa: BLE001 - the tables are whole: the pages are drawn again, or the report says why
+        logger.warning("The evidence pages could not be drawn by a worker (%s: %s); drawing them again",
+                       type(exc).__name__, exc)
+        return None
 
 
 def _submit_batches(paths: list[Path], raw_dir: str, cache: ArticleCache, settings: Settings,

@@ -82,6 +82,12 @@ class Settings:
         workers than CPUs only cost memory."""
         return min(self.workers, os.cpu_count() or 1)
 
+    @property
+    def separate_workers(self) -> bool:
+        """Whether the tasks a flow submits run in worker processes of their
+        own (Dask, or a pool of more than one), not in the flow's process."""
+        return self.runner == "dask" or self.usable_workers > 1
+
     def as_environment(self) -> dict[str, str]:
         """The ``NEWSFLOW_*`` variables that give these settings: how they reach
         the flow, which reads its settings from its process's environment."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsflow.config import Settings
@@ -135,8 +135,3 @@ def displayed_text(article: RawArticle) -> str:
     if article.form != "html":
         return article.text
     return _TAG.sub(lambda m: " " * len(m.group()), article.text)
-
-
-def article_settings(config: dict) -> Settings:
-    """Settings that read an article as the run did: its size limits."""
-    return replace(Settings(), **{k: config[k] for k in ("max_bytes", "max_line_chars") if k in config})

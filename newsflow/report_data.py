@@ -5,13 +5,12 @@ name (the published output, or a version about to be published)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-import pyarrow as pa
 
-Reader = Callable[..., pa.Table]  # (table name, columns=None, filters=None) -> the table
+from newsflow.article_pages import ARTICLE_COLUMNS, FEATURED, Reader, featured_articles
+
 TOP = 15  # rows of a ranking
 MAPPED = 200  # places on the map
 
@@ -57,13 +56,13 @@ def _ranking(title: str, counts: pd.Series, top: int = TOP) -> Ranking:
     return Ranking(title, [str(label) for label in counts.index], [float(v) for v in counts.to_numpy()])
 
 
-def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportData:
+def report_data(read: Reader, validation: dict, featured: int = FEATURED) -> ReportData:
     """Everything the report shows. ``validation`` is the run's validation
     summary (table -> expectation -> rows and unexpected rows); the
     ``featured`` articles with the most quotes get a page of their own."""
     runs = read("runs").to_pylist()
-    articles = _frame(read, "articles", ["article_id", "source_file", "source_record", "outlet", "published_date",
-                                         "headline", "n_quotes", "n_people"])
+    article_rows = read("articles", columns=ARTICLE_COLUMNS)
+    articles = article_rows.to_pandas(types_mapper=pd.ArrowDtype)
     quotes = _frame(read, "quotes", ["article_id", "outlet", "kind", "speaker_entity_id"])
     entities = _frame(read, "entities", ["entity_id", "kind", "name", "n_articles", "n_mentions", "n_quotes",
                                          "latitude", "longitude"])
@@ -83,7 +82,6 @@ def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportDat
         years = years[years.between(years.quantile(0.02), years.quantile(0.98))]
     places = entities[(entities["kind"] == "place") & entities["latitude"].notna()]
     places = places.sort_values(["n_mentions", "name"], ascending=[False, True]).head(MAPPED)
-    top_articles = articles.sort_values(["n_quotes", "article_id"], ascending=[False, True]).head(featured)
 
     return ReportData(
         run=runs[-1] if runs else {},
@@ -109,7 +107,7 @@ def report_data(read: Reader, validation: dict, featured: int = 20) -> ReportDat
         quarantine_reasons=_reasons(quarantine),
         validation=_validation(validation),
         runs=runs[-30:],
-        articles=top_articles.to_dict("records"),
+        articles=featured_articles(article_rows, featured),
     )
 
 

@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from newsflow.cache import ArticleCache
 from newsflow.collector import freeze_survivors
+from newsflow.config import Settings
 from newsflow.counts import Rows
 from newsflow.entities import ENTITY_TABLES, corpus_entities, corpus_references, part_entities
 from newsflow.file_index import KeptArticle
@@ -291,15 +292,29 @@ class KeptPages:
             write_record(self.store, f"page-{article_id}", key, [relative], {})
 
 
+@task(name="draw-article-pages", cache_policy=NO_CACHE, **_RETRIES)
+def draw_article_pages(store: OutputStore, articles: list[dict], raw_dir: str, settings: Settings,
+                       drawn_from: dict[str, str]) -> list[str]:
+    """The evidence pages of ``articles`` (rows of ``articles``), drawn from
+    the rows this version holds or taken from the published version
+    (``drawn_from``: as ``publish``); the ids of the articles given one."""
+    from newsflow.article_pages import page_key, write_article_pages
+
+    return write_article_pages(store.read_written, store.write_text, articles, raw_dir, settings,
+                               KeptPages(store, drawn_from, page_key))
+
+
 # No retries: an attempt that failed after switching the output to the new
 # version would write into what readers already see.
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict, tables: list[str],
-            drawn_from: dict[str, str]) -> None:
+            drawn_from: dict[str, str], pages: list[str] | None = None) -> None:
     """Write quarantine, runs, the manifest and the validation summary, then
     point every table at the new version. ``drawn_from`` gives the key of
     what each article's rows are made of (its verdict's key): an evidence
-    page drawn from the same is taken from the published version."""
+    page drawn from the same is taken from the published version. The
+    report links the evidence ``pages`` drawn already, if given, else draws
+    them."""
     store.write_text(f"{VALIDATION_DIR}/summary.json", json.dumps(summary, indent=1, sort_keys=True))
     store.write_table("quarantine", quarantine)
     # Appended as Arrow: every earlier run's row lists its inputs, so the
@@ -316,11 +331,12 @@ def publish(store: OutputStore, quarantine: list[dict], run: dict, summary: dict
     started = time.perf_counter()
     try:
         # Imported here: pandas' import is a cost only runs that publish pay.
-        from newsflow.report import DOCS_PAGES_FILE, page_key, write_report
+        from newsflow.article_pages import page_key
+        from newsflow.report import DOCS_PAGES_FILE, write_report
 
         kept = KeptPages(store, drawn_from, page_key)
         pages = write_report(store.read_written, store.write_text, store.out, summary,
-                             json.loads(store.read_bytes(DOCS_PAGES_FILE)) if summary else {}, kept=kept)
+                             json.loads(store.read_bytes(DOCS_PAGES_FILE)) if summary else {}, kept=kept, pages=pages)
     except Exception as exc:  # noqa: BLE001 - the tables are whole: a report that fails loses nothing
         get_run_logger().warning("The report could not be written (%s: %s); the tables are published without it",
                                  type(exc).__name__, exc)

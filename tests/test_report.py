@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -106,20 +107,39 @@ def test_show_writes_the_page_of_an_article_named_by_its_file(reported, shared_s
     assert missing.returncode == 1 and "no article 'nowhere.txt'" in missing.stderr
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers are capped to the CPUs")
+def test_a_worker_of_a_run_on_two_draws_the_same_evidence_pages(reported, shared_server, tmp_path):
+    from cli.running import EXIT_QUARANTINED
+    from newsflow.store import read_table
+
+    raw = read_table(reported, "runs").to_pylist()[-1]["raw_dir"]
+    out = tmp_path / "out"
+    result = run_cli("run", raw, "--out", str(out), "--workers", "2", "-v", cwd=REPO,
+                     env=cli_environment(**shared_server))
+    assert result.returncode == EXIT_QUARANTINED, result.stderr  # empty.txt
+    assert re.search(r"Task run 'draw-article-pages-\w+' - Finished in state Completed", result.stderr)
+
+    def pages(output: Path) -> dict[str, bytes]:
+        return {page.name: page.read_bytes() for page in (output / "report" / "articles").glob("*.html")}
+
+    assert pages(out) and pages(out) == pages(reported)
+
+
 def test_every_article_still_in_its_file_gets_a_page_and_one_whose_file_is_gone_none(reported, tmp_path):
     from functools import partial
 
-    from newsflow.report import write_article_pages
+    from newsflow.article_pages import run_reading, write_article_pages
     from newsflow.store import read_table
 
     read = partial(read_table, reported)
     articles = read("articles").to_pylist()
     run = read("runs").to_pylist()[-1]
     written = []
-    pages = write_article_pages(read, lambda path, text: written.append(path), articles, run)
+    pages = write_article_pages(read, lambda path, text: written.append(path), articles, *run_reading(run))
     assert sorted(pages) == sorted(a["article_id"] for a in articles)  # both records of dump.jsonl among them
     assert len(written) == len(articles)
-    assert write_article_pages(read, lambda path, text: None, articles, {**run, "raw_dir": str(tmp_path)}) == []
+    gone = run_reading({**run, "raw_dir": str(tmp_path)})
+    assert write_article_pages(read, lambda path, text: None, articles, *gone) == []
 
 
 def test_a_mark_covers_the_whole_words_inside_it_and_no_other():
