@@ -21,6 +21,7 @@ workers: Dask rebuilds the annotation wrongly (prefect-dask 0.3.7).
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -33,6 +34,7 @@ from prefect.states import Cancelled, Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from newsflow import charts
 from newsflow.batching import batched, shrinking_batches
 from newsflow.cache import ArticleCache
 from newsflow.config import Settings
@@ -56,7 +58,7 @@ from newsflow.store import (
     published_rows,
 )
 from newsflow.timing import timed
-from newsflow.validate import VALIDATION_GROUP, quarantine_record, warm_up
+from newsflow.validate import VALIDATION_GROUP, get_validator, quarantine_record
 from newsflow.verdicts import VerdictStore
 from tasks.artifacts import publish_artifacts
 from tasks.batch import process_batch
@@ -137,8 +139,8 @@ def newsflow_pipeline(
             index = FileIndex(cache.fs, cache.root, index_context(fingerprint, settings))
             paths = {source_file_of(path, Path(raw_dir)): path for path in files}  # in input order
             entries, to_read = index.split(files, raw_dir, sidecar, cache.keys())
-            if to_read or index.recorded_files() - paths.keys():
-                warm_up()  # some part will be validated: start Great Expectations while the files are read
+            if to_read or index.recorded_files() - paths.keys():  # some part will be validated and written
+                _warm_up()
             batches = _submit_batches(to_read, raw_dir, cache, settings, sidecar)
             failed: list[Rejection] = []
             extracted: set[str] = set()
@@ -243,6 +245,17 @@ def newsflow_pipeline(
     message = state_message(run)
     logger.info("%s", message)
     return Completed(message=message, data=RunSummary({**run, "out_dir": out_dir, "quarantine": quarantine}))
+
+
+def _warm_up() -> None:
+    """Start what a run that validates and publishes will need, in a thread
+    while the files are read and extracted: Great Expectations (seconds)
+    and the report's matplotlib (about half a second)."""
+    def start() -> None:
+        get_validator()
+        charts.prepare()
+
+    threading.Thread(target=start, name="newsflow-warm-up").start()
 
 
 def _write_parts(store: OutputStore, parts: dict[str, list[KeptArticle]], cache: ArticleCache,

@@ -382,11 +382,3 @@ def get_validator() -> Validator:
 @lru_cache(maxsize=1)
 def _validator() -> Validator:
     return Validator()
-
-
-def warm_up() -> threading.Thread:
-    """Build this process's validator in a thread, to overlap Great
-    Expectations' start-up (seconds) with other work; returns the thread."""
-    thread = threading.Thread(target=get_validator, name="newsflow-validation-warm-up")
-    thread.start()
-    return thread
