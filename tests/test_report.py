@@ -124,6 +124,13 @@ def test_a_worker_of_a_run_on_two_draws_the_same_evidence_pages(reported, shared
 
     assert pages(out) and pages(out) == pages(reported)
 
+    # A run that reads no file starts no worker for them: its pages are the published ones.
+    again = run_cli("run", raw, "--out", str(out), "--workers", "2", "--force", "-v", cwd=REPO,
+                    env=cli_environment(**shared_server))
+    assert again.returncode == EXIT_QUARANTINED, again.stderr
+    assert "Finished in state Completed" in again.stderr and "draw-article-pages" not in again.stderr
+    assert pages(out) == pages(reported)
+
 
 def test_every_article_still_in_its_file_gets_a_page_and_one_whose_file_is_gone_none(reported, tmp_path):
     from functools import partial
