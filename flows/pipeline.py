@@ -194,6 +194,9 @@ def newsflow_pipeline(
                         row_counts[name] += count
                     invalid += outcome.quarantined
                 drawn_from = {article.article_id: verdicts.key(article) for article in current}
+                # A run that read no file has no worker up: starting one would
+                # cost more than drawing the pages it cannot take from the
+                # published version, which publish then does.
                 pages = _drawing_pages(store, raw_dir, settings, drawn_from) if parts and to_read else None
                 # The corpus's entities, once every part of the article tables is
                 # written, in this process: one task after the others.
@@ -351,9 +354,7 @@ def _drawing_pages(store: OutputStore, raw_dir: str, settings: Settings,
     """The evidence pages of the articles the report features, drawn by a
     worker of the batches just run, which holds spaCy (their renderer),
     while this process builds the entities and the Data Docs; none where
-    there is no worker apart, and then ``publish`` draws them. (Not for a
-    run that read no file: starting a worker would cost more than drawing
-    the pages it cannot take from the published version.)"""
+    there is no worker apart, and then ``publish`` draws them."""
     if not settings.separate_workers:
         return None
     from newsflow.article_pages import ARTICLE_COLUMNS, featured_articles
